@@ -1,0 +1,122 @@
+package layers
+
+import (
+	"math/rand/v2"
+	"testing"
+
+	"github.com/modistill/modistill/autodiff"
+	"github.com/modistill/modistill/nn"
+	"github.com/modistill/modistill/tensor"
+)
+
+func input(rng *rand.Rand, shape ...int) *autodiff.Node {
+	t := tensor.New(shape...)
+	nn.Normal(t, 1, rng)
+	return autodiff.NewParam(t)
+}
+
+func nodes(ps []*nn.Param) []*autodiff.Node {
+	var out []*autodiff.Node
+	for _, p := range ps {
+		out = append(out, p.Node)
+	}
+	return out
+}
+
+func gradcheck(t *testing.T, name string, f func(tp *autodiff.Tape) *autodiff.Node, inputs []*autodiff.Node) {
+	t.Helper()
+	if err, where := autodiff.GradCheck(f, inputs, 1e-2); err > 5e-3 {
+		t.Errorf("%s: gradient error %.3g at %s", name, err, where)
+	}
+}
+
+func TestLinearGradients(t *testing.T) {
+	rng := nn.NewRNG(1)
+	l := NewLinear("l", 4, 3, true, rng)
+	nn.Normal(l.Bias.Value, 1, rng)
+	x := input(rng, 5, 4)
+	gradcheck(t, "Linear", func(tp *autodiff.Tape) *autodiff.Node { return l.Forward(tp, x) }, append(nodes(l.Params()), x))
+}
+
+func TestMLPGradients(t *testing.T) {
+	rng := nn.NewRNG(2)
+	m := NewMLP("mlp", []int{4, 6, 3}, 0.3, rng)
+	x := input(rng, 5, 4)
+	f := func(tp *autodiff.Tape) *autodiff.Node {
+		return m.Forward(tp, nn.Training(nn.NewRNG(9)), x) // same dropout mask every call
+	}
+	gradcheck(t, "MLP with dropout", f, append(nodes(m.Params()), x))
+}
+
+func TestLSTMGradients(t *testing.T) {
+	rng := nn.NewRNG(3)
+	l := NewLSTM("lstm", 5, 3, rng)
+	nn.Normal(l.BiasIH.Value, 0.5, rng)
+	nn.Normal(l.BiasHH.Value, 0.5, rng)
+	x := input(rng, 2, 4, 5)
+	gradcheck(t, "LSTM", func(tp *autodiff.Tape) *autodiff.Node { return l.Forward(tp, x) }, append(nodes(l.Params()), x))
+}
+
+func TestBatchNormGradients(t *testing.T) {
+	rng := nn.NewRNG(4)
+	bn := NewBatchNorm1d("bn", 3)
+	nn.Normal(bn.Weight.Value, 1, rng)
+	nn.Normal(bn.Bias.Value, 1, rng)
+	x := input(rng, 6, 3)
+	train := func(tp *autodiff.Tape) *autodiff.Node { return bn.Forward(tp, nn.Training(nil), x) }
+	gradcheck(t, "BatchNorm1d train", train, append(nodes(bn.Params()), x))
+	bn.RunningMean.Value.Data[1] = 0.5
+	bn.RunningVar.Value.Data[2] = 2
+	eval := func(tp *autodiff.Tape) *autodiff.Node { return bn.Forward(tp, nn.Eval, x) }
+	gradcheck(t, "BatchNorm1d eval", eval, append(nodes(bn.Params()), x))
+}
+
+func TestEmbeddingGradients(t *testing.T) {
+	rng := nn.NewRNG(5)
+	e := NewEmbedding("emb", 6, 3, rng)
+	ids := []int{1, 4, 4, 0, 5, 1}
+	f := func(tp *autodiff.Tape) *autodiff.Node { return tp.Tanh(e.Forward(tp, ids, 2, 3)) }
+	gradcheck(t, "Embedding", f, nodes(e.Params()))
+}
+
+func TestEmbeddingIntoLSTM(t *testing.T) {
+	rng := nn.NewRNG(6)
+	e := NewEmbedding("emb", 7, 4, rng)
+	l := NewLSTM("lstm", 4, 3, rng)
+	ids := []int{1, 2, 3, 6, 0, 2}
+	f := func(tp *autodiff.Tape) *autodiff.Node { return l.Forward(tp, e.Forward(tp, ids, 2, 3)) }
+	gradcheck(t, "Embedding into LSTM", f, nodes(nn.Join(e, l)))
+}
+
+func TestDropoutModes(t *testing.T) {
+	tp := autodiff.NewTape()
+	x := tp.Const(tensor.New(100))
+	x.Value.Fill(1)
+	d := Dropout{Rate: 0.5}
+	if y := d.Forward(tp, nn.Eval, x); y != x {
+		t.Error("dropout changed its input in evaluation mode")
+	}
+	y := d.Forward(tp, nn.Training(nn.NewRNG(1)), x)
+	zeros := 0
+	for _, v := range y.Value.Data {
+		if v == 0 {
+			zeros++
+		}
+	}
+	if zeros == 0 || zeros == 100 {
+		t.Errorf("training-mode dropout zeroed %d of 100", zeros)
+	}
+}
+
+func TestXavierNormalStd(t *testing.T) {
+	l := NewLinear("l", 300, 100, false, nn.NewRNG(1))
+	var s float64
+	for _, v := range l.Weight.Value.Data {
+		s += float64(v) * float64(v)
+	}
+	got := s / float64(l.Weight.Value.Len())
+	want := 2.0 / 400
+	if got < 0.95*want || got > 1.05*want {
+		t.Errorf("Xavier-normal variance %.5f, want %.5f", got, want)
+	}
+}

@@ -1,0 +1,188 @@
+// Package tensor provides the dense float32 tensor that modistill computes on,
+// and the few whole-tensor operations (matrix product, fill, copy) that the
+// autodiff engine builds on.
+//
+// A Tensor is a shape and a row-major slice of float32. It has no strides:
+// reshaping is free, slicing along any axis but the first copies. When a
+// tensor is used as a matrix, its last axis is the columns and all other axes
+// together are the rows, so a (B, T, D) sequence batch is a (B*T, D) matrix.
+//
+// Shape mismatches are programmer errors and panic with a message that names
+// the operation and the shapes; the package returns no errors.
+package tensor
+
+import (
+	"fmt"
+	"strings"
+
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas32"
+)
+
+// Tensor is a dense row-major float32 array.
+type Tensor struct {
+	Shape []int
+	Data  []float32
+}
+
+// New returns a zero tensor of the given shape.
+func New(shape ...int) *Tensor {
+	return &Tensor{Shape: append([]int(nil), shape...), Data: make([]float32, Size(shape))}
+}
+
+// From wraps data in a tensor of the given shape without copying. It panics if
+// len(data) does not equal the product of shape.
+func From(data []float32, shape ...int) *Tensor {
+	if len(data) != Size(shape) {
+		panic(fmt.Sprintf("tensor.From: %d values for shape %s", len(data), ShapeString(shape)))
+	}
+	return &Tensor{Shape: append([]int(nil), shape...), Data: data}
+}
+
+// Scalar returns a tensor of shape (1) holding v.
+func Scalar(v float32) *Tensor { return &Tensor{Shape: []int{1}, Data: []float32{v}} }
+
+// Size is the number of elements of a tensor of the given shape.
+func Size(shape []int) int {
+	n := 1
+	for _, d := range shape {
+		if d < 0 {
+			panic(fmt.Sprintf("tensor: negative dimension in shape %s", ShapeString(shape)))
+		}
+		n *= d
+	}
+	return n
+}
+
+// ShapeString formats a shape as (d0, d1, ...).
+func ShapeString(shape []int) string {
+	parts := make([]string, len(shape))
+	for i, d := range shape {
+		parts[i] = fmt.Sprint(d)
+	}
+	return "(" + strings.Join(parts, ", ") + ")"
+}
+
+// String formats the tensor's shape, for messages.
+func (t *Tensor) String() string { return "tensor" + ShapeString(t.Shape) }
+
+// Len is the number of elements.
+func (t *Tensor) Len() int { return len(t.Data) }
+
+// Rows is the number of rows of the tensor seen as a matrix: the product of
+// all dimensions but the last.
+func (t *Tensor) Rows() int {
+	c := t.Cols()
+	if c == 0 {
+		return 0
+	}
+	return len(t.Data) / c
+}
+
+// Cols is the size of the last dimension (1 for a tensor of rank 0).
+func (t *Tensor) Cols() int {
+	if len(t.Shape) == 0 {
+		return 1
+	}
+	return t.Shape[len(t.Shape)-1]
+}
+
+// SameShape reports whether t and u have identical shapes.
+func (t *Tensor) SameShape(u *Tensor) bool { return EqualShapes(t.Shape, u.Shape) }
+
+// EqualShapes reports whether two shapes are identical.
+func EqualShapes(a, b []int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// Reshape returns a tensor that shares t's data under a new shape. It panics
+// if the sizes differ.
+func (t *Tensor) Reshape(shape ...int) *Tensor {
+	if Size(shape) != len(t.Data) {
+		panic(fmt.Sprintf("tensor.Reshape: cannot view %s as %s", ShapeString(t.Shape), ShapeString(shape)))
+	}
+	return &Tensor{Shape: append([]int(nil), shape...), Data: t.Data}
+}
+
+// Clone returns a deep copy of t.
+func (t *Tensor) Clone() *Tensor {
+	return &Tensor{Shape: append([]int(nil), t.Shape...), Data: append([]float32(nil), t.Data...)}
+}
+
+// Zero sets every element to 0.
+func (t *Tensor) Zero() { clear(t.Data) }
+
+// Fill sets every element to v.
+func (t *Tensor) Fill(v float32) {
+	for i := range t.Data {
+		t.Data[i] = v
+	}
+}
+
+// CopyFrom copies src's values into t. It panics if the sizes differ.
+func (t *Tensor) CopyFrom(src *Tensor) {
+	if len(src.Data) != len(t.Data) {
+		panic(fmt.Sprintf("tensor.CopyFrom: %s into %s", src, t))
+	}
+	copy(t.Data, src.Data)
+}
+
+// matrix views t as a BLAS general matrix (Rows x Cols).
+func (t *Tensor) matrix() blas32.General {
+	c := t.Cols()
+	return blas32.General{Rows: t.Rows(), Cols: c, Stride: max(c, 1), Data: t.Data}
+}
+
+// MatMul computes c = alpha * op(a) * op(b) + beta * c, where op transposes
+// its argument when the corresponding flag is set. Each tensor is seen as a
+// matrix (see the package comment). It panics if the shapes do not agree.
+func MatMul(transA, transB bool, alpha float32, a, b *Tensor, beta float32, c *Tensor) {
+	am, bm, cm := a.matrix(), b.matrix(), c.matrix()
+	ar, ac := am.Rows, am.Cols
+	if transA {
+		ar, ac = ac, ar
+	}
+	br, bc := bm.Rows, bm.Cols
+	if transB {
+		br, bc = bc, br
+	}
+	if ac != br || cm.Rows != ar || cm.Cols != bc {
+		panic(fmt.Sprintf("tensor.MatMul: %s%s x %s%s into %s", a, tmark(transA), b, tmark(transB), c))
+	}
+	if ar == 0 || bc == 0 {
+		return
+	}
+	if ac == 0 {
+		if beta == 0 {
+			c.Zero()
+		} else if beta != 1 {
+			for i := range c.Data {
+				c.Data[i] *= beta
+			}
+		}
+		return
+	}
+	blas32.Gemm(trans(transA), trans(transB), alpha, am, bm, beta, cm)
+}
+
+func tmark(t bool) string {
+	if t {
+		return "ᵀ"
+	}
+	return ""
+}
+
+func trans(t bool) blas.Transpose {
+	if t {
+		return blas.Trans
+	}
+	return blas.NoTrans
+}
