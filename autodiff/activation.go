@@ -1,6 +1,10 @@
 package autodiff
 
-import "math"
+import (
+	"math"
+
+	"github.com/modistill/modistill/mathf"
+)
 
 // ReLU returns max(x, 0) elementwise. Its derivative at 0 is taken as 0.
 func (tp *Tape) ReLU(x *Node) *Node {
@@ -25,7 +29,7 @@ func (tp *Tape) ReLU(x *Node) *Node {
 func (tp *Tape) Sigmoid(x *Node) *Node {
 	out := tp.NewOutput(x.Shape(), x)
 	for i, v := range x.Value.Data {
-		out.Value.Data[i] = Sigmoid32(v)
+		out.Value.Data[i] = mathf.Sigmoid(v)
 	}
 	tp.AddBackward(out, func() { // σ' = σ(1-σ)
 		gx := x.AccumGrad().Data
@@ -41,7 +45,7 @@ func (tp *Tape) Sigmoid(x *Node) *Node {
 func (tp *Tape) Tanh(x *Node) *Node {
 	out := tp.NewOutput(x.Shape(), x)
 	for i, v := range x.Value.Data {
-		out.Value.Data[i] = float32(math.Tanh(float64(v)))
+		out.Value.Data[i] = mathf.Tanh(v)
 	}
 	tp.AddBackward(out, func() { // tanh' = 1 - tanh²
 		gx := x.AccumGrad().Data
@@ -63,17 +67,8 @@ func (tp *Tape) Softplus(x *Node) *Node {
 	tp.AddBackward(out, func() { // softplus' = σ(x)
 		gx := x.AccumGrad().Data
 		for i, g := range out.grad.Data {
-			gx[i] += g * Sigmoid32(x.Value.Data[i])
+			gx[i] += g * mathf.Sigmoid(x.Value.Data[i])
 		}
 	})
 	return out
-}
-
-// Sigmoid32 is the logistic function in float32, stable for large |x|.
-func Sigmoid32(x float32) float32 {
-	if x >= 0 {
-		return float32(1 / (1 + math.Exp(-float64(x))))
-	}
-	e := math.Exp(float64(x))
-	return float32(e / (1 + e))
 }

@@ -40,7 +40,7 @@ func TestGradients(t *testing.T) {
 	m := randParam(rng, false, 3, 2)
 	s := randParam(rng, false, 4, 1)
 	s.Value.Data[0], s.Value.Data[1], s.Value.Data[2], s.Value.Data[3] = 1.5, 2, 0.7, 3 // away from 0
-	seq := randParam(rng, false, 2, 3, 3)                                             // (B, T, D)
+	seq := randParam(rng, false, 2, 3, 3)                                               // (B, T, D)
 	core := randParam(rng, false, 1, 3, 2, 4)
 	batched := randParam(rng, false, 4, 3, 2, 4)
 	p3 := randParam(rng, false, 4, 3)

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 
 	"github.com/modistill/modistill/autodiff"
+	"github.com/modistill/modistill/mathf"
 	"github.com/modistill/modistill/nn"
 	"github.com/modistill/modistill/tensor"
 )
@@ -95,7 +96,9 @@ func (l *LSTM) Forward(tp *autodiff.Tape, x *autodiff.Node) *autodiff.Node {
 		cPrev := cs.Data[t*B*H : (t+1)*B*H]
 		c := cs.Data[(t+1)*B*H : (t+2)*B*H]
 		h := hs.Data[(t+1)*B*H : (t+2)*B*H]
-		lstmCell(a.Data, cPrev, c, h, B, H)
+		parallelRows(B, B*H, func(lo, hi int) {
+			lstmCell(a.Data[lo*G:hi*G], cPrev[lo*H:hi*H], c[lo*H:hi*H], h[lo*H:hi*H], hi-lo, H)
+		})
 	}
 	copy(out.Value.Data, hs.Data[T*B*H:])
 
@@ -106,8 +109,11 @@ func (l *LSTM) Forward(tp *autodiff.Tape, x *autodiff.Node) *autodiff.Node {
 		copy(dh.Data, out.Grad().Data)
 		dc := make([]float32, B*H)
 		for t := T - 1; t >= 0; t-- {
-			lstmCellBackward(acts.Data[t*B*G:(t+1)*B*G], cs.Data[t*B*H:(t+1)*B*H], cs.Data[(t+1)*B*H:(t+2)*B*H],
-				dh.Data, dc, dacts.Data[t*B*G:(t+1)*B*G], B, H)
+			gates, da := acts.Data[t*B*G:(t+1)*B*G], dacts.Data[t*B*G:(t+1)*B*G]
+			cPrev, c := cs.Data[t*B*H:(t+1)*B*H], cs.Data[(t+1)*B*H:(t+2)*B*H]
+			parallelRows(B, B*H, func(lo, hi int) {
+				lstmCellBackward(gates[lo*G:hi*G], cPrev[lo*H:hi*H], c[lo*H:hi*H], dh.Data[lo*H:hi*H], dc[lo*H:hi*H], da[lo*G:hi*G], hi-lo, H)
+			})
 			// dh_{t-1} = da_t · W_hh
 			tensor.MatMul(false, false, 1, tensor.From(dacts.Data[t*B*G:(t+1)*B*G], B, G), whh.Value, 0, dh)
 		}
@@ -158,14 +164,14 @@ func lstmCell(a, cPrev, c, h []float32, B, H int) {
 	for b := range B {
 		row := a[b*G : (b+1)*G]
 		for j := range H {
-			i := autodiff.Sigmoid32(row[j])
-			f := autodiff.Sigmoid32(row[H+j])
-			g := tanh32(row[2*H+j])
-			o := autodiff.Sigmoid32(row[3*H+j])
+			i := mathf.Sigmoid(row[j])
+			f := mathf.Sigmoid(row[H+j])
+			g := mathf.Tanh(row[2*H+j])
+			o := mathf.Sigmoid(row[3*H+j])
 			row[j], row[H+j], row[2*H+j], row[3*H+j] = i, f, g, o
 			ct := f*cPrev[b*H+j] + i*g
 			c[b*H+j] = ct
-			h[b*H+j] = o * tanh32(ct)
+			h[b*H+j] = o * mathf.Tanh(ct)
 		}
 	}
 }
@@ -180,7 +186,7 @@ func lstmCellBackward(gates, cPrev, c, dh, dc, da []float32, B, H int) {
 		for j := range H {
 			k := b*H + j
 			i, f, g, o := gr[j], gr[H+j], gr[2*H+j], gr[3*H+j]
-			tc := tanh32(c[k])
+			tc := mathf.Tanh(c[k])
 			dct := dc[k] + dh[k]*o*(1-tc*tc)
 			dr[j] = dct * g * i * (1 - i)          // ∂/∂a_i
 			dr[H+j] = dct * cPrev[k] * f * (1 - f) // ∂/∂a_f

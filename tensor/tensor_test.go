@@ -55,3 +55,41 @@ func TestReshapeSharesData(t *testing.T) {
 		t.Fatal("reshape copied")
 	}
 }
+
+func TestMatMulTransposedAPathAgrees(t *testing.T) {
+	// Large enough to take the explicit-transpose path; compare with a naive product.
+	m, k, n := 200, 150, 130
+	a, b := New(k, m), New(k, n) // c = aᵀ b
+	for i := range a.Data {
+		a.Data[i] = float32(i%7) - 3
+	}
+	for i := range b.Data {
+		b.Data[i] = float32(i%5) - 2
+	}
+	c := New(m, n)
+	c.Fill(1)
+	MatMul(true, false, 2, a, b, 1, c)
+	for i := range m {
+		for j := range n {
+			var s float32
+			for p := range k {
+				s += a.Data[p*m+i] * b.Data[p*n+j]
+			}
+			if want := 2*s + 1; c.Data[i*n+j] != want {
+				t.Fatalf("c[%d,%d] = %v, want %v", i, j, c.Data[i*n+j], want)
+			}
+		}
+	}
+}
+
+// TestBothBackends runs the MatMul tests on gonum's BLAS as well as on the
+// AVX2 kernel, so the fallback used on other machines stays tested.
+func TestBothBackends(t *testing.T) {
+	saved := useKernel
+	defer func() { useKernel = saved }()
+	for _, k := range []bool{false, saved} {
+		useKernel = k
+		t.Run("transposes", TestMatMulTransposes)
+		t.Run("transposed A path", TestMatMulTransposedAPathAgrees)
+	}
+}

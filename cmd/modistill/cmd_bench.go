@@ -1,0 +1,143 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"runtime"
+	"sort"
+	"time"
+
+	"github.com/modistill/modistill/autodiff"
+	"github.com/modistill/modistill/data"
+	"github.com/modistill/modistill/models/lmf"
+	"github.com/modistill/modistill/nn"
+	"github.com/modistill/modistill/tensor"
+)
+
+// benchResult is bench's output; its fields mirror torch_ref.py's.
+type benchResult struct {
+	Model            string         `json:"model"`
+	Variant          string         `json:"variant"`
+	TrainStepsPerS   float64        `json:"train_steps_per_s"`
+	InferSamplesPerS float64        `json:"infer_samples_per_s"`
+	TrainRuns        []float64      `json:"train_runs"`
+	InferRuns        []float64      `json:"infer_runs"`
+	PeakRSSMiB       float64        `json:"peak_rss_mib"`
+	Go               string         `json:"go"`
+	GOMAXPROCS       int            `json:"gomaxprocs"`
+	Shapes           map[string]any `json:"shapes"`
+}
+
+func runBench(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := newFlags("bench")
+	model := fs.String("model", "lmf", "system to time: lmf")
+	rank := fs.Int("rank", 4, "LMF rank")
+	steps := fs.Int("steps", 100, "training steps per run")
+	runs := fs.Int("runs", 5, "runs; the median is reported")
+	warmup := fs.Int("warmup", 10, "untimed warm-up steps")
+	inferReps := fs.Int("infer-reps", 5, "inference passes over the 686-sample batch per run")
+	asJSON := fs.Bool("json", false, "print one JSON object")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *model != "lmf" {
+		return usagef("bench: --model %q: want lmf", *model)
+	}
+	if *steps < 1 || *runs < 1 || *inferReps < 1 || *warmup < 0 || *rank < 1 {
+		return usagef("bench: --steps, --runs, --infer-reps and --rank must be at least 1, --warmup at least 0")
+	}
+	// The workload of torch_ref.py bench --model lmf: MOSI shapes, batch 32,
+	// inference on 686 samples, METHOD.md's encoders, LMF rank 4 to 32 units.
+	const batch, inferN = 32, 686
+	dims := data.Dims{Audio: 74, Visual: 46, TextLen: 20, Text: 300, Outputs: 1}
+	task := data.Task{Kind: data.Regression, Targets: []string{"sentiment"}}
+	cfg := lmf.DefaultConfig()
+	cfg.Rank = *rank
+	rng := nn.NewRNG(0)
+	m := lmf.New(dims, task, cfg, rng)
+	train := randomBatch(rng, dims, batch)
+	infer := randomBatch(rng, dims, inferN)
+	tp := autodiff.NewTape()
+	mode := nn.Training(rng)
+	for range *warmup {
+		m.Step(tp, mode, train)
+	}
+	m.Predict(tp, infer.Inputs)
+
+	res := benchResult{Model: "lmf", Variant: fmt.Sprintf("lmf rank %d, L1, one Adam", cfg.Rank),
+		Go: runtime.Version(), GOMAXPROCS: runtime.GOMAXPROCS(0),
+		Shapes: map[string]any{"batch": batch, "infer_batch": inferN, "audio": dims.Audio, "visual": dims.Visual,
+			"text": []int{dims.TextLen, dims.Text}, "h_a": cfg.Encoder.AudioHidden, "h_v": cfg.Encoder.VisualHidden,
+			"h_t": cfg.Encoder.TextHidden, "text_out": cfg.Encoder.TextOut, "h": cfg.Hidden, "out": 1, "R": cfg.Rank}}
+	for range *runs {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		t0 := time.Now()
+		for range *steps {
+			m.Step(tp, mode, train)
+		}
+		res.TrainRuns = append(res.TrainRuns, round(float64(*steps)/time.Since(t0).Seconds(), 2))
+		t0 = time.Now()
+		for range *inferReps {
+			m.Predict(tp, infer.Inputs)
+		}
+		res.InferRuns = append(res.InferRuns, round(float64(inferN**inferReps)/time.Since(t0).Seconds(), 1))
+	}
+	res.TrainStepsPerS = median(res.TrainRuns)
+	res.InferSamplesPerS = median(res.InferRuns)
+	res.PeakRSSMiB = round(peakRSSMiB(), 1)
+	if *asJSON {
+		b, err := json.Marshal(res)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, string(b))
+		return nil
+	}
+	fmt.Fprintf(stdout, "%s (%s, GOMAXPROCS %d)\n", res.Variant, res.Go, res.GOMAXPROCS)
+	fmt.Fprintf(stdout, "training, batch %d:    %8.2f steps/s   (median of %v)\n", batch, res.TrainStepsPerS, res.TrainRuns)
+	fmt.Fprintf(stdout, "inference, batch %d: %8.1f samples/s (median of %v)\n", inferN, res.InferSamplesPerS, res.InferRuns)
+	fmt.Fprintf(stdout, "peak RSS %.1f MiB\n", res.PeakRSSMiB)
+	return nil
+}
+
+// randomBatch draws MOSI-shaped inputs from N(0, 1) and labels from
+// U(-3, 3), as torch_ref.py's random_batch.
+func randomBatch(rng interface {
+	NormFloat64() float64
+	Float64() float64
+}, d data.Dims, n int) *data.Batch {
+	b := &data.Batch{
+		Inputs: [3]*tensor.Tensor{tensor.New(n, d.Audio), tensor.New(n, d.Visual), tensor.New(n, d.TextLen, d.Text)},
+		Labels: tensor.New(n, 1),
+	}
+	for _, t := range b.Inputs {
+		for i := range t.Data {
+			t.Data[i] = float32(rng.NormFloat64())
+		}
+	}
+	for i := range b.Labels.Data {
+		b.Labels.Data[i] = float32(6*rng.Float64() - 3)
+	}
+	return b
+}
+
+func median(xs []float64) float64 {
+	s := append([]float64(nil), xs...)
+	sort.Float64s(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+func round(x float64, digits int) float64 {
+	p := 1.0
+	for range digits {
+		p *= 10
+	}
+	return float64(int64(x*p+0.5)) / p
+}

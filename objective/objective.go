@@ -1,0 +1,57 @@
+// Package objective turns a data.Task into what a model trains on and
+// outputs: the size of its output layer, the task loss (L1 for regression,
+// as LMF and the paper use; softmax cross-entropy per target for
+// classification), and predictions decoded from outputs.
+package objective
+
+import (
+	"fmt"
+
+	"github.com/modistill/modistill/autodiff"
+	"github.com/modistill/modistill/data"
+	"github.com/modistill/modistill/loss"
+	"github.com/modistill/modistill/tensor"
+)
+
+// Outputs is the width of a model's output layer for task t: one value per
+// regression target, or Classes logits per classification target.
+func Outputs(t data.Task) int {
+	if t.Kind == data.Classification {
+		return len(t.Targets) * t.Classes
+	}
+	return len(t.Targets)
+}
+
+// Loss returns the task loss of outputs (B, Outputs(t)) against labels
+// (B, targets): mean L1 for regression, the mean over targets of softmax
+// cross-entropy for classification.
+func Loss(tp *autodiff.Tape, t data.Task, out *autodiff.Node, labels *tensor.Tensor) *autodiff.Node {
+	if t.Kind != data.Classification {
+		return loss.L1(tp, out, tp.Const(labels))
+	}
+	B, K, C := labels.Shape[0], len(t.Targets), t.Classes
+	if out.Value.Cols() != K*C {
+		panic(fmt.Sprintf("objective.Loss: outputs %s for %d targets of %d classes", tensor.ShapeString(out.Shape()), K, C))
+	}
+	var total *autodiff.Node
+	idx := make([]int, B)
+	for k := range K {
+		for b := range B {
+			idx[b] = int(labels.Data[b*K+k])
+		}
+		logits := out
+		if K > 1 {
+			logits = tp.SliceCols(out, k*C, (k+1)*C)
+		}
+		l := loss.SoftmaxCrossEntropy(tp, logits, append([]int(nil), idx...))
+		if total == nil {
+			total = l
+		} else {
+			total = tp.Add(total, l)
+		}
+	}
+	if K > 1 {
+		total = tp.Scale(total, 1/float32(K))
+	}
+	return total
+}

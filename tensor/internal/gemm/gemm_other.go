@@ -1,0 +1,7 @@
+//go:build !amd64
+
+package gemm
+
+func available() bool { return false }
+
+func kernel6x16(k int, a, b, c *float32) { panic("gemm: no kernel on this architecture") }
