@@ -17,6 +17,7 @@ package tensor
 
 import (
 	"fmt"
+	"os"
 	"strings"
 	"sync"
 
@@ -199,8 +200,18 @@ func MatMul(transA, transB bool, alpha float32, a, b *Tensor, beta float32, c *T
 }
 
 // useKernel selects the AVX2/FMA kernel of package gemm where the CPU has
-// it; otherwise MatMul calls gonum's BLAS.
-var useKernel = gemm.Available
+// it; otherwise MatMul calls gonum's BLAS. Setting the environment variable
+// MODISTILL_GEMM=gonum forces gonum (to compare the two, or to rule the
+// kernel out).
+var useKernel = gemm.Available && os.Getenv("MODISTILL_GEMM") != "gonum"
+
+// Backend names the matrix-product implementation in use: "avx2" or "gonum".
+func Backend() string {
+	if useKernel {
+		return "avx2"
+	}
+	return "gonum"
+}
 
 // Thresholds above which MatMul transposes A explicitly (see MatMul).
 const (

@@ -27,6 +27,7 @@ type benchResult struct {
 	PeakRSSMiB       float64        `json:"peak_rss_mib"`
 	Go               string         `json:"go"`
 	GOMAXPROCS       int            `json:"gomaxprocs"`
+	Gemm             string         `json:"gemm"` // matrix-product backend: avx2 or gonum
 	Shapes           map[string]any `json:"shapes"`
 }
 
@@ -67,7 +68,7 @@ func runBench(ctx context.Context, args []string, stdout io.Writer) error {
 	m.Predict(tp, infer.Inputs)
 
 	res := benchResult{Model: "lmf", Variant: fmt.Sprintf("lmf rank %d, L1, one Adam", cfg.Rank),
-		Go: runtime.Version(), GOMAXPROCS: runtime.GOMAXPROCS(0),
+		Go: runtime.Version(), GOMAXPROCS: runtime.GOMAXPROCS(0), Gemm: tensor.Backend(),
 		Shapes: map[string]any{"batch": batch, "infer_batch": inferN, "audio": dims.Audio, "visual": dims.Visual,
 			"text": []int{dims.TextLen, dims.Text}, "h_a": cfg.Encoder.AudioHidden, "h_v": cfg.Encoder.VisualHidden,
 			"h_t": cfg.Encoder.TextHidden, "text_out": cfg.Encoder.TextOut, "h": cfg.Hidden, "out": 1, "R": cfg.Rank}}
@@ -97,7 +98,7 @@ func runBench(ctx context.Context, args []string, stdout io.Writer) error {
 		fmt.Fprintln(stdout, string(b))
 		return nil
 	}
-	fmt.Fprintf(stdout, "%s (%s, GOMAXPROCS %d)\n", res.Variant, res.Go, res.GOMAXPROCS)
+	fmt.Fprintf(stdout, "%s (%s, GOMAXPROCS %d, gemm %s)\n", res.Variant, res.Go, res.GOMAXPROCS, res.Gemm)
 	fmt.Fprintf(stdout, "training, batch %d:    %8.2f steps/s   (median of %v)\n", batch, res.TrainStepsPerS, res.TrainRuns)
 	fmt.Fprintf(stdout, "inference, batch %d: %8.1f samples/s (median of %v)\n", inferN, res.InferSamplesPerS, res.InferRuns)
 	fmt.Fprintf(stdout, "peak RSS %.1f MiB\n", res.PeakRSSMiB)

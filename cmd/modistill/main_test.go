@@ -1,0 +1,78 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+func runCmd(t *testing.T, args ...string) (string, error) {
+	t.Helper()
+	var out bytes.Buffer
+	err := run(context.Background(), args, &out, io.Discard)
+	return out.String(), err
+}
+
+// timing drops the parts of demo's output that measure time.
+var timing = regexp.MustCompile(`[0-9.]+s\b`)
+
+func TestDemoIsDeterministic(t *testing.T) {
+	a, err := runCmd(t, "demo", "--seed", "7", "--epochs", "2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := runCmd(t, "demo", "--seed", "7", "--epochs", "2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"train L1", "MAE", "Corr (Pearson)", "Acc-2 % (y >= 0)", "test split (686 samples)"} {
+		if !strings.Contains(a, want) {
+			t.Errorf("demo output lacks %q:\n%s", want, a)
+		}
+	}
+	if timing.ReplaceAllString(a, "") != timing.ReplaceAllString(b, "") {
+		t.Errorf("same seed, different output:\n%s\n---\n%s", a, b)
+	}
+}
+
+func TestBenchJSON(t *testing.T) {
+	out, err := runCmd(t, "bench", "--model", "lmf", "--json", "--steps", "2", "--runs", "1", "--warmup", "0", "--infer-reps", "1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r map[string]any
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatalf("not one JSON object: %v\n%s", err, out)
+	}
+	for _, k := range []string{"train_steps_per_s", "infer_samples_per_s"} {
+		if v, ok := r[k].(float64); !ok || v <= 0 {
+			t.Errorf("%s = %v", k, r[k])
+		}
+	}
+	if s := r["shapes"].(map[string]any); s["infer_batch"].(float64) != 686 || s["batch"].(float64) != 32 {
+		t.Errorf("shapes %v", s)
+	}
+}
+
+func TestUsageErrorsExitTwo(t *testing.T) {
+	for _, args := range [][]string{
+		{"nope"},
+		{"demo", "--epochs", "0"},
+		{"demo", "--bogus"},
+		{"demo", "extra"},
+		{"bench", "--model", "gpt"},
+		{},
+	} {
+		_, err := runCmd(t, args...)
+		if code := exitCode(err, io.Discard); code != 2 {
+			t.Errorf("%v: exit %d (%v), want 2", args, code, err)
+		}
+	}
+	if _, err := runCmd(t, "demo", "-h"); exitCode(err, io.Discard) != 0 {
+		t.Errorf("-h: %v", err)
+	}
+}

@@ -1,0 +1,48 @@
+package data
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/modistill/modistill/tensor"
+)
+
+func split(n int) *Split {
+	return &Split{Inputs: [3]*tensor.Tensor{tensor.New(n, 2), tensor.New(n, 3), tensor.New(n, 4, 5)}, Labels: tensor.New(n, 1)}
+}
+
+func TestValidateNamesTheProblem(t *testing.T) {
+	ds := &Dataset{Name: "d", Task: Task{Targets: []string{"y"}}, Train: split(4), Valid: split(2), Test: split(3)}
+	if err := ds.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	ds.Valid.Inputs[Visual] = tensor.New(3, 3)
+	if err := ds.Validate(); err == nil || !strings.Contains(err.Error(), "visual has 3 samples, labels have 2") {
+		t.Errorf("count mismatch: %v", err)
+	}
+	ds.Valid = split(2)
+	ds.Test.Inputs[Text] = tensor.New(3, 4, 6)
+	if err := ds.Validate(); err == nil || !strings.Contains(err.Error(), "text is (4, 6) per sample, train has (4, 5)") {
+		t.Errorf("shape mismatch: %v", err)
+	}
+	ds.Test = split(0)
+	if err := ds.Validate(); err == nil || !strings.Contains(err.Error(), "split test: no samples") {
+		t.Errorf("empty split: %v", err)
+	}
+}
+
+func TestGatherCopiesRows(t *testing.T) {
+	s := split(3)
+	for i := range s.Inputs[Text].Data {
+		s.Inputs[Text].Data[i] = float32(i)
+	}
+	s.Labels.Data[2] = 7
+	b := s.Gather([]int{2, 0}, nil)
+	if b.Labels.Data[0] != 7 || b.Inputs[Text].Data[0] != 40 || b.Inputs[Text].Data[20] != 0 {
+		t.Fatalf("gathered labels %v, text starts %v, %v", b.Labels.Data, b.Inputs[Text].Data[0], b.Inputs[Text].Data[20])
+	}
+	again := s.Gather([]int{1, 1}, b)
+	if again != b || b.Inputs[Text].Data[0] != 20 {
+		t.Fatal("Gather did not reuse the batch")
+	}
+}

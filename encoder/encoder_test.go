@@ -1,0 +1,50 @@
+package encoder
+
+import (
+	"testing"
+
+	"github.com/modistill/modistill/autodiff"
+	"github.com/modistill/modistill/data"
+	"github.com/modistill/modistill/nn"
+	"github.com/modistill/modistill/tensor"
+)
+
+func TestEncodersShapesAndGradients(t *testing.T) {
+	rng := nn.NewRNG(1)
+	dims := data.Dims{Audio: 4, Visual: 3, TextLen: 3, Text: 5}
+	c := Config{AudioHidden: 3, VisualHidden: 2, TextHidden: 3, TextOut: 2, Dropout: 0.2}
+	e := New("enc", dims, c, rng)
+	if got := e.OutDims(); got != [3]int{3, 2, 2} {
+		t.Fatalf("OutDims = %v", got)
+	}
+	var x [3]*autodiff.Node
+	for m, shape := range [][]int{{4, 4}, {4, 3}, {4, 3, 5}} {
+		v := tensor.New(shape...)
+		nn.Normal(v, 1, rng)
+		x[m] = autodiff.NewParam(v)
+	}
+	var inputs []*autodiff.Node
+	for _, p := range e.Params() {
+		// Random biases: with zero ones, an all-dropped hidden row puts a
+		// pre-activation exactly on ReLU's kink, where finite differences fail.
+		nn.Normal(p.Value, 0.5, rng)
+		inputs = append(inputs, p.Node)
+	}
+	inputs = append(inputs, x[0], x[1], x[2])
+	f := func(tp *autodiff.Tape) *autodiff.Node {
+		z := e.Encode(tp, nn.Training(nn.NewRNG(5)), x)
+		return tp.Concat(z[0], z[1], z[2])
+	}
+	if err, where := autodiff.GradCheck(f, inputs, 1e-2); err > 5e-3 {
+		t.Errorf("encoder gradient error %.3g at %s", err, where)
+	}
+	// Absent modalities are not encoded.
+	tp := autodiff.NewTape()
+	z := e.Encode(tp, nn.Eval, [3]*autodiff.Node{nil, nil, x[2]})
+	if z[0] != nil || z[1] != nil || z[2] == nil || z[2].Shape()[1] != 2 {
+		t.Fatal("Encode should encode exactly the present modalities")
+	}
+	if err := nn.CheckNames(e.Params(), nil); err != nil {
+		t.Fatal(err)
+	}
+}
