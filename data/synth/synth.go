@@ -51,8 +51,8 @@ func generate(seed uint64, sizes Sizes, sh Shape) *data.Dataset {
 		dV: unit(rng, sh.Visual), eV: unit(rng, sh.Visual),
 		dT: unit(rng, sh.Text)}
 	return &data.Dataset{
-		Name: fmt.Sprintf("synthetic-mosi (seed %d)", seed),
-		Task: data.Task{Kind: data.Regression, Targets: []string{"sentiment"}, Lo: -3, Hi: 3},
+		Name:  fmt.Sprintf("synthetic-mosi (seed %d)", seed),
+		Task:  data.Task{Kind: data.Regression, Targets: []string{"sentiment"}, Lo: -3, Hi: 3},
 		Train: g.split(sizes.Train),
 		Valid: g.split(sizes.Valid),
 		Test:  g.split(sizes.Test),
