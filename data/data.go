@@ -3,12 +3,16 @@
 // train / valid / test splits. Loaders for the field's file formats and the
 // synthetic benchmark produce a Dataset; models consume Batches.
 //
-// Audio and visual inputs are vectors (N, d) or sequences (N, L, d); text is
-// a sequence (N, L, d). Every modality of a split has the same sample count.
+// Audio and visual inputs are vectors (N, d) or sequences (N, L, d) with
+// per-sample lengths; text is a sequence of vectors (N, L, d) or of token ids
+// (Tokens, with the dataset's Vocab). A dataset may lack a modality
+// altogether (the CMU-MOSI transcripts are text only), and a sample may lack
+// one (Present). Every modality of a split has the same sample count.
 package data
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/modistill/modistill/tensor"
 )
@@ -60,21 +64,44 @@ func (m Modality) String() string { return [...]string{"audio", "visual", "text"
 // Letter is the modality's one-letter code: a, v or t.
 func (m Modality) Letter() string { return [...]string{"a", "v", "t"}[m] }
 
+// Tokens is text as token ids: N sequences of L ids, padded with 0 past
+// each sequence's length.
+type Tokens struct {
+	IDs []int32 // N*L ids, row-major
+	L   int     // padded sequence length
+}
+
 // Split is one partition of a dataset.
 type Split struct {
 	// Inputs holds one tensor per modality, indexed by Modality: (N, d) or
-	// (N, L, d).
+	// (N, L, d); nil for a modality the dataset lacks, and for text given as
+	// Tokens.
 	Inputs [3]*tensor.Tensor
+	// Tokens holds the text as token ids when the dataset has a Vocab.
+	Tokens *Tokens
+	// Lengths holds, for sequence inputs, each sample's number of valid
+	// steps (the rest is padding); nil means every step is valid.
+	Lengths [3][]int
+	// Present says, per modality and sample, whether the sample has that
+	// modality; nil means all samples have it.
+	Present [3][]bool
 	// Labels is (N, len(Task.Targets)): regression values, or class indices
 	// stored as floats for classification.
 	Labels *tensor.Tensor
+	// IDs optionally names the samples (for example MMSA's "video$_$clip").
+	IDs []string
 }
 
 // N is the number of samples.
 func (s *Split) N() int { return s.Labels.Shape[0] }
 
-// Validate returns an error naming the first inconsistency: a missing
-// modality, sample counts that disagree, or an empty split.
+// Has reports whether the split carries modality m.
+func (s *Split) Has(m Modality) bool {
+	return s.Inputs[m] != nil || (m == Text && s.Tokens != nil)
+}
+
+// Validate returns an error naming the first inconsistency: sample counts
+// that disagree, lengths outside the sequence, or an empty split.
 func (s *Split) Validate(name string) error {
 	if s.Labels == nil || len(s.Labels.Shape) != 2 {
 		return fmt.Errorf("split %s: labels must be (N, targets)", name)
@@ -85,22 +112,66 @@ func (s *Split) Validate(name string) error {
 	}
 	for _, m := range Modalities {
 		x := s.Inputs[m]
-		if x == nil {
-			return fmt.Errorf("split %s: no %s input", name, m)
+		if x != nil {
+			if len(x.Shape) != 2 && len(x.Shape) != 3 {
+				return fmt.Errorf("split %s: %s is %s, want (N, d) or (N, L, d)", name, m, tensor.ShapeString(x.Shape))
+			}
+			if x.Shape[0] != n {
+				return fmt.Errorf("split %s: %s has %d samples, labels have %d", name, m, x.Shape[0], n)
+			}
 		}
-		if x.Shape[0] != n {
-			return fmt.Errorf("split %s: %s has %d samples, labels have %d", name, m, x.Shape[0], n)
+		if l := s.Lengths[m]; l != nil {
+			steps := 0
+			switch {
+			case m == Text && s.Tokens != nil:
+				steps = s.Tokens.L
+			case x != nil && len(x.Shape) == 3:
+				steps = x.Shape[1]
+			default:
+				return fmt.Errorf("split %s: %s has lengths but is not a sequence", name, m)
+			}
+			if len(l) != n {
+				return fmt.Errorf("split %s: %d %s lengths for %d samples", name, len(l), m, n)
+			}
+			for i, v := range l {
+				if v < 0 || v > steps {
+					return fmt.Errorf("split %s: %s length %d of sample %d outside [0, %d]", name, m, v, i, steps)
+				}
+			}
 		}
+		if p := s.Present[m]; p != nil && len(p) != n {
+			return fmt.Errorf("split %s: %d %s presence flags for %d samples", name, len(p), m, n)
+		}
+	}
+	if t := s.Tokens; t != nil {
+		if t.L <= 0 || len(t.IDs) != n*t.L {
+			return fmt.Errorf("split %s: %d token ids for %d samples of length %d", name, len(t.IDs), n, t.L)
+		}
+	}
+	if s.IDs != nil && len(s.IDs) != n {
+		return fmt.Errorf("split %s: %d ids for %d samples", name, len(s.IDs), n)
 	}
 	return nil
 }
 
 // Dataset is a named, split dataset with its task.
 type Dataset struct {
-	Name               string
+	Name string
+	// Format says where the data came from ("lmf-pickle", "mmsa-pickle",
+	// "transcripts", "synthetic").
+	Format             string
 	Task               Task
 	Train, Valid, Test *Split
+	// Vocab lists the token strings when text is given as Tokens; id 0 is
+	// padding and id 1 the unknown word.
+	Vocab []string
+	// NonFinite counts the NaN and infinite input values replaced by 0 when
+	// loading, by "split/modality" (as LMF's loader does, but reported).
+	NonFinite map[string]int
 }
+
+// Has reports whether the dataset carries modality m.
+func (d *Dataset) Has(m Modality) bool { return d.Train.Has(m) }
 
 // Splits returns the splits with their names, in order.
 func (d *Dataset) Splits() []NamedSplit {
@@ -123,37 +194,100 @@ func (d *Dataset) Validate() error {
 			return fmt.Errorf("dataset %s: %w", d.Name, err)
 		}
 		for _, m := range Modalities {
+			if s.Has(m) != d.Train.Has(m) {
+				return fmt.Errorf("dataset %s: split %s has %s: %v, train: %v", d.Name, s.Name, m, s.Has(m), d.Train.Has(m))
+			}
+			if s.Inputs[m] == nil {
+				continue
+			}
 			want := d.Train.Inputs[m].Shape[1:]
 			if got := s.Inputs[m].Shape[1:]; !tensor.EqualShapes(got, want) {
 				return fmt.Errorf("dataset %s: split %s: %s is %s per sample, train has %s", d.Name, s.Name, m, tensor.ShapeString(got), tensor.ShapeString(want))
 			}
 		}
+		if (s.Tokens == nil) != (d.Vocab == nil) {
+			return fmt.Errorf("dataset %s: split %s: token ids and a vocabulary must come together", d.Name, s.Name)
+		}
+		if s.Tokens != nil {
+			for i, id := range s.Tokens.IDs {
+				if id < 0 || int(id) >= len(d.Vocab) {
+					return fmt.Errorf("dataset %s: split %s: token id %d at %d outside a vocabulary of %d", d.Name, s.Name, id, i, len(d.Vocab))
+				}
+			}
+		}
 		if got, want := s.Labels.Shape[1], len(d.Task.Targets); got != want {
 			return fmt.Errorf("dataset %s: split %s: %d label columns, task has %d targets", d.Name, s.Name, got, want)
+		}
+		if err := d.Task.checkLabels(s.Labels); err != nil {
+			return fmt.Errorf("dataset %s: split %s: %w", d.Name, s.Name, err)
+		}
+	}
+	return nil
+}
+
+// checkLabels returns an error for a label the task cannot have: not
+// finite, outside the regression range, or not a class index.
+func (t Task) checkLabels(labels *tensor.Tensor) error {
+	k := labels.Cols()
+	for i, v := range labels.Data {
+		f := float64(v)
+		switch {
+		case math.IsNaN(f) || math.IsInf(f, 0):
+			return fmt.Errorf("label %v of sample %d, target %s is not finite", v, i/k, t.Targets[i%k])
+		case t.Kind == Classification && (f != math.Trunc(f) || f < 0 || int(f) >= t.Classes):
+			return fmt.Errorf("label %v of sample %d, target %s: want a class index in [0, %d)", v, i/k, t.Targets[i%k], t.Classes)
+		case t.Kind == Regression && t.Lo < t.Hi && (f < t.Lo || f > t.Hi):
+			return fmt.Errorf("label %v of sample %d, target %s outside [%g, %g]", v, i/k, t.Targets[i%k], t.Lo, t.Hi)
 		}
 	}
 	return nil
 }
 
 // Dims are the per-sample input shapes of a dataset, which size a model.
+// A size of 0 means the dataset lacks the modality.
 type Dims struct {
-	Audio, Visual int // feature sizes
-	TextLen, Text int // sequence length and word-vector size
-	Outputs       int // label columns
+	Audio, Visual       int // feature sizes
+	AudioLen, VisualLen int // sequence lengths; 0 for utterance-level vectors
+	TextLen, Text       int // sequence length and word-vector size (0 with tokens)
+	Vocab               int // vocabulary size when text is token ids
+	Outputs             int // label columns
 }
 
 // Dims returns the per-sample shapes of d's inputs.
 func (d *Dataset) Dims() Dims {
 	in := d.Train.Inputs
-	return Dims{Audio: in[Audio].Cols(), Visual: in[Visual].Cols(),
-		TextLen: in[Text].Shape[1], Text: in[Text].Cols(), Outputs: len(d.Task.Targets)}
+	dims := Dims{Outputs: len(d.Task.Targets), Vocab: len(d.Vocab)}
+	if x := in[Audio]; x != nil {
+		dims.Audio = x.Cols()
+		if len(x.Shape) == 3 {
+			dims.AudioLen = x.Shape[1]
+		}
+	}
+	if x := in[Visual]; x != nil {
+		dims.Visual = x.Cols()
+		if len(x.Shape) == 3 {
+			dims.VisualLen = x.Shape[1]
+		}
+	}
+	if x := in[Text]; x != nil {
+		dims.TextLen, dims.Text = x.Shape[1], x.Cols()
+	} else if t := d.Train.Tokens; t != nil {
+		dims.TextLen = t.L
+	}
+	return dims
 }
 
 // Batch is a set of samples gathered from a split.
 type Batch struct {
-	Inputs [3]*tensor.Tensor
-	Labels *tensor.Tensor
+	Inputs  [3]*tensor.Tensor
+	Tokens  *Tokens
+	Lengths [3][]int
+	Present [3][]bool
+	Labels  *tensor.Tensor
 }
+
+// N is the batch size.
+func (b *Batch) N() int { return b.Labels.Shape[0] }
 
 // Gather copies the samples at idx into b, reusing b's memory when the batch
 // size is unchanged, and returns b (a new Batch if b is nil).
@@ -162,10 +296,54 @@ func (s *Split) Gather(idx []int, b *Batch) *Batch {
 		b = &Batch{}
 	}
 	for _, m := range Modalities {
-		b.Inputs[m] = gatherRows(s.Inputs[m], idx, b.Inputs[m])
+		if s.Inputs[m] != nil {
+			b.Inputs[m] = gatherRows(s.Inputs[m], idx, b.Inputs[m])
+		} else {
+			b.Inputs[m] = nil
+		}
+		b.Lengths[m] = gatherInts(s.Lengths[m], idx, b.Lengths[m])
+		b.Present[m] = gatherBools(s.Present[m], idx, b.Present[m])
+	}
+	if t := s.Tokens; t != nil {
+		if b.Tokens == nil || len(b.Tokens.IDs) != len(idx)*t.L {
+			b.Tokens = &Tokens{IDs: make([]int32, len(idx)*t.L), L: t.L}
+		}
+		b.Tokens.L = t.L
+		for i, r := range idx {
+			copy(b.Tokens.IDs[i*t.L:(i+1)*t.L], t.IDs[r*t.L:(r+1)*t.L])
+		}
+	} else {
+		b.Tokens = nil
 	}
 	b.Labels = gatherRows(s.Labels, idx, b.Labels)
 	return b
+}
+
+// All returns the whole split as one batch (sharing the split's memory).
+func (s *Split) All() *Batch {
+	return &Batch{Inputs: s.Inputs, Tokens: s.Tokens, Lengths: s.Lengths, Present: s.Present, Labels: s.Labels}
+}
+
+func gatherInts(src, idx, dst []int) []int {
+	if src == nil {
+		return nil
+	}
+	dst = append(dst[:0], make([]int, len(idx))...)
+	for i, r := range idx {
+		dst[i] = src[r]
+	}
+	return dst
+}
+
+func gatherBools(src []bool, idx []int, dst []bool) []bool {
+	if src == nil {
+		return nil
+	}
+	dst = append(dst[:0], make([]bool, len(idx))...)
+	for i, r := range idx {
+		dst[i] = src[r]
+	}
+	return dst
 }
 
 // gatherRows copies the leading-axis rows idx of src into dst (reallocated

@@ -1,0 +1,235 @@
+// Package load reads the field's dataset files into a data.Dataset: LMF's
+// preprocessed pickles (mosi.pkl, pom.pkl, iemocap.pkl), MMSA's pickles
+// (aligned_50.pkl, unaligned_50.pkl) and the CMU-MOSI transcripts
+// (train.tsv, dev.tsv, test.tsv). Open detects which from the file itself.
+//
+// Every error names the file, the split and key, and what was expected
+// against what was found.
+package load
+
+import (
+	"bytes"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/modistill/modistill/data"
+	"github.com/modistill/modistill/data/pickle"
+	"github.com/modistill/modistill/tensor"
+)
+
+// Options select and interpret part of a file.
+type Options struct {
+	// Emotion picks one of IEMOCAP's binary tasks (happy, sad, angry,
+	// neutral) from an LMF iemocap.pkl, which holds one dataset per emotion.
+	Emotion string
+	// Kind overrides how LMF labels are read: "mosi" (one score in
+	// [-3, 3]), "pom" (16 trait scores) or "regression" (any number of
+	// unbounded targets). Empty: from the label width (1: mosi, 16: pom).
+	Kind string
+	// TextLen is the padded length of tokenised transcripts (0: the longest
+	// training transcript, at most 50).
+	TextLen int
+}
+
+// Format names a file format Open recognises.
+type Format string
+
+// The formats Open recognises.
+const (
+	LMFPickle   Format = "lmf-pickle"
+	MMSAPickle  Format = "mmsa-pickle"
+	Transcripts Format = "transcripts"
+	CSD         Format = "csd"
+)
+
+// Sniff tells a file's format from its content (and, for transcripts, its
+// name): HDF5 for .csd, a pickle whose splits hold covarep/facet/glove (or
+// emotions) for LMF, text/audio/vision for MMSA, a TSV or a directory of
+// them for transcripts.
+func Sniff(path string) (Format, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return "", err
+	}
+	if st.IsDir() {
+		if _, err := os.Stat(filepath.Join(path, "train.tsv")); err == nil {
+			return Transcripts, nil
+		}
+		return "", fmt.Errorf("%s: a directory without train.tsv", path)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	head := make([]byte, 8)
+	n, _ := f.Read(head)
+	head = head[:n]
+	switch {
+	case bytes.Equal(head, []byte("\x89HDF\r\n\x1a\n")):
+		return CSD, nil
+	case len(head) > 0 && (head[0] == 0x80 || head[0] == '(' || head[0] == '}'):
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return "", err
+		}
+		v, err := pickle.Load(b)
+		if err != nil {
+			return "", fmt.Errorf("%s: %w", path, err)
+		}
+		return pickleFormat(path, v)
+	case strings.HasSuffix(path, ".tsv"):
+		return Transcripts, nil
+	}
+	return "", fmt.Errorf("%s: not a pickle, an HDF5 file or a .tsv (first bytes %q)", path, head)
+}
+
+func pickleFormat(path string, v any) (Format, error) {
+	top, ok := v.(*pickle.Dict)
+	if !ok {
+		return "", fmt.Errorf("%s: the pickle holds a %s, want a dict of splits", path, pickle.TypeName(v))
+	}
+	split, ok := top.Get("train")
+	if !ok { // IEMOCAP in LMF's layout: emotions first
+		for _, e := range top.KeyStrings() {
+			if inner, ok := top.Get(e); ok {
+				if d, ok := inner.(*pickle.Dict); ok {
+					if _, ok := d.Get("train"); ok {
+						return LMFPickle, nil
+					}
+				}
+			}
+		}
+		return "", fmt.Errorf("%s: no key \"train\" (keys: %s)", path, strings.Join(top.KeyStrings(), ", "))
+	}
+	d, ok := split.(*pickle.Dict)
+	if !ok {
+		return "", fmt.Errorf("%s: train is a %s, want a dict", path, pickle.TypeName(split))
+	}
+	if _, ok := d.Get("covarep"); ok {
+		return LMFPickle, nil
+	}
+	if _, ok := d.Get("vision"); ok {
+		return MMSAPickle, nil
+	}
+	return "", fmt.Errorf("%s: train holds %s; want LMF's covarep/facet/glove/label or MMSA's text/audio/vision", path, strings.Join(d.KeyStrings(), ", "))
+}
+
+// Open reads the dataset at path in whichever format it is.
+func Open(path string, opt Options) (*data.Dataset, error) {
+	f, err := Sniff(path)
+	if err != nil {
+		return nil, fmt.Errorf("load %s: %w", path, err)
+	}
+	var ds *data.Dataset
+	switch f {
+	case LMFPickle:
+		ds, err = LMF(path, opt)
+	case MMSAPickle:
+		ds, err = MMSA(path)
+	case Transcripts:
+		ds, err = TranscriptsDir(path, opt)
+	case CSD:
+		return nil, fmt.Errorf("load %s: a .csd file is one computational sequence (labels or one feature set), not a dataset; inspect it with 'modistill data inspect'", path)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return ds, nil
+}
+
+// readPickle loads a pickle file whose top level is a dict.
+func readPickle(path string) (*pickle.Dict, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	v, err := pickle.Load(b)
+	if err != nil {
+		return nil, err
+	}
+	d, ok := v.(*pickle.Dict)
+	if !ok {
+		return nil, fmt.Errorf("the pickle holds a %s, want a dict", pickle.TypeName(v))
+	}
+	return d, nil
+}
+
+// field fetches key from a dict, naming what was there if it is missing.
+func field(d *pickle.Dict, where, key string) (any, error) {
+	v, ok := d.Get(key)
+	if !ok {
+		keys := d.KeyStrings()
+		sort.Strings(keys)
+		return nil, fmt.Errorf("%s: no key %q (keys: %s)", where, key, strings.Join(keys, ", "))
+	}
+	return v, nil
+}
+
+func dictField(d *pickle.Dict, where, key string) (*pickle.Dict, error) {
+	v, err := field(d, where, key)
+	if err != nil {
+		return nil, err
+	}
+	out, ok := v.(*pickle.Dict)
+	if !ok {
+		return nil, fmt.Errorf("%s: %s is a %s, want a dict", where, key, pickle.TypeName(v))
+	}
+	return out, nil
+}
+
+// arrayField fetches a numeric array of one of the given ranks.
+func arrayField(d *pickle.Dict, where, key string, ranks ...int) (*pickle.Array, error) {
+	v, err := field(d, where, key)
+	if err != nil {
+		return nil, err
+	}
+	a, ok := v.(*pickle.Array)
+	if !ok || a.Values == nil && a.Size() > 0 {
+		return nil, fmt.Errorf("%s: %s is a %s, want a numeric numpy array", where, key, pickle.TypeName(v))
+	}
+	for _, r := range ranks {
+		if len(a.Shape) == r {
+			return a, nil
+		}
+	}
+	want := make([]string, len(ranks))
+	for i, r := range ranks {
+		want[i] = fmt.Sprintf("%d-d", r)
+	}
+	return nil, fmt.Errorf("%s: %s has shape %s, want a %s array", where, key, a.ShapeString(), strings.Join(want, " or "))
+}
+
+// toTensor converts an array to float32, replacing non-finite values by 0
+// and returning how many it replaced.
+func toTensor(a *pickle.Array) (*tensor.Tensor, int) {
+	t := tensor.New(a.Shape...)
+	bad := 0
+	for i, v := range a.Values {
+		f := float32(v)
+		if math.IsNaN(v) || math.IsInf(float64(f), 0) {
+			f = 0
+			bad++
+		}
+		t.Data[i] = f
+	}
+	return t, bad
+}
+
+// splitNames are the three splits, with the key each format uses.
+var splitNames = []string{"train", "valid", "test"}
+
+func setSplit(ds *data.Dataset, name string, s *data.Split) {
+	switch name {
+	case "train":
+		ds.Train = s
+	case "valid":
+		ds.Valid = s
+	case "test":
+		ds.Test = s
+	}
+}

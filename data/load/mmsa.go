@@ -1,0 +1,119 @@
+package load
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/modistill/modistill/data"
+	"github.com/modistill/modistill/data/pickle"
+)
+
+// MMSA keys of the modalities.
+var mmsaKeys = [3]string{"audio", "vision", "text"}
+
+// MMSA reads MMSA's aligned_50.pkl or unaligned_50.pkl: data[split] with
+// text (N, L, d), audio (N, L, d), vision (N, L, d), regression_labels (N),
+// and in the unaligned files audio_lengths and vision_lengths, which are
+// honoured as sequence lengths. Sample ids come from id when present.
+func MMSA(path string) (*data.Dataset, error) {
+	top, err := readPickle(path)
+	if err != nil {
+		return nil, fmt.Errorf("load %s: %w", path, err)
+	}
+	ds := &data.Dataset{Name: strings.TrimSuffix(filepath.Base(path), filepath.Ext(path)), Format: string(MMSAPickle),
+		Task:      data.Task{Kind: data.Regression, Targets: []string{"sentiment"}, Lo: -3, Hi: 3},
+		NonFinite: map[string]int{}}
+	for _, sn := range splitNames {
+		where := path + ": split " + sn
+		sd, err := dictField(top, path, sn)
+		if err != nil {
+			return nil, fmt.Errorf("load %w", err)
+		}
+		s := &data.Split{}
+		for m, key := range mmsaKeys {
+			a, err := arrayField(sd, where, key, 3)
+			if err != nil {
+				return nil, fmt.Errorf("load %w", err)
+			}
+			t, bad := toTensor(a)
+			s.Inputs[m] = t
+			if bad > 0 {
+				ds.NonFinite[sn+"/"+data.Modality(m).String()] = bad
+			}
+			if m == int(data.Text) {
+				continue
+			}
+			lkey := key + "_lengths"
+			if _, ok := sd.Get(lkey); ok {
+				l, err := intsField(sd, where, lkey)
+				if err != nil {
+					return nil, fmt.Errorf("load %w", err)
+				}
+				s.Lengths[m] = l
+			}
+		}
+		la, err := arrayField(sd, where, "regression_labels", 1, 2)
+		if err != nil {
+			return nil, fmt.Errorf("load %w", err)
+		}
+		labels, bad := toTensor(la)
+		if bad > 0 {
+			return nil, fmt.Errorf("load %s: regression_labels has %d NaN or infinite values", where, bad)
+		}
+		s.Labels = labels.Reshape(labels.Len(), 1)
+		if v, ok := sd.Get("id"); ok {
+			if a, ok := v.(*pickle.Array); ok && a.Objects != nil {
+				for _, o := range a.Objects {
+					str, _ := o.(string)
+					s.IDs = append(s.IDs, str)
+				}
+			}
+		}
+		setSplit(ds, sn, s)
+	}
+	if err := ds.Validate(); err != nil {
+		return nil, fmt.Errorf("load %s: %w", path, err)
+	}
+	return ds, nil
+}
+
+// intsField reads a list or numeric array of non-negative integers.
+func intsField(d *pickle.Dict, where, key string) ([]int, error) {
+	v, err := field(d, where, key)
+	if err != nil {
+		return nil, err
+	}
+	var out []int
+	add := func(f float64) error {
+		if f != float64(int(f)) || f < 0 {
+			return fmt.Errorf("%s: %s holds %v, want non-negative integers", where, key, f)
+		}
+		out = append(out, int(f))
+		return nil
+	}
+	switch v := v.(type) {
+	case *pickle.Array:
+		if v.Values == nil && v.Size() > 0 {
+			return nil, fmt.Errorf("%s: %s is a %s, want integers", where, key, pickle.TypeName(v))
+		}
+		for _, f := range v.Values {
+			if err := add(f); err != nil {
+				return nil, err
+			}
+		}
+	case *pickle.List:
+		for _, x := range *v {
+			n, ok := x.(int64)
+			if !ok {
+				return nil, fmt.Errorf("%s: %s holds a %s, want integers", where, key, pickle.TypeName(x))
+			}
+			if err := add(float64(n)); err != nil {
+				return nil, err
+			}
+		}
+	default:
+		return nil, fmt.Errorf("%s: %s is a %s, want a list or array of integers", where, key, pickle.TypeName(v))
+	}
+	return out, nil
+}

@@ -1,0 +1,88 @@
+// Package text turns transcripts into token ids: a tokenizer (lower-cased
+// runs of letters, digits and apostrophes) and a vocabulary built from a
+// training split, in which id 0 pads and id 1 stands for every word the
+// training split did not have.
+package text
+
+import (
+	"sort"
+	"strings"
+	"unicode"
+)
+
+// Pad and Unknown are the reserved ids.
+const (
+	Pad     = 0
+	Unknown = 1
+)
+
+// Tokenize lower-cases s and splits it into runs of letters, digits and
+// apostrophes ("DON'T" -> "don't"); everything else separates tokens.
+func Tokenize(s string) []string {
+	return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\''
+	})
+}
+
+// Vocab maps tokens to ids.
+type Vocab struct {
+	Words []string // Words[id]; Words[0] = "<pad>", Words[1] = "<unk>"
+	ids   map[string]int32
+}
+
+// Build makes a vocabulary of the tokens occurring at least minCount times
+// in docs, most frequent first (ties in byte order), after the two reserved
+// ids.
+func Build(docs [][]string, minCount int) *Vocab {
+	counts := map[string]int{}
+	for _, d := range docs {
+		for _, w := range d {
+			counts[w]++
+		}
+	}
+	var words []string
+	for w, c := range counts {
+		if c >= minCount {
+			words = append(words, w)
+		}
+	}
+	sort.Slice(words, func(i, j int) bool {
+		if counts[words[i]] != counts[words[j]] {
+			return counts[words[i]] > counts[words[j]]
+		}
+		return words[i] < words[j]
+	})
+	return FromWords(append([]string{"<pad>", "<unk>"}, words...))
+}
+
+// FromWords rebuilds a vocabulary from its word list (as saved with a model).
+func FromWords(words []string) *Vocab {
+	v := &Vocab{Words: words, ids: make(map[string]int32, len(words))}
+	for i, w := range words {
+		v.ids[w] = int32(i)
+	}
+	return v
+}
+
+// ID returns w's id, or Unknown.
+func (v *Vocab) ID(w string) int32 {
+	if id, ok := v.ids[w]; ok {
+		return id
+	}
+	return Unknown
+}
+
+// Encode writes the ids of tokens into dst (len(dst) is the padded length),
+// truncating long inputs and padding short ones, and returns how many ids
+// are real tokens.
+func (v *Vocab) Encode(tokens []string, dst []int32) int {
+	n := min(len(tokens), len(dst))
+	for i := range dst {
+		if i < n {
+			dst[i] = v.ID(tokens[i])
+		} else {
+			dst[i] = Pad
+		}
+	}
+	return n
+}
