@@ -32,7 +32,7 @@ func TestEncodersShapesAndGradients(t *testing.T) {
 	}
 	inputs = append(inputs, x[0], x[1], x[2])
 	f := func(tp *autodiff.Tape) *autodiff.Node {
-		z := e.Encode(tp, nn.Training(nn.NewRNG(5)), x)
+		z := e.Encode(tp, nn.Training(nn.NewRNG(5)), Input{X: x})
 		return tp.Concat(z[0], z[1], z[2])
 	}
 	if err, where := autodiff.GradCheck(f, inputs, 1e-2); err > 5e-3 {
@@ -40,7 +40,7 @@ func TestEncodersShapesAndGradients(t *testing.T) {
 	}
 	// Absent modalities are not encoded.
 	tp := autodiff.NewTape()
-	z := e.Encode(tp, nn.Eval, [3]*autodiff.Node{nil, nil, x[2]})
+	z := e.Encode(tp, nn.Eval, Input{X: [3]*autodiff.Node{nil, nil, x[2]}})
 	if z[0] != nil || z[1] != nil || z[2] == nil || z[2].Shape()[1] != 2 {
 		t.Fatal("Encode should encode exactly the present modalities")
 	}

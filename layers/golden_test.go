@@ -19,6 +19,7 @@ type goldenCase struct {
 	RunningVar  tensortest.Golden            `json:"running_var"`
 	XEval       tensortest.Golden            `json:"x_eval"`
 	OutEval     tensortest.Golden            `json:"out_eval"`
+	Lengths     []int                        `json:"lengths"`
 }
 
 func readGolden(t *testing.T) map[string]goldenCase {
@@ -99,4 +100,13 @@ func TestBatchNormMatchesPyTorch(t *testing.T) {
 	if err := tensortest.AllClose("BatchNorm1d eval output", out.Value.Data, c.OutEval.Data, 1e-5); err != nil {
 		t.Error(err)
 	}
+}
+
+func TestLSTMWithLengthsMatchesPackedPyTorch(t *testing.T) {
+	c := readGolden(t)["lstm_lengths"]
+	l := NewLSTM("lstm", 6, 4, nn.NewRNG(1))
+	load(t, "lstm.", l.Params(), c.Params)
+	compare(t, "LSTM with lengths", "lstm.", c, l.Params(), func(tp *autodiff.Tape, x *autodiff.Node) *autodiff.Node {
+		return l.ForwardLengths(tp, x, c.Lengths)
+	})
 }

@@ -120,3 +120,28 @@ func TestXavierNormalStd(t *testing.T) {
 		t.Errorf("Xavier-normal variance %.5f, want %.5f", got, want)
 	}
 }
+
+func TestLSTMLengthsGradients(t *testing.T) {
+	rng := nn.NewRNG(7)
+	l := NewLSTM("lstm", 3, 2, rng)
+	nn.Normal(l.BiasIH.Value, 0.5, rng)
+	x := input(rng, 3, 4, 3)
+	lengths := []int{4, 2, 0}
+	f := func(tp *autodiff.Tape) *autodiff.Node { return l.ForwardLengths(tp, x, lengths) }
+	gradcheck(t, "LSTM with lengths", f, append(nodes(l.Params()), x))
+	// The padding is never read: changing it changes nothing.
+	tp := autodiff.NewTape()
+	before := l.ForwardLengths(tp, x, lengths).Value.Clone()
+	x.Value.Data[(1*4+3)*3] += 5 // sample 1, step 3 (past its length 2)
+	after := l.ForwardLengths(tp, x, lengths).Value
+	for i := range before.Data {
+		if before.Data[i] != after.Data[i] {
+			t.Fatal("output depends on padding")
+		}
+	}
+	for _, v := range after.Data[2*2:] { // length 0: the zero state
+		if v != 0 {
+			t.Fatalf("length-0 sample has state %v", after.Data[4:])
+		}
+	}
+}

@@ -54,6 +54,14 @@ func (l *LSTM) Params() []*nn.Param {
 // Forward runs the LSTM over x of shape (B, T, I) and returns the final
 // hidden state h_T, of shape (B, H).
 func (l *LSTM) Forward(tp *autodiff.Tape, x *autodiff.Node) *autodiff.Node {
+	return l.ForwardLengths(tp, x, nil)
+}
+
+// ForwardLengths is Forward for padded sequences: sample b has lengths[b]
+// valid steps, and its result is the hidden state after its last valid step
+// (as PyTorch's pack_padded_sequence gives); the padding is never read.
+// lengths nil means every step is valid.
+func (l *LSTM) ForwardLengths(tp *autodiff.Tape, x *autodiff.Node, lengths []int) *autodiff.Node {
 	xs := x.Shape()
 	H := l.Hidden()
 	I := l.WeightIH.Value.Shape[1]
@@ -61,6 +69,16 @@ func (l *LSTM) Forward(tp *autodiff.Tape, x *autodiff.Node) *autodiff.Node {
 		panic(fmt.Sprintf("layers.LSTM: input %s, want (batch, time, %d)", tensor.ShapeString(xs), I))
 	}
 	B, T, G := xs[0], xs[1], 4*H
+	if lengths != nil {
+		if len(lengths) != B {
+			panic(fmt.Sprintf("layers.LSTM: %d lengths for a batch of %d", len(lengths), B))
+		}
+		for _, n := range lengths {
+			if n < 0 || n > T {
+				panic(fmt.Sprintf("layers.LSTM: length %d outside [0, %d]", n, T))
+			}
+		}
+	}
 	wih, whh, bih, bhh := l.WeightIH.Node, l.WeightHH.Node, l.BiasIH.Node, l.BiasHH.Node
 	out := tp.NewOutput([]int{B, H}, x, wih, whh, bih, bhh)
 	if T == 0 {
@@ -99,6 +117,12 @@ func (l *LSTM) Forward(tp *autodiff.Tape, x *autodiff.Node) *autodiff.Node {
 		parallelRows(B, B*H, func(lo, hi int) {
 			lstmCell(a.Data[lo*G:hi*G], cPrev[lo*H:hi*H], c[lo*H:hi*H], h[lo*H:hi*H], hi-lo, H)
 		})
+		for b, n := range lengths { // past its end a sample keeps its state
+			if t >= n {
+				copy(c[b*H:(b+1)*H], cPrev[b*H:(b+1)*H])
+				copy(h[b*H:(b+1)*H], hPrev.Data[b*H:(b+1)*H])
+			}
+		}
 	}
 	copy(out.Value.Data, hs.Data[T*B*H:])
 
@@ -108,14 +132,33 @@ func (l *LSTM) Forward(tp *autodiff.Tape, x *autodiff.Node) *autodiff.Node {
 		dh := tp.Alloc(B, H)
 		copy(dh.Data, out.Grad().Data)
 		dc := make([]float32, B*H)
+		var dcKeep, dhKeep []float32
+		if lengths != nil {
+			dcKeep, dhKeep = make([]float32, B*H), make([]float32, B*H)
+		}
 		for t := T - 1; t >= 0; t-- {
+			if lengths != nil {
+				copy(dcKeep, dc)
+			}
 			gates, da := acts.Data[t*B*G:(t+1)*B*G], dacts.Data[t*B*G:(t+1)*B*G]
 			cPrev, c := cs.Data[t*B*H:(t+1)*B*H], cs.Data[(t+1)*B*H:(t+2)*B*H]
 			parallelRows(B, B*H, func(lo, hi int) {
 				lstmCellBackward(gates[lo*G:hi*G], cPrev[lo*H:hi*H], c[lo*H:hi*H], dh.Data[lo*H:hi*H], dc[lo*H:hi*H], da[lo*G:hi*G], hi-lo, H)
 			})
-			// dh_{t-1} = da_t · W_hh
-			tensor.MatMul(false, false, 1, tensor.From(dacts.Data[t*B*G:(t+1)*B*G], B, G), whh.Value, 0, dh)
+			for b, n := range lengths { // a padded step passed h and c through unchanged
+				if t >= n {
+					clear(da[b*G : (b+1)*G])
+					copy(dc[b*H:(b+1)*H], dcKeep[b*H:(b+1)*H])
+					copy(dhKeep[b*H:(b+1)*H], dh.Data[b*H:(b+1)*H])
+				}
+			}
+			// dh_{t-1} = da_t · W_hh (and, for padded rows, dh_t itself)
+			tensor.MatMul(false, false, 1, tensor.From(da, B, G), whh.Value, 0, dh)
+			for b, n := range lengths {
+				if t >= n {
+					copy(dh.Data[b*H:(b+1)*H], dhKeep[b*H:(b+1)*H])
+				}
+			}
 		}
 		hPrev := tensor.From(hs.Data[:T*B*H], T*B, H)
 		if whh.RequiresGrad() { // dW_hh += Σ_t da_tᵀ h_{t-1}

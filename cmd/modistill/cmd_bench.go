@@ -65,7 +65,7 @@ func runBench(ctx context.Context, args []string, stdout io.Writer) error {
 	for range *warmup {
 		m.Step(tp, mode, train)
 	}
-	m.Predict(tp, infer.Inputs)
+	m.Predict(tp, infer)
 
 	res := benchResult{Model: "lmf", Variant: fmt.Sprintf("lmf rank %d, L1, one Adam", cfg.Rank),
 		Go: runtime.Version(), GOMAXPROCS: runtime.GOMAXPROCS(0), Gemm: tensor.Backend(),
@@ -83,7 +83,7 @@ func runBench(ctx context.Context, args []string, stdout io.Writer) error {
 		res.TrainRuns = append(res.TrainRuns, round(float64(*steps)/time.Since(t0).Seconds(), 2))
 		t0 = time.Now()
 		for range *inferReps {
-			m.Predict(tp, infer.Inputs)
+			m.Predict(tp, infer)
 		}
 		res.InferRuns = append(res.InferRuns, round(float64(inferN**inferReps)/time.Since(t0).Seconds(), 1))
 	}

@@ -26,7 +26,11 @@ func runDemo(ctx context.Context, args []string, stdout io.Writer) error {
 		return usagef("demo: --epochs and --patience must be at least 1")
 	}
 	start := time.Now()
-	ds := synth.MOSI(*seed, synth.MOSISizes)
+	dss, err := synth.Generate(synth.Config{Kind: synth.MOSI, Seed: *seed})
+	if err != nil {
+		return err
+	}
+	ds := dss[0]
 	if err := ds.Validate(); err != nil {
 		return err
 	}
@@ -50,7 +54,7 @@ func runDemo(ctx context.Context, args []string, stdout io.Writer) error {
 	if res.Status == train.Diverged {
 		return fmt.Errorf("demo: training diverged (a loss became NaN or infinite)")
 	}
-	pred := model.Predict(autodiff.NewTape(), ds.Test.Inputs)
+	pred := model.Predict(autodiff.NewTape(), ds.Test.All())
 	p := make([]float64, pred.Len())
 	for i, v := range pred.Data {
 		p[i] = float64(v)

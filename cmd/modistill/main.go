@@ -7,6 +7,8 @@
 //
 //	modistill demo  [--seed N] [--epochs N]
 //	modistill bench --model lmf [--json] [--steps N] [--runs K]
+//	modistill data synth --kind mosi|pom|iemocap --seed N --out PATH
+//	modistill data inspect PATH [--json] [--emotion E]
 //
 // demo trains the LMF system on the embedded synthetic benchmark and prints
 // the training curve and test metrics; bench times one training step and
@@ -42,6 +44,7 @@ func commands() []command {
 	return []command{
 		{"demo", "train LMF on the embedded synthetic benchmark and print test metrics", runDemo},
 		{"bench", "time training steps and inference (the torch_ref.py workload)", runBench},
+		{"data", "make synthetic data (data synth) or describe a dataset file (data inspect)", runData},
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -74,5 +75,60 @@ func TestUsageErrorsExitTwo(t *testing.T) {
 	}
 	if _, err := runCmd(t, "demo", "-h"); exitCode(err, io.Discard) != 0 {
 		t.Errorf("-h: %v", err)
+	}
+}
+
+func TestDataSynthThenInspect(t *testing.T) {
+	p := t.TempDir() + "/pom.pkl"
+	if _, err := runCmd(t, "data", "synth", "--kind", "pom", "--seed", "3", "--out", p); err != nil {
+		t.Fatal(err)
+	}
+	out, err := runCmd(t, "data", "inspect", p, "--json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r struct {
+		Format  string   `json:"format"`
+		Task    string   `json:"task"`
+		Targets []string `json:"targets"`
+		Splits  map[string]struct {
+			N     int   `json:"n"`
+			Audio []int `json:"audio"`
+			Text  []int `json:"text"`
+			Label []int `json:"label"`
+		} `json:"splits"`
+		NonFinite map[string]int `json:"nonfinite_replaced"`
+	}
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	tr := r.Splits["train"]
+	if r.Format != "lmf-pickle" || r.Task != "regression" || len(r.Targets) != 16 || tr.N != 600 ||
+		tr.Audio[1] != 43 || tr.Text[2] != 300 || tr.Label[1] != 16 || r.Splits["test"].N != 203 || r.NonFinite == nil {
+		t.Errorf("inspect: %+v", r)
+	}
+}
+
+func TestDataBadInput(t *testing.T) {
+	dir := t.TempDir()
+	for _, args := range [][]string{
+		{"data"},
+		{"data", "frob"},
+		{"data", "synth", "--kind", "mosei", "--out", dir + "/x.pkl"},
+		{"data", "synth", "--kind", "mosi"},
+		{"data", "inspect"},
+	} {
+		if _, err := runCmd(t, args...); exitCode(err, io.Discard) != 2 {
+			t.Errorf("%v: %v, want a usage error", args, err)
+		}
+	}
+	bad := dir + "/bad.pkl"
+	os.WriteFile(bad, []byte{0x80, 2, ']', 'K'}, 0o644)
+	_, err := runCmd(t, "data", "inspect", bad)
+	if exitCode(err, io.Discard) != 1 || !strings.Contains(err.Error(), "bad.pkl") {
+		t.Errorf("corrupt file: %v", err)
+	}
+	if _, err := os.Stat(dir + "/x.pkl"); !os.IsNotExist(err) {
+		t.Error("a failed synth left a file behind")
 	}
 }

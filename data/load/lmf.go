@@ -2,6 +2,7 @@ package load
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -27,7 +28,17 @@ var lmfKeys = [3]string{"covarep", "facet", "glove"}
 // infinite values become 0, as LMF's loader does, and are counted in
 // NonFinite.
 func LMF(path string, opt Options) (*data.Dataset, error) {
-	top, err := readPickle(path)
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("load %s: %w", path, err)
+	}
+	return DecodeLMF(b, path, opt)
+}
+
+// DecodeLMF reads LMF's layout from the bytes of a pickle; path names it in
+// errors and gives the dataset its name.
+func DecodeLMF(b []byte, path string, opt Options) (*data.Dataset, error) {
+	top, err := decodePickle(b)
 	if err != nil {
 		return nil, fmt.Errorf("load %s: %w", path, err)
 	}

@@ -148,6 +148,11 @@ func readPickle(path string) (*pickle.Dict, error) {
 	if err != nil {
 		return nil, err
 	}
+	return decodePickle(b)
+}
+
+// decodePickle decodes pickle bytes whose top level is a dict.
+func decodePickle(b []byte) (*pickle.Dict, error) {
 	v, err := pickle.Load(b)
 	if err != nil {
 		return nil, err

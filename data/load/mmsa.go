@@ -2,6 +2,7 @@ package load
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -17,7 +18,17 @@ var mmsaKeys = [3]string{"audio", "vision", "text"}
 // and in the unaligned files audio_lengths and vision_lengths, which are
 // honoured as sequence lengths. Sample ids come from id when present.
 func MMSA(path string) (*data.Dataset, error) {
-	top, err := readPickle(path)
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("load %s: %w", path, err)
+	}
+	return DecodeMMSA(b, path)
+}
+
+// DecodeMMSA reads MMSA's layout from the bytes of a pickle; path names it
+// in errors.
+func DecodeMMSA(b []byte, path string) (*data.Dataset, error) {
+	top, err := decodePickle(b)
 	if err != nil {
 		return nil, fmt.Errorf("load %s: %w", path, err)
 	}

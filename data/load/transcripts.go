@@ -3,6 +3,8 @@ package load
 import (
 	"bufio"
 	"fmt"
+	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -74,7 +76,13 @@ func readTSV(path string) ([][]string, []float32, error) {
 		return nil, nil, err
 	}
 	defer f.Close()
-	sc := bufio.NewScanner(f)
+	return ParseTSV(f)
+}
+
+// ParseTSV reads transcripts as "text<TAB>label" lines, after an optional
+// "text<TAB>label" header, into token lists and labels.
+func ParseTSV(r io.Reader) ([][]string, []float32, error) {
+	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 1<<16), 1<<24)
 	var docs [][]string
 	var labels []float32
@@ -93,8 +101,8 @@ func readTSV(path string) ([][]string, []float32, error) {
 			return nil, nil, fmt.Errorf("line %d: no tab; want text<TAB>label", line)
 		}
 		v, err := strconv.ParseFloat(strings.TrimSpace(row[tab+1:]), 32)
-		if err != nil {
-			return nil, nil, fmt.Errorf("line %d: label %q is not a number", line, row[tab+1:])
+		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+			return nil, nil, fmt.Errorf("line %d: label %q is not a finite number", line, row[tab+1:])
 		}
 		docs = append(docs, text.Tokenize(row[:tab]))
 		labels = append(labels, float32(v))

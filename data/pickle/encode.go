@@ -17,7 +17,8 @@ type Float32Array struct {
 // files: dict keys and other []byte values as Python 2 str, numpy arrays
 // through numpy.core.multiarray._reconstruct with their raw data as a str.
 // Python 3 reads the result with pickle.load(f, encoding='bytes'), and so
-// does Load. v may be built from *Dict, []byte, string, int, int64, float64,
+// does Load. Arrays sharing storage are written once and then referenced
+// through the memo. v may be built from *Dict, []byte, string, int, int64, float64,
 // bool, nil, Tuple, *List and *Float32Array.
 func Dump(v any) ([]byte, error) {
 	var e encoder
@@ -29,7 +30,19 @@ func Dump(v any) ([]byte, error) {
 	return e.b.Bytes(), nil
 }
 
-type encoder struct{ b bytes.Buffer }
+type encoder struct {
+	b bytes.Buffer
+	// memo maps arrays already written (by their first element's address
+	// and size) to their memo index, so shared arrays are written once and
+	// referenced after, as Python's pickler does for shared objects.
+	memo map[arrayKey]uint32
+}
+
+type arrayKey struct {
+	first *float32
+	n     int
+	shape string
+}
 
 func (e *encoder) value(v any) error {
 	switch v := v.(type) {
@@ -99,7 +112,25 @@ func (e *encoder) value(v any) error {
 			e.b.WriteByte('u')
 		}
 	case *Float32Array:
-		return e.array(v)
+		if len(v.Data) == 0 {
+			return e.array(v)
+		}
+		key := arrayKey{&v.Data[0], len(v.Data), fmt.Sprint(v.Shape)}
+		if i, ok := e.memo[key]; ok { // LONG_BINGET
+			e.b.WriteByte('j')
+			e.u32(i)
+			return nil
+		}
+		if err := e.array(v); err != nil {
+			return err
+		}
+		if e.memo == nil {
+			e.memo = map[arrayKey]uint32{}
+		}
+		i := uint32(len(e.memo))
+		e.memo[key] = i
+		e.b.WriteByte('r') // LONG_BINPUT
+		e.u32(i)
 	default:
 		return fmt.Errorf("pickle.Dump: cannot encode a %T", v)
 	}

@@ -127,7 +127,10 @@ func TestLoadMMSAObjects(t *testing.T) {
 func TestDumpRoundTrip(t *testing.T) {
 	d := &Dict{}
 	inner := &Dict{}
-	inner.set([]byte("covarep"), &Float32Array{Shape: []int{2, 2}, Data: []float32{1, float32(math.NaN()), -3, 4e-9}})
+	shared := []float32{1, float32(math.NaN()), -3, 4e-9}
+	inner.set([]byte("covarep"), &Float32Array{Shape: []int{2, 2}, Data: shared})
+	inner.set([]byte("again"), &Float32Array{Shape: []int{2, 2}, Data: shared})
+	inner.set([]byte("flat"), &Float32Array{Shape: []int{4}, Data: shared})
 	inner.set([]byte("n"), int64(-70000))
 	inner.set("big", int64(1)<<40)
 	inner.set([]byte("long"), make([]byte, 300))
@@ -147,6 +150,12 @@ func TestDumpRoundTrip(t *testing.T) {
 	c := get(t, v, "train", "covarep").(*Array)
 	if c.Values[0] != 1 || !math.IsNaN(c.Values[1]) || c.Values[3] != float64(float32(4e-9)) || c.Dtype.Order != '<' {
 		t.Errorf("array round trip: %+v", c)
+	}
+	if again := get(t, v, "train", "again").(*Array); again != c {
+		t.Errorf("shared array not memoised: %p vs %p", again, c)
+	}
+	if flat := get(t, v, "train", "flat").(*Array); flat == c || len(flat.Shape) != 1 {
+		t.Errorf("a differently shaped view was merged: %v", flat.Shape)
 	}
 	if n := get(t, v, "train", "n"); n != int64(-70000) {
 		t.Errorf("int round trip: %v", n)

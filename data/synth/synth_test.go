@@ -6,7 +6,7 @@ import (
 
 func TestDeterministicBySeed(t *testing.T) {
 	sizes := Sizes{Train: 20, Valid: 5, Test: 5}
-	a, b, c := MOSI(1, sizes), MOSI(1, sizes), MOSI(2, sizes)
+	a, b, c := MustMOSI(1, sizes), MustMOSI(1, sizes), MustMOSI(2, sizes)
 	if err := a.Validate(); err != nil {
 		t.Fatal(err)
 	}
@@ -18,9 +18,75 @@ func TestDeterministicBySeed(t *testing.T) {
 	if !same || !differ {
 		t.Errorf("same seed same data: %v; other seed other data: %v", same, differ)
 	}
-	for _, y := range a.Train.Labels.Data {
-		if y < -3 || y > 3 {
-			t.Fatalf("label %v outside [-3, 3]", y)
+}
+
+func TestKindsShapesAndLabels(t *testing.T) {
+	sizes := Sizes{Train: 40, Valid: 10, Test: 10}
+	for _, kind := range []Kind{MOSI, POM, IEMOCAP} {
+		for _, frames := range []bool{false, true} {
+			dss, err := Generate(Config{Kind: kind, Seed: 3, Sizes: sizes, Frames: frames})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := 1
+			if kind == IEMOCAP {
+				want = 4
+			}
+			if len(dss) != want {
+				t.Fatalf("%s: %d datasets, want %d", kind, len(dss), want)
+			}
+			for _, ds := range dss {
+				if err := ds.Validate(); err != nil { // labels within the task's range or classes
+					t.Fatalf("%s: %v", kind, err)
+				}
+				sh := Specs[kind].Shape
+				a := ds.Train.Inputs[0].Shape
+				if frames && (len(a) != 3 || a[1] != sh.Frames || a[2] != sh.Audio) || !frames && (len(a) != 2 || a[1] != sh.Audio) {
+					t.Errorf("%s frames=%v: audio %v", kind, frames, a)
+				}
+				if d := ds.Dims(); d.Visual != sh.Visual || d.Text != sh.Text || d.TextLen != sh.Words {
+					t.Errorf("%s: dims %+v", kind, d)
+				}
+			}
 		}
+	}
+	// IEMOCAP's four tasks share inputs and mostly label different samples.
+	dss, _ := Generate(Config{Kind: IEMOCAP, Seed: 3, Sizes: Sizes{Train: 400, Valid: 10, Test: 10}})
+	if &dss[0].Train.Inputs[0].Data[0] != &dss[3].Train.Inputs[0].Data[0] {
+		t.Error("IEMOCAP tasks do not share inputs")
+	}
+	for k, ds := range dss {
+		pos := 0.0
+		for _, y := range ds.Train.Labels.Data {
+			pos += float64(y)
+		}
+		if frac := pos / 400; frac < 0.2 || frac > 0.45 { // 1/4 true, plus 10% flips
+			t.Errorf("%s: %.2f positive", Emotions[k], frac)
+		}
+	}
+}
+
+func TestUtteranceVectorsAreFrameAverages(t *testing.T) {
+	cfg := Config{Kind: MOSI, Seed: 9, Sizes: Sizes{Train: 3, Valid: 1, Test: 1}}
+	avg, _ := Generate(cfg)
+	cfg.Frames = true
+	seq, _ := Generate(cfg)
+	x, s := avg[0].Train.Inputs[0], seq[0].Train.Inputs[0]
+	F, d := s.Shape[1], s.Shape[2]
+	var m float32
+	for f := range F {
+		m += s.Data[f*d+5] / float32(F)
+	}
+	if diff := m - x.Data[5]; diff > 1e-5 || diff < -1e-5 {
+		t.Errorf("average of frames %v, utterance vector %v", m, x.Data[5])
+	}
+}
+
+func TestBadConfig(t *testing.T) {
+	if _, err := Generate(Config{Kind: "mosei"}); err == nil {
+		t.Error("unknown kind accepted")
+	}
+	if _, err := Generate(Config{Kind: MOSI, Sizes: Sizes{Train: 1, Valid: 1, Test: 1}}); err == nil {
+		t.Error("one training sample accepted")
 	}
 }

@@ -40,6 +40,16 @@ out = h[-1]
 R, g = grads(lstm, {"x": x}, out)
 cases["lstm"] = {"params": {k: t(v) for k, v in lstm.state_dict().items()}, "x": t(x), "out": t(out), "R": R, "grads": g}
 
+lstm = torch.nn.LSTM(6, 4, batch_first=True)
+x = torch.randn(3, 5, 6, requires_grad=True)
+lengths = [5, 2, 3]
+packed = torch.nn.utils.rnn.pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False)
+_, (h, _) = lstm(packed)
+out = h[-1]
+R, g = grads(lstm, {"x": x}, out)
+cases["lstm_lengths"] = {"params": {k: t(v) for k, v in lstm.state_dict().items()}, "x": t(x), "out": t(out), "R": R,
+                         "grads": g, "lengths": lengths}
+
 bn = torch.nn.BatchNorm1d(4)
 with torch.no_grad():
     bn.weight.copy_(torch.randn(4))

@@ -73,19 +73,9 @@ func New(dims data.Dims, task data.Task, c Config, rng *rand.Rand) *Model {
 func (m *Model) Params() []*nn.Param { return nn.Join(m.Enc, m.Fusion, m.Head) }
 
 // Forward returns the outputs (B, Outputs) for inputs of all three modalities.
-func (m *Model) Forward(tp *autodiff.Tape, mode nn.Mode, x [3]*autodiff.Node) *autodiff.Node {
-	z := m.Enc.Encode(tp, mode, x)
+func (m *Model) Forward(tp *autodiff.Tape, mode nn.Mode, in encoder.Input) *autodiff.Node {
+	z := m.Enc.Encode(tp, mode, in)
 	return m.Head.Forward(tp, m.Fusion.Forward(tp, z))
-}
-
-func consts(tp *autodiff.Tape, in [3]*tensor.Tensor) [3]*autodiff.Node {
-	var x [3]*autodiff.Node
-	for i, t := range in {
-		if t != nil {
-			x[i] = tp.Const(t)
-		}
-	}
-	return x
 }
 
 // Step runs one training step (forward, backward, Adam) on a batch and
@@ -93,7 +83,7 @@ func consts(tp *autodiff.Tape, in [3]*tensor.Tensor) [3]*autodiff.Node {
 func (m *Model) Step(tp *autodiff.Tape, mode nn.Mode, b *data.Batch) float64 {
 	defer tp.Reset()
 	m.opt.ZeroGrad()
-	l := objective.Loss(tp, m.Task, m.Forward(tp, mode, consts(tp, b.Inputs)), b.Labels)
+	l := objective.Loss(tp, m.Task, m.Forward(tp, mode, encoder.FromBatch(tp, b, encoder.All)), b.Labels)
 	tp.Backward(l)
 	m.opt.Step()
 	return float64(l.Value.Data[0])
@@ -104,15 +94,15 @@ func (m *Model) ValidationLoss(tp *autodiff.Tape, s *data.Split) float64 {
 	defer tp.Reset()
 	tp.NoGrad = true
 	defer func() { tp.NoGrad = false }()
-	out := m.Forward(tp, nn.Eval, consts(tp, s.Inputs))
+	out := m.Forward(tp, nn.Eval, encoder.FromBatch(tp, s.All(), encoder.All))
 	return float64(objective.Loss(tp, m.Task, out, s.Labels).Value.Data[0])
 }
 
-// Predict returns the model's outputs for inputs (all three modalities) in
+// Predict returns the model's outputs for a batch (all three modalities) in
 // evaluation mode, as a new tensor.
-func (m *Model) Predict(tp *autodiff.Tape, inputs [3]*tensor.Tensor) *tensor.Tensor {
+func (m *Model) Predict(tp *autodiff.Tape, b *data.Batch) *tensor.Tensor {
 	defer tp.Reset()
 	tp.NoGrad = true
 	defer func() { tp.NoGrad = false }()
-	return m.Forward(tp, nn.Eval, consts(tp, inputs)).Value.Clone()
+	return m.Forward(tp, nn.Eval, encoder.FromBatch(tp, b, encoder.All)).Value.Clone()
 }

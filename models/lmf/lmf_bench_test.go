@@ -42,6 +42,6 @@ func BenchmarkInfer686(b *testing.B) {
 	tp := autodiff.NewTape()
 	b.ReportAllocs()
 	for b.Loop() {
-		m.Predict(tp, batch.Inputs)
+		m.Predict(tp, batch)
 	}
 }

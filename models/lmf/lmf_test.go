@@ -14,7 +14,7 @@ import (
 // TestLearnsSyntheticData trains on a small synthetic set and checks that the
 // test error falls well below that of predicting the mean label.
 func TestLearnsSyntheticData(t *testing.T) {
-	ds := synth.MOSI(5, synth.Sizes{Train: 400, Valid: 100, Test: 200})
+	ds := synth.MustMOSI(5, synth.Sizes{Train: 400, Valid: 100, Test: 200})
 	m := New(ds.Dims(), ds.Task, DefaultConfig(), nn.NewRNG(5))
 	res, err := train.Fit(context.Background(), m, ds, train.Config{Epochs: 15, Patience: 5, BatchSize: 32, Seed: 5}, nil)
 	if err != nil {
@@ -27,7 +27,7 @@ func TestLearnsSyntheticData(t *testing.T) {
 	if h[len(h)-1].TrainLoss >= h[0].TrainLoss {
 		t.Errorf("training loss did not fall: %v -> %v", h[0].TrainLoss, h[len(h)-1].TrainLoss)
 	}
-	pred := m.Predict(autodiff.NewTape(), ds.Test.Inputs)
+	pred := m.Predict(autodiff.NewTape(), ds.Test.All())
 	p := make([]float64, pred.Len())
 	for i, v := range pred.Data {
 		p[i] = float64(v)
@@ -48,7 +48,7 @@ func TestLearnsSyntheticData(t *testing.T) {
 }
 
 func TestParamNamesUnique(t *testing.T) {
-	ds := synth.MOSI(1, synth.Sizes{Train: 2, Valid: 2, Test: 2})
+	ds := synth.MustMOSI(1, synth.Sizes{Train: 2, Valid: 2, Test: 2})
 	m := New(ds.Dims(), ds.Task, DefaultConfig(), nn.NewRNG(1))
 	if err := nn.CheckNames(m.Params(), nil); err != nil {
 		t.Fatal(err)

@@ -1,0 +1,268 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/modistill/modistill/data"
+	"github.com/modistill/modistill/data/csd"
+	"github.com/modistill/modistill/data/load"
+	"github.com/modistill/modistill/data/synth"
+)
+
+func runData(ctx context.Context, args []string, stdout io.Writer) error {
+	if len(args) == 0 {
+		return usagef("data: want a subcommand: synth or inspect")
+	}
+	switch args[0] {
+	case "synth":
+		return runDataSynth(args[1:], stdout)
+	case "inspect":
+		return runDataInspect(args[1:], stdout)
+	}
+	return usagef("data: unknown subcommand %q; want synth or inspect", args[0])
+}
+
+func runDataSynth(args []string, stdout io.Writer) error {
+	fs := newFlags("data synth")
+	kind := fs.String("kind", "mosi", "dataset shape: mosi, pom or iemocap")
+	seed := fs.Uint64("seed", 1, "seed")
+	out := fs.String("out", "", "file to write (LMF's pickle layout)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *out == "" {
+		return usagef("data synth: --out is required")
+	}
+	dss, err := synth.Generate(synth.Config{Kind: synth.Kind(*kind), Seed: *seed})
+	if err != nil {
+		return usagef("data synth: %v", err)
+	}
+	b, err := load.EncodeLMF(dss...)
+	if err != nil {
+		return err
+	}
+	if err := writeFileAtomic(*out, b); err != nil {
+		return fmt.Errorf("data synth: %w", err)
+	}
+	fmt.Fprintf(stdout, "wrote %s: synthetic %s (seed %d), %d dataset(s), %d bytes (LMF pickle layout)\n", *out, *kind, *seed, len(dss), len(b))
+	return nil
+}
+
+// writeFileAtomic writes b to path through a temporary file in the same
+// directory and a rename, so a crash never leaves a partial file at path.
+func writeFileAtomic(path string, b []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	if _, err := f.Write(b); err != nil {
+		f.Close()
+		os.Remove(tmp)
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		os.Remove(tmp)
+		return err
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return nil
+}
+
+// splitReport is what inspect says about one split.
+type splitReport struct {
+	N      int           `json:"n"`
+	Audio  []int         `json:"audio"`
+	Visual []int         `json:"visual"`
+	Text   []int         `json:"text"`
+	Label  []int         `json:"label"`
+	Stats  []labelReport `json:"label_stats"`
+}
+
+type labelReport struct {
+	Target string  `json:"target"`
+	Min    float64 `json:"min"`
+	Max    float64 `json:"max"`
+	Mean   float64 `json:"mean"`
+	Std    float64 `json:"std"`
+	// Counts per class (classification).
+	Counts map[string]int `json:"counts,omitempty"`
+}
+
+type datasetReport struct {
+	Format    string                 `json:"format"`
+	Name      string                 `json:"name"`
+	Task      string                 `json:"task"`
+	Targets   []string               `json:"targets"`
+	Vocab     int                    `json:"vocab,omitempty"`
+	Splits    map[string]splitReport `json:"splits"`
+	NonFinite map[string]int         `json:"nonfinite_replaced"`
+}
+
+type csdReport struct {
+	Format     string            `json:"format"`
+	Name       string            `json:"name"`
+	Videos     int               `json:"videos"`
+	Segments   int               `json:"segments"`
+	FeatureDim int               `json:"feature_dim"`
+	Min        float64           `json:"min"`
+	Max        float64           `json:"max"`
+	Metadata   map[string]string `json:"metadata"`
+}
+
+func runDataInspect(args []string, stdout io.Writer) error {
+	fs := newFlags("data inspect")
+	asJSON := fs.Bool("json", false, "print one JSON object")
+	emotion := fs.String("emotion", "", "IEMOCAP (LMF layout): which emotion's task")
+	kind := fs.String("kind", "", "LMF labels: mosi, pom or regression (default: from the label width)")
+	// Allow the path before the flags: modistill data inspect PATH --json.
+	var path string
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		path, args = args[0], args[1:]
+	}
+	if err := fs.Parse(args); err != nil {
+		return usageError{err.Error()}
+	}
+	if path == "" && fs.NArg() > 0 {
+		path = fs.Arg(0)
+	} else if fs.NArg() > 0 {
+		return usagef("data inspect: unexpected argument %q", fs.Arg(0))
+	}
+	if path == "" {
+		return usagef("data inspect: want a PATH")
+	}
+	f, err := load.Sniff(path)
+	if err != nil {
+		return fmt.Errorf("data inspect: %w", err)
+	}
+	if f == load.CSD {
+		s, err := csd.Read(path)
+		if err != nil {
+			return fmt.Errorf("data inspect: %w", err)
+		}
+		r := csdReport{Format: "csd", Name: s.Name, Videos: len(s.Videos), Segments: s.Rows(), FeatureDim: s.Dim, Metadata: s.Metadata,
+			Min: math.Inf(1), Max: math.Inf(-1)}
+		for _, v := range s.Videos {
+			for _, x := range v.Features {
+				r.Min, r.Max = math.Min(r.Min, float64(x)), math.Max(r.Max, float64(x))
+			}
+		}
+		if *asJSON {
+			return printJSON(stdout, r)
+		}
+		fmt.Fprintf(stdout, "format: csd (CMU-MultimodalSDK computational sequence)\nname: %s\nvideos: %d\nsegments: %d\nfeature dim: %d\nfeature range: [%g, %g]\nmetadata:\n",
+			r.Name, r.Videos, r.Segments, r.FeatureDim, r.Min, r.Max)
+		keys := make([]string, 0, len(r.Metadata))
+		for k := range r.Metadata {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			v := r.Metadata[k]
+			if len(v) > 70 {
+				v = v[:67] + "..."
+			}
+			fmt.Fprintf(stdout, "  %-36s %s\n", k, v)
+		}
+		return nil
+	}
+	ds, err := load.Open(path, load.Options{Emotion: *emotion, Kind: *kind})
+	if err != nil {
+		return fmt.Errorf("data inspect: %w", err)
+	}
+	r := inspect(ds)
+	if *asJSON {
+		return printJSON(stdout, r)
+	}
+	fmt.Fprintf(stdout, "format: %s\nname: %s\ntask: %s, targets %s\n", r.Format, r.Name, r.Task, strings.Join(r.Targets, ", "))
+	if r.Vocab > 0 {
+		fmt.Fprintf(stdout, "vocabulary: %d (training split; id 0 pads, id 1 is unknown)\n", r.Vocab)
+	}
+	for _, name := range []string{"train", "valid", "test"} {
+		s := r.Splits[name]
+		fmt.Fprintf(stdout, "%s: n %d, audio %v, visual %v, text %v, label %v\n", name, s.N, s.Audio, s.Visual, s.Text, s.Label)
+		for _, st := range s.Stats {
+			if st.Counts != nil {
+				fmt.Fprintf(stdout, "  %-14s classes %v\n", st.Target, st.Counts)
+				continue
+			}
+			fmt.Fprintf(stdout, "  %-14s min %.3f max %.3f mean %.3f std %.3f\n", st.Target, st.Min, st.Max, st.Mean, st.Std)
+		}
+	}
+	if len(r.NonFinite) == 0 {
+		fmt.Fprintln(stdout, "non-finite values replaced: none")
+	} else {
+		fmt.Fprintf(stdout, "non-finite values replaced by 0: %v\n", r.NonFinite)
+	}
+	return nil
+}
+
+func printJSON(w io.Writer, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintln(w, string(b))
+	return err
+}
+
+func shapeOf(s *data.Split, m data.Modality) []int {
+	if x := s.Inputs[m]; x != nil {
+		return x.Shape
+	}
+	if m == data.Text && s.Tokens != nil {
+		return []int{s.N(), s.Tokens.L}
+	}
+	return []int{}
+}
+
+func inspect(ds *data.Dataset) datasetReport {
+	r := datasetReport{Format: ds.Format, Name: ds.Name, Task: ds.Task.Kind.String(), Targets: ds.Task.Targets,
+		Vocab: len(ds.Vocab), Splits: map[string]splitReport{}, NonFinite: ds.NonFinite}
+	if r.NonFinite == nil {
+		r.NonFinite = map[string]int{}
+	}
+	for _, s := range ds.Splits() {
+		sr := splitReport{N: s.N(), Audio: shapeOf(s.Split, data.Audio), Visual: shapeOf(s.Split, data.Visual),
+			Text: shapeOf(s.Split, data.Text), Label: s.Labels.Shape}
+		for k, target := range ds.Task.Targets {
+			col := s.Column(k)
+			st := labelReport{Target: target, Min: math.Inf(1), Max: math.Inf(-1)}
+			var sum, sq float64
+			for _, y := range col {
+				st.Min, st.Max = math.Min(st.Min, y), math.Max(st.Max, y)
+				sum += y
+			}
+			st.Mean = sum / float64(len(col))
+			for _, y := range col {
+				sq += (y - st.Mean) * (y - st.Mean)
+			}
+			st.Std = math.Sqrt(sq / float64(len(col)))
+			if ds.Task.Kind == data.Classification {
+				st.Counts = map[string]int{}
+				for _, y := range col {
+					st.Counts[fmt.Sprint(int(y))]++
+				}
+			}
+			sr.Stats = append(sr.Stats, st)
+		}
+		r.Splits[s.Name] = sr
+	}
+	return r
+}

@@ -1,0 +1,96 @@
+// Package unimodal is a model of one modality: that modality's encoder
+// (METHOD.md item 1) and a linear head, trained on the labels alone. It is
+// what a separable model's student is without a teacher, the per-modality
+// network of Deep-S, and the text-only model of the real-transcripts check.
+package unimodal
+
+import (
+	"fmt"
+	"math/rand/v2"
+
+	"github.com/modistill/modistill/autodiff"
+	"github.com/modistill/modistill/data"
+	"github.com/modistill/modistill/encoder"
+	"github.com/modistill/modistill/layers"
+	"github.com/modistill/modistill/nn"
+	"github.com/modistill/modistill/objective"
+	"github.com/modistill/modistill/optim"
+	"github.com/modistill/modistill/tensor"
+)
+
+// Config holds the hyperparameters.
+type Config struct {
+	Encoder     encoder.Config `json:"encoder"`
+	LR          float64        `json:"lr"`
+	WeightDecay float64        `json:"weight_decay"`
+}
+
+// DefaultConfig is METHOD.md's defaults.
+func DefaultConfig() Config { return Config{Encoder: encoder.DefaultConfig(), LR: 1e-3} }
+
+// Model is one modality's encoder and head, with its optimizer.
+type Model struct {
+	Modality data.Modality
+	Enc      *encoder.Encoders // only Modality's encoder is set
+	Head     *layers.Linear
+	Task     data.Task
+	use      [3]bool
+	opt      *optim.Adam
+}
+
+// New builds a model of modality m for data of the given dimensions.
+func New(m data.Modality, dims data.Dims, task data.Task, c Config, rng *rand.Rand) (*Model, error) {
+	only := data.Dims{Outputs: dims.Outputs}
+	switch m {
+	case data.Audio:
+		only.Audio = dims.Audio
+	case data.Visual:
+		only.Visual = dims.Visual
+	case data.Text:
+		only.Text, only.TextLen, only.Vocab = dims.Text, dims.TextLen, dims.Vocab
+	}
+	enc := encoder.New("enc", only, c.Encoder, rng)
+	out := enc.OutDims()[m]
+	if out == 0 {
+		return nil, fmt.Errorf("unimodal: the data has no %s input", m)
+	}
+	mod := &Model{Modality: m, Enc: enc, Head: layers.NewLinear("head", out, objective.Outputs(task), true, rng), Task: task}
+	mod.use[m] = true
+	mod.opt = optim.NewAdam(optim.Group{Params: mod.Params(), LR: c.LR, WeightDecay: c.WeightDecay})
+	return mod, nil
+}
+
+// Params returns the encoder's and the head's parameters.
+func (m *Model) Params() []*nn.Param { return nn.Join(m.Enc, m.Head) }
+
+// Forward returns the outputs for a batch.
+func (m *Model) Forward(tp *autodiff.Tape, mode nn.Mode, b *data.Batch) *autodiff.Node {
+	z := m.Enc.Encode(tp, mode, encoder.FromBatch(tp, b, m.use))
+	return m.Head.Forward(tp, z[m.Modality])
+}
+
+// Step runs one training step on a batch and returns the task loss.
+func (m *Model) Step(tp *autodiff.Tape, mode nn.Mode, b *data.Batch) float64 {
+	defer tp.Reset()
+	m.opt.ZeroGrad()
+	l := objective.Loss(tp, m.Task, m.Forward(tp, mode, b), b.Labels)
+	tp.Backward(l)
+	m.opt.Step()
+	return float64(l.Value.Data[0])
+}
+
+// ValidationLoss is the task loss on a split in evaluation mode.
+func (m *Model) ValidationLoss(tp *autodiff.Tape, s *data.Split) float64 {
+	defer tp.Reset()
+	tp.NoGrad = true
+	defer func() { tp.NoGrad = false }()
+	return float64(objective.Loss(tp, m.Task, m.Forward(tp, nn.Eval, s.All()), s.Labels).Value.Data[0])
+}
+
+// Predict returns the outputs for a batch in evaluation mode, as a new tensor.
+func (m *Model) Predict(tp *autodiff.Tape, b *data.Batch) *tensor.Tensor {
+	defer tp.Reset()
+	tp.NoGrad = true
+	defer func() { tp.NoGrad = false }()
+	return m.Forward(tp, nn.Eval, b).Value.Clone()
+}
