@@ -1,8 +1,9 @@
-// Package fusion holds the multimodal fusion layers: low-rank multimodal
-// fusion (LMF, Liu et al. 2018). Each splits into Project, the
-// modality-specific factors that give p_m (also the students'
-// representation in the paper's framework), and Fuse, the part that needs
-// every modality.
+// Package fusion holds the multimodal fusion layers: Tucker fusion (the
+// paper's Eq. 7-8), low-rank multimodal fusion (LMF, Liu et al. 2018; Eq. 9)
+// and the tensor fusion network's outer product (TFN, Zadeh et al. 2017).
+// Tucker and LMF split into Project, the modality-specific factors that give
+// p_m (the students' representation in the paper's framework), and Fuse,
+// the part that needs every modality; both satisfy Separable.
 package fusion
 
 import (
@@ -41,8 +42,16 @@ func NewLMF(prefix string, dims [3]int, r, h int, rng *rand.Rand) *LMF {
 	return f
 }
 
+var _ Separable = (*LMF)(nil)
+
 // Params returns the factors, then the rank weights and bias.
 func (f *LMF) Params() []*nn.Param { return append(f.FactorParams(), f.CoreParams()...) }
+
+// ProjDims are the sizes of p_m: R·h each.
+func (f *LMF) ProjDims() [3]int { return [3]int{f.R * f.H, f.R * f.H, f.R * f.H} }
+
+// OutDim is h.
+func (f *LMF) OutDim() int { return f.H }
 
 // FactorParams returns the modality-specific factors W_m.
 func (f *LMF) FactorParams() []*nn.Param { return f.W[:] }
