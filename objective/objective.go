@@ -6,6 +6,7 @@ package objective
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/modistill/modistill/autodiff"
 	"github.com/modistill/modistill/data"
@@ -54,4 +55,33 @@ func Loss(tp *autodiff.Tape, t data.Task, out *autodiff.Node, labels *tensor.Ten
 		total = tp.Scale(total, 1/float32(K))
 	}
 	return total
+}
+
+// Predictions turns outputs (B, Outputs(t)) into predictions: the values
+// themselves for regression, and for classification each target's softmax
+// probabilities (B, targets·classes). Predictions of several models can be
+// averaged (score-level fusion).
+func Predictions(t data.Task, out *tensor.Tensor) *tensor.Tensor {
+	p := out.Clone()
+	if t.Kind != data.Classification {
+		return p
+	}
+	C := t.Classes
+	for r := 0; r+C <= len(p.Data); r += C {
+		row := p.Data[r : r+C]
+		m := row[0]
+		for _, v := range row {
+			m = max(m, v)
+		}
+		var z float64
+		for i, v := range row {
+			e := math.Exp(float64(v - m))
+			row[i] = float32(e)
+			z += e
+		}
+		for i := range row {
+			row[i] = float32(float64(row[i]) / z)
+		}
+	}
+	return p
 }

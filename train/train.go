@@ -28,6 +28,19 @@ type Model interface {
 	ValidationLoss(tp *autodiff.Tape, s *data.Split) float64
 }
 
+// EpochStarter is a Model that wants to know when each epoch starts
+// (1-based), for schedules such as a gradient-reversal ramp.
+type EpochStarter interface {
+	StartEpoch(epoch int)
+}
+
+// Monitor is a Model that reports quantities of its own per epoch (such as
+// the mean temperatures it learned); Fit records them in Epoch.Metrics.
+type Monitor interface {
+	// EpochMetrics returns this epoch's values and resets the accumulation.
+	EpochMetrics() map[string]float64
+}
+
 // Config controls the loop.
 type Config struct {
 	Epochs    int    `json:"epochs"`     // at most this many epochs
@@ -55,6 +68,8 @@ type Epoch struct {
 	TrainLoss float64 `json:"train_loss"` // mean over the epoch's batches
 	ValidLoss float64 `json:"valid_loss"`
 	Seconds   float64 `json:"seconds"`
+	// Metrics holds what a Monitor model reported for the epoch.
+	Metrics map[string]float64 `json:"metrics,omitempty"`
 }
 
 // Result is the outcome of Fit.
@@ -88,6 +103,9 @@ func Fit(ctx context.Context, m Model, ds *data.Dataset, c Config, onEpoch func(
 	sinceBest := 0
 	for epoch := 1; epoch <= c.Epochs; epoch++ {
 		start := time.Now()
+		if es, ok := m.(EpochStarter); ok {
+			es.StartEpoch(epoch)
+		}
 		rng.Shuffle(n, func(i, j int) { order[i], order[j] = order[j], order[i] })
 		var sum float64
 		batches := 0
@@ -112,6 +130,9 @@ func Fit(ctx context.Context, m Model, ds *data.Dataset, c Config, onEpoch func(
 		}
 		v := m.ValidationLoss(tp, ds.Valid)
 		e := Epoch{Epoch: epoch, TrainLoss: sum / float64(batches), ValidLoss: v, Seconds: time.Since(start).Seconds()}
+		if mon, ok := m.(Monitor); ok {
+			e.Metrics = mon.EpochMetrics()
+		}
 		res.History = append(res.History, e)
 		if onEpoch != nil {
 			onEpoch(e)

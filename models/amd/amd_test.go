@@ -1,0 +1,278 @@
+package amd
+
+import (
+	"context"
+	"math"
+	"testing"
+
+	"github.com/modistill/modistill/autodiff"
+	"github.com/modistill/modistill/data"
+	"github.com/modistill/modistill/data/synth"
+	"github.com/modistill/modistill/encoder"
+	"github.com/modistill/modistill/metrics"
+	"github.com/modistill/modistill/nn"
+	"github.com/modistill/modistill/tensor"
+	"github.com/modistill/modistill/train"
+)
+
+// tinyConfig shrinks a preset so tests run fast.
+func tinyConfig(t *testing.T, preset string) Config {
+	c, err := Preset(preset)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Encoder = encoder.Config{AudioHidden: 6, VisualHidden: 5, TextHidden: 6, TextOut: 5, Dropout: 0.2, EmbedDim: 4}
+	c.TuckerRanks, c.TuckerTh, c.Hidden, c.Rank, c.Message = [3]int{3, 3, 4}, 3, 4, 2, 4
+	return c
+}
+
+func tinyData(kind synth.Kind, n int) *data.Dataset {
+	dss, err := synth.Generate(synth.Config{Kind: kind, Seed: 2, Sizes: synth.Sizes{Train: n, Valid: n / 2, Test: n / 2}})
+	if err != nil {
+		panic(err)
+	}
+	// Narrow the inputs so finite differences stay cheap.
+	for _, ds := range dss[:1] {
+		for _, s := range ds.Splits() {
+			s.Inputs[data.Text] = narrowText(s.Inputs[data.Text], 6, 8)
+		}
+	}
+	return dss[0]
+}
+
+// narrowText keeps the first L steps and d dims of text.
+func narrowText(x *tensor.Tensor, L, d int) *tensor.Tensor {
+	n, T, D := x.Shape[0], x.Shape[1], x.Shape[2]
+	out := tensor.New(n, L, d)
+	for i := range n {
+		for s := range L {
+			copy(out.Data[(i*L+s)*d:(i*L+s+1)*d], x.Data[(i*T+s)*D:(i*T+s)*D+d])
+		}
+	}
+	return out
+}
+
+func TestEveryPresetTrainsOnBothTasks(t *testing.T) {
+	for _, preset := range Presets {
+		for _, kind := range []synth.Kind{synth.MOSI, synth.IEMOCAP} {
+			ds := tinyData(kind, 16)
+			m, err := New(ds.Dims(), ds.Task, tinyConfig(t, preset), nn.NewRNG(1))
+			if err != nil {
+				t.Fatal(err)
+			}
+			tp := autodiff.NewTape()
+			l := m.Step(tp, nn.Training(nn.NewRNG(2)), ds.Train.Gather([]int{0, 1, 2, 3, 4, 5, 6, 7}, nil))
+			if math.IsNaN(l) || math.IsInf(l, 0) {
+				t.Errorf("%s on %s: loss %v", preset, kind, l)
+			}
+			if v := m.ValidationLoss(tp, ds.Valid); math.IsNaN(v) {
+				t.Errorf("%s on %s: validation loss NaN", preset, kind)
+			}
+		}
+	}
+}
+
+// The student loss alone gives no gradient to the teacher-only parameters
+// (core, W_h, b_h or rank weights, and the teacher head); the temperature
+// network gets one exactly when the temperatures are adaptive.
+func TestStudentLossNeverTrainsTheTeacher(t *testing.T) {
+	ds := tinyData(synth.MOSI, 16)
+	for _, preset := range Presets {
+		m, err := New(ds.Dims(), ds.Task, tinyConfig(t, preset), nn.NewRNG(1))
+		if err != nil {
+			t.Fatal(err)
+		}
+		tp := autodiff.NewTape()
+		b := ds.Train.Gather([]int{0, 1, 2, 3, 4, 5}, nil)
+		var target *autodiff.Node
+		if m.Config.Distill != "none" {
+			target = m.teacherTarget(tp, b)
+		}
+		nn.ZeroGrads(m.Params())
+		tp.Backward(m.studentLoss(tp, m.project(tp, nn.Training(nn.NewRNG(3)), b, encoder.All), target, b.Labels))
+		for _, p := range append(m.Fusion.CoreParams(), m.Head.Params()...) {
+			if g := p.Grad(); g != nil && nonzero(g) {
+				t.Errorf("%s: the student loss reached teacher parameter %s", preset, p.Name)
+			}
+		}
+		tempGrad := m.TempOut[0] != nil && nonzero(m.TempOut[0].Weight.Grad())
+		if tempGrad != (m.Config.Distill == "adaptive") {
+			t.Errorf("%s: temperature network gradient %v", preset, tempGrad)
+		}
+	}
+}
+
+func nonzero(g *tensor.Tensor) bool {
+	for _, v := range g.Data {
+		if v != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+func TestTeacherTargetIsDetachedAndDropoutFree(t *testing.T) {
+	ds := tinyData(synth.MOSI, 16)
+	c := tinyConfig(t, "ours")
+	c.Encoder.Dropout = 0.5
+	m, _ := New(ds.Dims(), ds.Task, c, nn.NewRNG(1))
+	tp := autodiff.NewTape()
+	b := ds.Train.Gather([]int{0, 1, 2, 3}, nil)
+	a := m.teacherTarget(tp, b).Value.Clone()
+	z := m.teacherTarget(tp, b)
+	if z.RequiresGrad() {
+		t.Error("teacher target requires a gradient")
+	}
+	for i := range a.Data {
+		if a.Data[i] != z.Value.Data[i] {
+			t.Fatal("teacher target differs between calls: dropout is on")
+		}
+	}
+}
+
+// With gradient reversal at λ = 0.5 the temperature network's gradient is
+// -0.5 times the literal reading's, and the students' heads are unaffected.
+func TestGradientReversal(t *testing.T) {
+	ds := tinyData(synth.MOSI, 16)
+	b := ds.Train.Gather([]int{0, 1, 2, 3, 4, 5}, nil)
+	grads := map[string][2]*tensor.Tensor{}
+	for _, mode := range []string{"descend", "reverse"} {
+		c := tinyConfig(t, "ours")
+		c.TemperatureGrad = mode
+		m, _ := New(ds.Dims(), ds.Task, c, nn.NewRNG(1))
+		m.lambda = 0.5
+		tp := autodiff.NewTape()
+		target := m.teacherTarget(tp, b)
+		nn.ZeroGrads(m.Params())
+		tp.Backward(m.studentLoss(tp, m.project(tp, nn.Eval, b, encoder.All), target, b.Labels))
+		grads[mode] = [2]*tensor.Tensor{m.TempOut[1].Weight.Grad().Clone(), m.Students[1].Weight.Grad().Clone()}
+	}
+	for i, v := range grads["descend"][0].Data {
+		if r := grads["reverse"][0].Data[i]; math.Abs(float64(r+0.5*v)) > 1e-6*math.Max(1, math.Abs(float64(v))) {
+			t.Fatalf("temperature gradient %v, want -0.5 x %v", r, v)
+		}
+	}
+	for i, v := range grads["descend"][1].Data {
+		if grads["reverse"][1].Data[i] != v {
+			t.Fatal("gradient reversal changed a student head's gradient")
+		}
+	}
+}
+
+// A finite-difference check of the whole student loss (descend mode, so the
+// analytic gradient is the true one) for the student-side parameters.
+func TestStudentLossGradients(t *testing.T) {
+	for _, kind := range []synth.Kind{synth.MOSI, synth.IEMOCAP} {
+		ds := tinyData(kind, 16)
+		c := tinyConfig(t, "ours")
+		c.TemperatureGrad = "descend"
+		m, _ := New(ds.Dims(), ds.Task, c, nn.NewRNG(1))
+		b := ds.Train.Gather([]int{0, 1, 2, 3}, nil)
+		zt := m.teacherTarget(autodiff.NewTape(), b).Value.Clone()
+		var in []*autodiff.Node
+		for _, l := range []interface{ Params() []*nn.Param }{m.Students[2], m.Proj[0], m.TempOut[2], m.TempHidden[2], m.MsgRep[2], m.MsgRepZ} {
+			for _, p := range l.Params() {
+				in = append(in, p.Node)
+			}
+		}
+		f := func(tp *autodiff.Tape) *autodiff.Node {
+			return m.studentLoss(tp, m.project(tp, nn.Eval, b, encoder.All), tp.Const(zt), b.Labels)
+		}
+		if err, where := autodiff.GradCheck(f, in, 1e-2); err > 1e-2 {
+			t.Errorf("%s: student loss gradient error %.3g at %s", kind, err, where)
+		}
+	}
+}
+
+func TestPredictSubsets(t *testing.T) {
+	for _, kind := range []synth.Kind{synth.MOSI, synth.IEMOCAP} {
+		ds := tinyData(kind, 16)
+		m, _ := New(ds.Dims(), ds.Task, tinyConfig(t, "ours"), nn.NewRNG(1))
+		b := ds.Test.All()
+		out := objectiveOutputs(ds.Task)
+		var students float64
+	for _, use := range Subsets {
+			p := m.Predict(autodiff.NewTape(), b, use)
+			if p.Shape[0] != b.N() || p.Shape[1] != out {
+				t.Fatalf("%s %v: shape %v", kind, use, p.Shape)
+			}
+			if ds.Task.Kind == data.Classification {
+				for r := range b.N() {
+					if s := p.Data[2*r] + p.Data[2*r+1]; math.Abs(float64(s)-1) > 1e-5 {
+						t.Fatalf("%s %v: probabilities sum to %v", kind, use, s)
+					}
+				}
+			}
+		}
+		// Missing means absent: text-only predictions ignore audio and visual.
+		only := [3]bool{false, false, true}
+		p1 := m.Predict(autodiff.NewTape(), b, only)
+		b2 := *b
+		b2.Inputs[data.Audio] = tensor.New(b.Inputs[data.Audio].Shape...)
+		p2 := m.Predict(autodiff.NewTape(), &b2, only)
+		for i := range p1.Data {
+			if p1.Data[i] != p2.Data[i] {
+				t.Fatalf("%s: text-only prediction depends on audio", kind)
+			}
+		}
+	}
+}
+
+func objectiveOutputs(task data.Task) int {
+	if task.Kind == data.Classification {
+		return task.Classes
+	}
+	return 1
+}
+
+// Ours learns a small synthetic set: the teacher ends well below predicting
+// the mean, and the students' predictions, averaged over the six incomplete
+// subsets, below it too (on this benchmark single modalities are weak, as the
+// unimodal models show; see the README).
+func TestOursLearns(t *testing.T) {
+	ds := synth.MustMOSI(5, synth.Sizes{Train: 400, Valid: 100, Test: 200})
+	c := DefaultConfig()
+	m, err := New(ds.Dims(), ds.Task, c, nn.NewRNG(5))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := train.Fit(context.Background(), m, ds, train.Config{Epochs: 40, Patience: 10, BatchSize: 32, Seed: 5}, nil)
+	if err != nil || res.Status == train.Diverged {
+		t.Fatalf("%v %v", err, res.Status)
+	}
+	truth := ds.Test.Column(0)
+	var mean float64
+	for _, y := range ds.Train.Column(0) {
+		mean += y / float64(ds.Train.N())
+	}
+	base := make([]float64, len(truth))
+	for i := range base {
+		base[i] = mean
+	}
+	baseMAE := metrics.MAE(base, truth)
+	var students float64
+	for _, use := range Subsets {
+		p := m.Predict(autodiff.NewTape(), ds.Test.All(), use)
+		pred := make([]float64, p.Len())
+		for i, v := range p.Data {
+			pred[i] = float64(v)
+		}
+		mae := metrics.MAE(pred, truth)
+		t.Logf("%s: test MAE %.3f (predicting the mean: %.3f)", SubsetName(use), mae, baseMAE)
+		switch SubsetName(use) {
+		case "avt":
+			if mae > 0.9*baseMAE {
+				t.Errorf("teacher: test MAE %.3f, predicting the mean %.3f", mae, baseMAE)
+			}
+		default:
+			students += mae / 6
+		}
+	}
+	if students > 0.97*baseMAE {
+		t.Errorf("students: mean test MAE %.3f over the six subsets, predicting the mean %.3f", students, baseMAE)
+	}
+	last := res.History[len(res.History)-1].Metrics
+	if last["T_s_a"] < 1 || last["T_s_a"] > c.TMax {
+		t.Errorf("temperatures outside [1, T_max]: %v", last)
+	}
+}

@@ -1,0 +1,89 @@
+package amd
+
+import (
+	"fmt"
+
+	"github.com/modistill/modistill/encoder"
+)
+
+// Config holds the framework's choices and hyperparameters. The separable
+// systems of the paper are presets of it (Preset).
+type Config struct {
+	Encoder encoder.Config `json:"encoder"`
+	// Fusion is the teacher's fusion: "tucker" (Eq. 7-8) or "lmf" (Eq. 9).
+	Fusion string `json:"fusion"`
+	// Distill is "adaptive" (message-based temperatures, Eq. 4-5), "fixed"
+	// (T_s = T_z = FixedT) or "none" (alpha = beta = 0: students on labels).
+	Distill string `json:"distill"`
+	// TemperatureGrad is "reverse" (a gradient-reversal layer in front of
+	// the temperatures, ramped from 0 to 1 over RampEpochs; the default) or
+	// "descend" (the paper read literally).
+	TemperatureGrad string `json:"temperature_grad"`
+
+	TuckerRanks [3]int `json:"tucker_ranks"` // t_a, t_v, t_t
+	TuckerTh    int    `json:"tucker_th"`    // t_h
+	Rank        int    `json:"rank"`         // LMF's R
+	Hidden      int    `json:"hidden"`       // h, the size of z_h
+
+	Alpha      float64 `json:"alpha"`   // weight of the soft-label term
+	Beta       float64 `json:"beta"`    // weight of the representation term
+	TMax       float64 `json:"t_max"`   // temperatures lie in [1, TMax]
+	FixedT     float64 `json:"fixed_t"` // Ours-fixed's temperature
+	Message    int     `json:"message"` // size of each message projection
+	RampEpochs int     `json:"ramp_epochs"`
+
+	LR          float64 `json:"lr"`
+	WeightDecay float64 `json:"weight_decay"`
+}
+
+// DefaultConfig is Ours with METHOD.md's defaults: t_m = t_h = 8, h = 32,
+// alpha = beta = 1, T_max = 10, messages of 32, learning rate 1e-3.
+func DefaultConfig() Config {
+	return Config{Encoder: encoder.DefaultConfig(), Fusion: "tucker", Distill: "adaptive", TemperatureGrad: "reverse",
+		TuckerRanks: [3]int{8, 8, 8}, TuckerTh: 8, Rank: 4, Hidden: 32,
+		Alpha: 1, Beta: 1, TMax: 10, FixedT: 2, Message: 32, RampEpochs: 10, LR: 1e-3}
+}
+
+// Presets names the separable systems of METHOD.md.
+var Presets = []string{"ours", "ours-fixed", "lmf-s", "tucker-s"}
+
+// Preset returns the configuration of a named separable system: "ours"
+// (tucker + adaptive), "ours-fixed" (tucker + fixed T = 2), "lmf-s" (lmf +
+// none) and "tucker-s" (tucker + none, which separates what Tucker fusion
+// brings from what distillation brings).
+func Preset(name string) (Config, error) {
+	c := DefaultConfig()
+	switch name {
+	case "ours":
+	case "ours-fixed":
+		c.Distill = "fixed"
+	case "lmf-s":
+		c.Fusion, c.Distill = "lmf", "none"
+	case "tucker-s":
+		c.Distill = "none"
+	default:
+		return c, fmt.Errorf("unknown separable system %q: want one of %v", name, Presets)
+	}
+	return c, nil
+}
+
+// Validate returns an error naming a bad choice.
+func (c Config) Validate() error {
+	switch {
+	case c.Fusion != "tucker" && c.Fusion != "lmf":
+		return fmt.Errorf("fusion %q: want tucker or lmf", c.Fusion)
+	case c.Distill != "adaptive" && c.Distill != "fixed" && c.Distill != "none":
+		return fmt.Errorf("distill %q: want adaptive, fixed or none", c.Distill)
+	case c.TemperatureGrad != "reverse" && c.TemperatureGrad != "descend":
+		return fmt.Errorf("temperature-grad %q: want reverse or descend", c.TemperatureGrad)
+	case c.Hidden < 1 || c.Rank < 1 || c.TuckerTh < 1 || c.TuckerRanks[0] < 1 || c.TuckerRanks[1] < 1 || c.TuckerRanks[2] < 1:
+		return fmt.Errorf("fusion sizes must be positive (h %d, R %d, t_m %v, t_h %d)", c.Hidden, c.Rank, c.TuckerRanks, c.TuckerTh)
+	case c.TMax <= 1 || c.FixedT <= 0:
+		return fmt.Errorf("T_max (%g) must exceed 1 and the fixed temperature (%g) be positive", c.TMax, c.FixedT)
+	case c.Alpha < 0 || c.Beta < 0:
+		return fmt.Errorf("alpha (%g) and beta (%g) must not be negative", c.Alpha, c.Beta)
+	case c.LR <= 0:
+		return fmt.Errorf("learning rate %g must be positive", c.LR)
+	}
+	return nil
+}
