@@ -190,7 +190,6 @@ func TestPredictSubsets(t *testing.T) {
 		m, _ := New(ds.Dims(), ds.Task, tinyConfig(t, "ours"), nn.NewRNG(1))
 		b := ds.Test.All()
 		out := objectiveOutputs(ds.Task)
-		var students float64
 	for _, use := range Subsets {
 			p := m.Predict(autodiff.NewTape(), b, use)
 			if p.Shape[0] != b.N() || p.Shape[1] != out {
