@@ -11,6 +11,8 @@ import (
 
 	"github.com/modistill/modistill/autodiff"
 	"github.com/modistill/modistill/data"
+	"github.com/modistill/modistill/encoder"
+	"github.com/modistill/modistill/models/amd"
 	"github.com/modistill/modistill/models/lmf"
 	"github.com/modistill/modistill/nn"
 	"github.com/modistill/modistill/tensor"
@@ -33,7 +35,10 @@ type benchResult struct {
 
 func runBench(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := newFlags("bench")
-	model := fs.String("model", "lmf", "system to time: lmf")
+	model := fs.String("model", "lmf", "system to time: lmf, or ours (the separable framework)")
+	fusionName := fs.String("fusion", "tucker", "--model ours: tucker or lmf")
+	distill := fs.String("distill", "adaptive", "--model ours: adaptive, fixed or none")
+	tgrad := fs.String("temperature-grad", "reverse", "--model ours: reverse or descend")
 	rank := fs.Int("rank", 4, "LMF rank")
 	steps := fs.Int("steps", 100, "training steps per run")
 	runs := fs.Int("runs", 5, "runs; the median is reported")
@@ -43,8 +48,8 @@ func runBench(ctx context.Context, args []string, stdout io.Writer) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if *model != "lmf" {
-		return usagef("bench: --model %q: want lmf", *model)
+	if *model != "lmf" && *model != "ours" {
+		return usagef("bench: --model %q: want lmf or ours", *model)
 	}
 	if *steps < 1 || *runs < 1 || *inferReps < 1 || *warmup < 0 || *rank < 1 {
 		return usagef("bench: --steps, --runs, --infer-reps and --rank must be at least 1, --warmup at least 0")
@@ -54,36 +59,67 @@ func runBench(ctx context.Context, args []string, stdout io.Writer) error {
 	const batch, inferN = 32, 686
 	dims := data.Dims{Audio: 74, Visual: 46, TextLen: 20, Text: 300, Outputs: 1}
 	task := data.Task{Kind: data.Regression, Targets: []string{"sentiment"}}
-	cfg := lmf.DefaultConfig()
-	cfg.Rank = *rank
 	rng := nn.NewRNG(0)
-	m := lmf.New(dims, task, cfg, rng)
+	var (
+		step    func(tp *autodiff.Tape, mode nn.Mode, b *data.Batch) float64
+		predict func(tp *autodiff.Tape, b *data.Batch)
+		variant string
+		enc     encoder.Config
+		shapes  = map[string]any{}
+	)
+	if *model == "lmf" {
+		cfg := lmf.DefaultConfig()
+		cfg.Rank = *rank
+		m := lmf.New(dims, task, cfg, rng)
+		step, predict = m.Step, func(tp *autodiff.Tape, b *data.Batch) { m.Predict(tp, b) }
+		variant, enc = fmt.Sprintf("lmf rank %d, L1, one Adam", cfg.Rank), cfg.Encoder
+		shapes["h"], shapes["R"] = cfg.Hidden, cfg.Rank
+	} else {
+		cfg := amd.DefaultConfig()
+		cfg.Fusion, cfg.Distill, cfg.TemperatureGrad, cfg.Rank = *fusionName, *distill, *tgrad, *rank
+		m, err := amd.New(dims, task, cfg, rng)
+		if err != nil {
+			return usagef("bench: %v", err)
+		}
+		step, predict = m.Step, func(tp *autodiff.Tape, b *data.Batch) { m.Predict(tp, b, encoder.All) }
+		variant, enc = cfg.Fusion+"+"+cfg.Distill, cfg.Encoder
+		if cfg.Distill == "adaptive" {
+			variant += ", T grad " + cfg.TemperatureGrad
+		}
+		shapes["h"] = cfg.Hidden
+		if cfg.Fusion == "tucker" {
+			shapes["t_m"], shapes["t_h"] = cfg.TuckerRanks[0], cfg.TuckerTh
+		} else {
+			shapes["R"] = cfg.Rank
+		}
+	}
 	train := randomBatch(rng, dims, batch)
 	infer := randomBatch(rng, dims, inferN)
 	tp := autodiff.NewTape()
 	mode := nn.Training(rng)
 	for range *warmup {
-		m.Step(tp, mode, train)
+		step(tp, mode, train)
 	}
-	m.Predict(tp, infer)
-
-	res := benchResult{Model: "lmf", Variant: fmt.Sprintf("lmf rank %d, L1, one Adam", cfg.Rank),
-		Go: runtime.Version(), GOMAXPROCS: runtime.GOMAXPROCS(0), Gemm: tensor.Backend(),
-		Shapes: map[string]any{"batch": batch, "infer_batch": inferN, "audio": dims.Audio, "visual": dims.Visual,
-			"text": []int{dims.TextLen, dims.Text}, "h_a": cfg.Encoder.AudioHidden, "h_v": cfg.Encoder.VisualHidden,
-			"h_t": cfg.Encoder.TextHidden, "text_out": cfg.Encoder.TextOut, "h": cfg.Hidden, "out": 1, "R": cfg.Rank}}
+	predict(tp, infer)
+	for k, v := range map[string]any{"batch": batch, "infer_batch": inferN, "audio": dims.Audio, "visual": dims.Visual,
+		"text": []int{dims.TextLen, dims.Text}, "h_a": enc.AudioHidden, "h_v": enc.VisualHidden,
+		"h_t": enc.TextHidden, "text_out": enc.TextOut, "out": 1} {
+		shapes[k] = v
+	}
+	res := benchResult{Model: *model, Variant: variant,
+		Go: runtime.Version(), GOMAXPROCS: runtime.GOMAXPROCS(0), Gemm: tensor.Backend(), Shapes: shapes}
 	for range *runs {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
 		t0 := time.Now()
 		for range *steps {
-			m.Step(tp, mode, train)
+			step(tp, mode, train)
 		}
 		res.TrainRuns = append(res.TrainRuns, round(float64(*steps)/time.Since(t0).Seconds(), 2))
 		t0 = time.Now()
 		for range *inferReps {
-			m.Predict(tp, infer)
+			predict(tp, infer)
 		}
 		res.InferRuns = append(res.InferRuns, round(float64(inferN**inferReps)/time.Since(t0).Seconds(), 1))
 	}

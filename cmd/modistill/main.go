@@ -6,7 +6,7 @@
 // Usage:
 //
 //	modistill demo  [--seed N] [--epochs N]
-//	modistill bench --model lmf [--json] [--steps N] [--runs K]
+//	modistill bench --model lmf|ours [--fusion F --distill D --temperature-grad G] [--json] [--steps N] [--runs K]
 //	modistill data synth --kind mosi|pom|iemocap --seed N --out PATH
 //	modistill data inspect PATH [--json] [--emotion E]
 //

@@ -59,6 +59,22 @@ func TestBenchJSON(t *testing.T) {
 	}
 }
 
+func TestBenchOurs(t *testing.T) {
+	for _, args := range [][]string{{"--model", "ours"}, {"--model", "ours", "--fusion", "lmf", "--distill", "none"}} {
+		out, err := runCmd(t, append([]string{"bench", "--json", "--steps", "1", "--runs", "1", "--warmup", "0", "--infer-reps", "1"}, args...)...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var r map[string]any
+		if err := json.Unmarshal([]byte(out), &r); err != nil || r["train_steps_per_s"].(float64) <= 0 {
+			t.Errorf("%v: %v %s", args, err, out)
+		}
+	}
+	if _, err := runCmd(t, "bench", "--model", "ours", "--fusion", "mutan"); exitCode(err, io.Discard) != 2 {
+		t.Errorf("bad fusion: %v", err)
+	}
+}
+
 func TestUsageErrorsExitTwo(t *testing.T) {
 	for _, args := range [][]string{
 		{"nope"},

@@ -190,7 +190,7 @@ func TestPredictSubsets(t *testing.T) {
 		m, _ := New(ds.Dims(), ds.Task, tinyConfig(t, "ours"), nn.NewRNG(1))
 		b := ds.Test.All()
 		out := objectiveOutputs(ds.Task)
-	for _, use := range Subsets {
+		for _, use := range Subsets {
 			p := m.Predict(autodiff.NewTape(), b, use)
 			if p.Shape[0] != b.N() || p.Shape[1] != out {
 				t.Fatalf("%s %v: shape %v", kind, use, p.Shape)
