@@ -153,3 +153,44 @@ func mustSameLen(op string, a, b []float64) {
 		panic(fmt.Sprintf("metrics.%s: %d predictions, %d truths", op, len(a), len(b)))
 	}
 }
+
+// Traits holds POM's metrics averaged over its traits (LMF's protocol):
+// per trait the MAE, the Pearson correlation and the accuracy of rounded
+// predictions against rounded labels (halves to even, as numpy.round).
+type Traits struct {
+	MAE  float64 `json:"mae"`
+	Corr float64 `json:"corr"`
+	Acc  float64 `json:"acc"`
+}
+
+// POM computes the trait-averaged metrics; pred and truth are indexed
+// [trait][sample].
+func POM(pred, truth [][]float64) Traits {
+	if len(pred) != len(truth) || len(pred) == 0 {
+		panic(fmt.Sprintf("metrics.POM: %d predicted traits, %d true", len(pred), len(truth)))
+	}
+	var t Traits
+	k := float64(len(pred))
+	for j := range pred {
+		t.MAE += MAE(pred[j], truth[j]) / k
+		t.Corr += Pearson(pred[j], truth[j]) / k
+		rp, rt := make([]int, len(pred[j])), make([]int, len(pred[j]))
+		for i := range pred[j] {
+			rp[i], rt[i] = int(math.RoundToEven(pred[j][i])), int(math.RoundToEven(truth[j][i]))
+		}
+		t.Acc += Accuracy(rp, rt) / k
+	}
+	return t
+}
+
+// Binary holds a classification task's accuracy and weighted F1.
+type Binary struct {
+	Acc float64 `json:"acc"`
+	F1  float64 `json:"f1"`
+}
+
+// Classification scores class predictions (IEMOCAP: argmax of the two
+// logits) against labels.
+func Classification(pred, truth []int) Binary {
+	return Binary{Acc: Accuracy(pred, truth), F1: WeightedF1(pred, truth)}
+}

@@ -55,3 +55,21 @@ func TestPearsonPerfect(t *testing.T) {
 	near(t, "Pearson", Pearson([]float64{1, 2, 3}, []float64{2, 4, 6}), 1)
 	near(t, "Pearson", Pearson([]float64{1, 2, 3}, []float64{3, 2, 1}), -1)
 }
+
+func TestPOMByHand(t *testing.T) {
+	pred := [][]float64{{1.4, 2.6, 3.5}, {5, 6, 7}}
+	truth := [][]float64{{1, 3, 4}, {5, 6, 6.4}}
+	r := POM(pred, truth)
+	// trait 0: |err| .4,.4,.5 -> 1.3/3; rounded 1,3,4 vs 1,3,4 -> 1
+	// trait 1: |err| 0,0,.6 -> .2; rounded 5,6,7 vs 5,6,6 -> 2/3
+	near(t, "MAE", r.MAE, (1.3/3+0.2)/2)
+	near(t, "Acc", r.Acc, (1+2.0/3)/2)
+	near(t, "Corr", r.Corr, (Pearson(pred[0], truth[0])+Pearson(pred[1], truth[1]))/2)
+}
+
+func TestClassificationByHand(t *testing.T) {
+	r := Classification([]int{1, 0, 1, 1}, []int{1, 0, 0, 1})
+	// class 1: tp 2 fp 1 fn 0 -> F1 .8, support 2; class 0: tp 1 fp 0 fn 1 -> F1 2/3, support 2
+	near(t, "Acc", r.Acc, 0.75)
+	near(t, "F1", r.F1, (0.8*2+2.0/3*2)/4)
+}
