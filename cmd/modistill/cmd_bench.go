@@ -13,7 +13,7 @@ import (
 	"github.com/modistill/modistill/data"
 	"github.com/modistill/modistill/encoder"
 	"github.com/modistill/modistill/models/amd"
-	"github.com/modistill/modistill/models/lmf"
+	"github.com/modistill/modistill/models/fused"
 	"github.com/modistill/modistill/nn"
 	"github.com/modistill/modistill/tensor"
 )
@@ -68,9 +68,12 @@ func runBench(ctx context.Context, args []string, stdout io.Writer) error {
 		shapes  = map[string]any{}
 	)
 	if *model == "lmf" {
-		cfg := lmf.DefaultConfig()
+		cfg := fused.DefaultConfig()
 		cfg.Rank = *rank
-		m := lmf.New(dims, task, cfg, rng)
+		m, err := fused.New(dims, task, cfg, rng)
+		if err != nil {
+			return err
+		}
 		step, predict = m.Step, func(tp *autodiff.Tape, b *data.Batch) { m.Predict(tp, b) }
 		variant, enc = fmt.Sprintf("lmf rank %d, L1, one Adam", cfg.Rank), cfg.Encoder
 		shapes["h"], shapes["R"] = cfg.Hidden, cfg.Rank

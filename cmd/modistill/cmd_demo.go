@@ -9,7 +9,7 @@ import (
 	"github.com/modistill/modistill/autodiff"
 	"github.com/modistill/modistill/data/synth"
 	"github.com/modistill/modistill/metrics"
-	"github.com/modistill/modistill/models/lmf"
+	"github.com/modistill/modistill/models/fused"
 	"github.com/modistill/modistill/nn"
 	"github.com/modistill/modistill/train"
 )
@@ -36,8 +36,11 @@ func runDemo(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "data: %s, train/valid/test %d/%d/%d, audio %d, visual %d, text %dx%d\n",
 		ds.Name, ds.Train.N(), ds.Valid.N(), ds.Test.N(), ds.Dims().Audio, ds.Dims().Visual, ds.Dims().TextLen, ds.Dims().Text)
-	cfg := lmf.DefaultConfig()
-	model := lmf.New(ds.Dims(), ds.Task, cfg, nn.NewRNG(*seed))
+	cfg := fused.DefaultConfig()
+	model, err := fused.New(ds.Dims(), ds.Task, cfg, nn.NewRNG(*seed))
+	if err != nil {
+		return err
+	}
 	fmt.Fprintf(stdout, "model: LMF, rank %d, h %d, %d parameters; L1 loss, Adam lr %g, batch 32\n\n",
 		cfg.Rank, cfg.Hidden, nn.Count(model.Params()), cfg.LR)
 	fmt.Fprintf(stdout, "%5s  %10s  %10s  %6s\n", "epoch", "train L1", "valid L1", "time")

@@ -8,7 +8,7 @@ import (
 	"github.com/modistill/modistill/data"
 	"github.com/modistill/modistill/data/synth"
 	"github.com/modistill/modistill/metrics"
-	"github.com/modistill/modistill/models/lmf"
+	"github.com/modistill/modistill/models/fused"
 	"github.com/modistill/modistill/models/unimodal"
 	"github.com/modistill/modistill/nn"
 	"github.com/modistill/modistill/tensor"
@@ -46,16 +46,20 @@ func TestFusionBeatsEverySingleModality(t *testing.T) {
 		}
 		return metrics.MAE(pred, ds.Test.Column(0))
 	}
-	fused := score(fit(t, lmf.New(ds.Dims(), ds.Task, lmf.DefaultConfig(), nn.NewRNG(1)), ds))
+	lmf, err := fused.New(ds.Dims(), ds.Task, fused.DefaultConfig(), nn.NewRNG(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := score(fit(t, lmf, ds))
 	for _, m := range data.Modalities {
 		um, err := unimodal.New(m, ds.Dims(), ds.Task, unimodal.DefaultConfig(), nn.NewRNG(1))
 		if err != nil {
 			t.Fatal(err)
 		}
 		single := score(fit(t, um, ds))
-		t.Logf("test MAE: all modalities %.3f, %s only %.3f", fused, m, single)
-		if fused >= single {
-			t.Errorf("all modalities (MAE %.3f) do not beat %s alone (%.3f)", fused, m, single)
+		t.Logf("test MAE: all modalities %.3f, %s only %.3f", all, m, single)
+		if all >= single {
+			t.Errorf("all modalities (MAE %.3f) do not beat %s alone (%.3f)", all, m, single)
 		}
 	}
 }

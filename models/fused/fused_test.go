@@ -1,4 +1,4 @@
-package lmf
+package fused
 
 import (
 	"context"
@@ -15,7 +15,10 @@ import (
 // test error falls well below that of predicting the mean label.
 func TestLearnsSyntheticData(t *testing.T) {
 	ds := synth.MustMOSI(5, synth.Sizes{Train: 400, Valid: 100, Test: 200})
-	m := New(ds.Dims(), ds.Task, DefaultConfig(), nn.NewRNG(5))
+	m, err := New(ds.Dims(), ds.Task, DefaultConfig(), nn.NewRNG(5))
+	if err != nil {
+		t.Fatal(err)
+	}
 	res, err := train.Fit(context.Background(), m, ds, train.Config{Epochs: 15, Patience: 5, BatchSize: 32, Seed: 5}, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -49,8 +52,40 @@ func TestLearnsSyntheticData(t *testing.T) {
 
 func TestParamNamesUnique(t *testing.T) {
 	ds := synth.MustMOSI(1, synth.Sizes{Train: 2, Valid: 2, Test: 2})
-	m := New(ds.Dims(), ds.Task, DefaultConfig(), nn.NewRNG(1))
+	m, err := New(ds.Dims(), ds.Task, DefaultConfig(), nn.NewRNG(1))
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := nn.CheckNames(m.Params(), nil); err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestTFNLearns(t *testing.T) {
+	ds := synth.MustMOSI(6, synth.Sizes{Train: 800, Valid: 200, Test: 300})
+	c := DefaultConfig()
+	c.Fusion = "tfn"
+	c.Encoder.AudioHidden, c.Encoder.VisualHidden, c.Encoder.TextOut = 8, 8, 8 // TFN's tensor is 9·9·9
+	m, err := New(ds.Dims(), ds.Task, c, nn.NewRNG(6))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := train.Fit(context.Background(), m, ds, train.Config{Epochs: 30, Patience: 8, BatchSize: 32, Seed: 6}, nil); err != nil {
+		t.Fatal(err)
+	}
+	pred := m.Predict(autodiff.NewTape(), ds.Test.All())
+	p := make([]float64, pred.Len())
+	for i, v := range pred.Data {
+		p[i] = float64(v)
+	}
+	truth := ds.Test.Column(0)
+	zero := make([]float64, len(truth))
+	if got, base := metrics.MAE(p, truth), metrics.MAE(zero, truth); got > 0.9*base {
+		t.Errorf("TFN test MAE %.3f, predicting 0 gives %.3f", got, base)
+	} else {
+		t.Logf("TFN test MAE %.3f, predicting 0 gives %.3f", got, base)
+	}
+	if _, err := New(ds.Dims(), ds.Task, Config{Fusion: "mutan"}, nn.NewRNG(1)); err == nil {
+		t.Error("unknown fusion accepted")
 	}
 }

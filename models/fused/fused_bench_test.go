@@ -1,4 +1,4 @@
-package lmf
+package fused
 
 import (
 	"testing"
@@ -14,7 +14,10 @@ import (
 func benchWorkload(n int) (*Model, *data.Batch) {
 	rng := nn.NewRNG(0)
 	dims := data.Dims{Audio: 74, Visual: 46, TextLen: 20, Text: 300, Outputs: 1}
-	m := New(dims, data.Task{Kind: data.Regression, Targets: []string{"y"}}, DefaultConfig(), rng)
+	m, err := New(dims, data.Task{Kind: data.Regression, Targets: []string{"y"}}, DefaultConfig(), rng)
+	if err != nil {
+		panic(err)
+	}
 	b := &data.Batch{
 		Inputs: [3]*tensor.Tensor{tensor.New(n, 74), tensor.New(n, 46), tensor.New(n, 20, 300)},
 		Labels: tensor.New(n, 1),

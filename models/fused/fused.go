@@ -1,10 +1,13 @@
-// Package lmf is the LMF system (Liu et al. 2018, "Efficient low-rank
-// multimodal fusion with modality-specific factors") as METHOD.md uses it:
-// the three modality encoders, low-rank fusion to h units, and a linear head,
-// trained on the task loss with all modalities present.
-package lmf
+// Package fused holds the whole-modality systems of the paper's tables,
+// which need all three modalities: LMF (Liu et al. 2018, "Efficient low-rank
+// multimodal fusion with modality-specific factors"; low-rank fusion to h
+// units) and TFN (Zadeh et al. 2017, the full outer-product tensor and a
+// post-fusion network), each on METHOD.md's modality encoders with a linear
+// head, trained on the task loss.
+package fused
 
 import (
+	"fmt"
 	"math/rand/v2"
 
 	"github.com/modistill/modistill/autodiff"
@@ -18,10 +21,11 @@ import (
 	"github.com/modistill/modistill/tensor"
 )
 
-// Config holds LMF's hyperparameters.
+// Config holds the hyperparameters.
 type Config struct {
 	Encoder encoder.Config `json:"encoder"`
-	Rank    int            `json:"rank"`   // R
+	Fusion  string         `json:"fusion"` // "lmf" or "tfn"
+	Rank    int            `json:"rank"`   // LMF's R
 	Hidden  int            `json:"hidden"` // h, the size of z_h
 	LR      float64        `json:"lr"`
 	// FactorLR is the learning rate of the fusion factors and rank weights
@@ -30,16 +34,29 @@ type Config struct {
 	WeightDecay float64 `json:"weight_decay"`
 }
 
-// DefaultConfig is METHOD.md's defaults with LMF rank 4 and h = 32, the
+// DefaultConfig is LMF with METHOD.md's defaults, rank 4 and h = 32, the
 // workload of torch_ref.py's bench.
 func DefaultConfig() Config {
-	return Config{Encoder: encoder.DefaultConfig(), Rank: 4, Hidden: 32, LR: 1e-3}
+	return Config{Encoder: encoder.DefaultConfig(), Fusion: "lmf", Rank: 4, Hidden: 32, LR: 1e-3}
 }
 
-// Model is an LMF system with its optimizer.
+// Layer is the fusion of a whole-modality system.
+type Layer interface {
+	nn.Module
+	Forward(tp *autodiff.Tape, mode nn.Mode, z [3]*autodiff.Node) *autodiff.Node
+}
+
+// lmfLayer adapts LMF, which has no dropout, to Layer.
+type lmfLayer struct{ *fusion.LMF }
+
+func (l lmfLayer) Forward(tp *autodiff.Tape, _ nn.Mode, z [3]*autodiff.Node) *autodiff.Node {
+	return l.LMF.Forward(tp, z)
+}
+
+// Model is a whole-modality system with its optimizer.
 type Model struct {
 	Enc    *encoder.Encoders
-	Fusion *fusion.LMF
+	Fusion Layer
 	Head   *layers.Linear
 	Task   data.Task
 	Config Config
@@ -47,26 +64,33 @@ type Model struct {
 	opt *optim.Adam
 }
 
-// New builds an LMF model for data of the given dimensions and task,
+// New builds a system for data of the given dimensions and task,
 // initialised from rng.
-func New(dims data.Dims, task data.Task, c Config, rng *rand.Rand) *Model {
+func New(dims data.Dims, task data.Task, c Config, rng *rand.Rand) (*Model, error) {
 	enc := encoder.New("enc", dims, c.Encoder, rng)
-	m := &Model{
-		Enc:    enc,
-		Fusion: fusion.NewLMF("fusion", enc.OutDims(), c.Rank, c.Hidden, rng),
-		Head:   layers.NewLinear("head", c.Hidden, objective.Outputs(task), true, rng),
-		Task:   task,
-		Config: c,
+	for i, d := range enc.OutDims() {
+		if d == 0 {
+			return nil, fmt.Errorf("%s needs all three modalities; the data has no %s input", c.Fusion, data.Modality(i))
+		}
 	}
+	m := &Model{Enc: enc, Head: layers.NewLinear("head", c.Hidden, objective.Outputs(task), true, rng), Task: task, Config: c}
 	factorLR := c.FactorLR
 	if factorLR == 0 {
 		factorLR = c.LR
+	}
+	switch c.Fusion {
+	case "lmf":
+		m.Fusion = lmfLayer{fusion.NewLMF("fusion", enc.OutDims(), c.Rank, c.Hidden, rng)}
+	case "tfn":
+		m.Fusion = fusion.NewTFN("fusion", enc.OutDims(), c.Hidden, c.Encoder.Dropout, rng)
+	default:
+		return nil, fmt.Errorf("fusion %q: want lmf or tfn", c.Fusion)
 	}
 	m.opt = optim.NewAdam(
 		optim.Group{Params: nn.Join(m.Enc, m.Head), LR: c.LR, WeightDecay: c.WeightDecay},
 		optim.Group{Params: m.Fusion.Params(), LR: factorLR, WeightDecay: c.WeightDecay},
 	)
-	return m
+	return m, nil
 }
 
 // Params returns every parameter: encoders, fusion, head.
@@ -75,7 +99,7 @@ func (m *Model) Params() []*nn.Param { return nn.Join(m.Enc, m.Fusion, m.Head) }
 // Forward returns the outputs (B, Outputs) for inputs of all three modalities.
 func (m *Model) Forward(tp *autodiff.Tape, mode nn.Mode, in encoder.Input) *autodiff.Node {
 	z := m.Enc.Encode(tp, mode, in)
-	return m.Head.Forward(tp, m.Fusion.Forward(tp, z))
+	return m.Head.Forward(tp, m.Fusion.Forward(tp, mode, z))
 }
 
 // Step runs one training step (forward, backward, Adam) on a batch and
