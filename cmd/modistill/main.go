@@ -9,6 +9,8 @@
 //	modistill bench --model lmf|ours [--fusion F --distill D --temperature-grad G] [--json] [--steps N] [--runs K]
 //	modistill data synth --kind mosi|pom|iemocap --seed N --out PATH
 //	modistill data inspect PATH [--json] [--emotion E]
+//	modistill train --data PATH|synth --system NAME [--seed N] [hyperparameters] --out DIR
+//	modistill eval --model DIR --data PATH|synth [--subsets all|a,v,t,av,at,vt,avt] [--json] [--predictions FILE]
 //
 // demo trains the LMF system on the embedded synthetic benchmark and prints
 // the training curve and test metrics; bench times one training step and
@@ -45,6 +47,8 @@ func commands() []command {
 		{"demo", "train LMF on the embedded synthetic benchmark and print test metrics", runDemo},
 		{"bench", "time training steps and inference (the torch_ref.py workload)", runBench},
 		{"data", "make synthetic data (data synth) or describe a dataset file (data inspect)", runData},
+		{"train", "train a system and save it", runTrain},
+		{"eval", "evaluate a saved model under every pattern of missing modalities", runEval},
 	}
 }
 

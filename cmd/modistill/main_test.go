@@ -148,3 +148,86 @@ func TestDataBadInput(t *testing.T) {
 		t.Error("a failed synth left a file behind")
 	}
 }
+
+func TestTrainThenEvalEverySystem(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{"ours", "ours-fixed", "lmf-s", "tucker-s", "lmf", "tfn"} {
+		out := dir + "/" + name
+		args := []string{"train", "--data", "synth", "--system", name, "--epochs", "1", "--quiet", "--out", out}
+		if name == "tfn" {
+			args = append(args, "--hidden", "8")
+		}
+		if _, err := runCmd(t, args...); err != nil {
+			t.Fatalf("train %s: %v", name, err)
+		}
+		res, err := runCmd(t, "eval", "--model", out, "--data", "synth", "--json")
+		if err != nil {
+			t.Fatalf("eval %s: %v", name, err)
+		}
+		var r struct {
+			Task    string                        `json:"task"`
+			Results map[string]map[string]float64 `json:"results"`
+		}
+		if err := json.Unmarshal([]byte(res), &r); err != nil {
+			t.Fatal(err)
+		}
+		want := 7
+		if name == "lmf" || name == "tfn" {
+			want = 1
+		}
+		if len(r.Results) != want || r.Results["avt"]["mae"] <= 0 || r.Task != "regression" {
+			t.Errorf("%s: %d subsets, %v", name, len(r.Results), r.Results["avt"])
+		}
+	}
+	// IEMOCAP: a classification task.
+	out := dir + "/iemocap"
+	if _, err := runCmd(t, "train", "--data", "synth", "--kind", "iemocap", "--emotion", "angry", "--system", "ours", "--epochs", "1", "--quiet", "--out", out); err != nil {
+		t.Fatal(err)
+	}
+	pred := dir + "/pred.json"
+	res, err := runCmd(t, "eval", "--model", out, "--data", "synth", "--kind", "iemocap", "--emotion", "angry", "--subsets", "t,avt", "--json", "--predictions", pred)
+	if err != nil || !strings.Contains(res, `"f1_angry"`) {
+		t.Fatalf("%v %s", err, res)
+	}
+	var p struct {
+		Truth       [][]float32            `json:"truth"`
+		Predictions map[string][][]float32 `json:"predictions"`
+	}
+	b, _ := os.ReadFile(pred)
+	if err := json.Unmarshal(b, &p); err != nil || len(p.Predictions) != 2 || len(p.Predictions["t"][0]) != 2 || len(p.Truth) != 1807 {
+		t.Errorf("predictions file: %v, %d subsets", err, len(p.Predictions))
+	}
+}
+
+func TestTrainEvalBadInput(t *testing.T) {
+	dir := t.TempDir()
+	model := dir + "/lmf"
+	if _, err := runCmd(t, "train", "--data", "synth", "--system", "lmf", "--epochs", "1", "--quiet", "--out", model); err != nil {
+		t.Fatal(err)
+	}
+	usage := [][]string{
+		{"train", "--data", "synth", "--system", "mult", "--out", dir + "/x"},
+		{"train", "--data", "synth", "--system", "lmf"},
+		{"train", "--data", "synth", "--system", "lmf", "--out", model}, // exists
+		{"train", "--data", "synth", "--kind", "mosei", "--out", dir + "/y"},
+		{"train", "--data", "synth", "--system", "ours", "--temperature-grad", "sideways", "--out", dir + "/z"},
+		{"eval", "--model", model, "--data", "synth", "--subsets", "t"}, // LMF needs all three
+		{"eval", "--model", model, "--data", "synth", "--subsets", "avx"},
+		{"eval", "--data", "synth"},
+	}
+	for _, args := range usage {
+		if _, err := runCmd(t, args...); exitCode(err, io.Discard) != 2 {
+			t.Errorf("%v: %v, want a usage error", args, err)
+		}
+	}
+	_, err := runCmd(t, "eval", "--model", model, "--data", "synth", "--kind", "pom")
+	if exitCode(err, io.Discard) != 1 || !strings.Contains(err.Error(), "dimensions") {
+		t.Errorf("mismatched data: %v", err)
+	}
+	if _, err := runCmd(t, "eval", "--model", dir+"/none", "--data", "synth"); exitCode(err, io.Discard) != 1 {
+		t.Errorf("missing model: %v", err)
+	}
+	if _, err := os.Stat(dir + "/x"); !os.IsNotExist(err) {
+		t.Error("a failed train left a directory behind")
+	}
+}

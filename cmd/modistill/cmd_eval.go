@@ -1,0 +1,160 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/modistill/modistill/autodiff"
+	"github.com/modistill/modistill/data"
+	"github.com/modistill/modistill/encoder"
+	"github.com/modistill/modistill/evaluate"
+	"github.com/modistill/modistill/models/amd"
+	"github.com/modistill/modistill/systems"
+)
+
+// parseSubsets reads --subsets: "all" (every subset the model can take) or
+// a comma-separated list of codes (a, v, t, av, at, vt, avt).
+func parseSubsets(s string, separable bool) ([][3]bool, error) {
+	if s == "all" {
+		if !separable {
+			return [][3]bool{encoder.All}, nil
+		}
+		return amd.Subsets, nil
+	}
+	var out [][3]bool
+	for _, code := range strings.Split(s, ",") {
+		var use [3]bool
+		for _, c := range strings.TrimSpace(code) {
+			i := strings.IndexRune("avt", c)
+			if i < 0 || use[i] {
+				return nil, fmt.Errorf("subset %q: want letters from a, v, t, each at most once", code)
+			}
+			use[i] = true
+		}
+		if use == [3]bool{} {
+			return nil, fmt.Errorf("empty subset in %q", s)
+		}
+		if !separable && use != encoder.All {
+			return nil, fmt.Errorf("subset %q: this system needs all three modalities (avt)", code)
+		}
+		out = append(out, use)
+	}
+	return out, nil
+}
+
+type evalOutput struct {
+	Task    string                     `json:"task"`
+	System  string                     `json:"system"`
+	Split   string                     `json:"split"`
+	Results map[string]evaluate.Scores `json:"results"`
+}
+
+type predictionsFile struct {
+	Task    string                 `json:"task"`
+	Targets []string               `json:"targets"`
+	Classes int                    `json:"classes,omitempty"`
+	Truth   [][]float32            `json:"truth"`
+	Subsets map[string][][]float32 `json:"predictions"`
+}
+
+func runEval(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := newFlags("eval")
+	df := addDataFlags(fs)
+	dir := fs.String("model", "", "model directory (from modistill train)")
+	subsets := fs.String("subsets", "all", "all, or a comma-separated list of a, v, t, av, at, vt, avt")
+	split := fs.String("split", "test", "split to evaluate: test, valid or train")
+	asJSON := fs.Bool("json", false, "print one JSON object")
+	predOut := fs.String("predictions", "", "write the raw predictions and truths per subset to this JSON file")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *dir == "" {
+		return usagef("eval: --model is required")
+	}
+	m, meta, err := systems.Load(*dir)
+	if err != nil {
+		return fmt.Errorf("eval: %w", err)
+	}
+	uses, err := parseSubsets(*subsets, m.Separable())
+	if err != nil {
+		return usagef("eval: --subsets: %v", err)
+	}
+	ds, err := df.open()
+	if err != nil {
+		return fmt.Errorf("eval: %w", err)
+	}
+	if ds.Dims() != meta.Dims {
+		return fmt.Errorf("eval: the data's dimensions %+v differ from the model's %+v", ds.Dims(), meta.Dims)
+	}
+	if ds.Task.Kind != meta.Task.Kind || strings.Join(ds.Task.Targets, ",") != strings.Join(meta.Task.Targets, ",") {
+		return fmt.Errorf("eval: the data's task (%s: %v) differs from the model's (%s: %v)", ds.Task.Kind, ds.Task.Targets, meta.Task.Kind, meta.Task.Targets)
+	}
+	if strings.Join(ds.Vocab, "\x00") != strings.Join(meta.Vocab, "\x00") {
+		return fmt.Errorf("eval: the data's vocabulary (%d words) differs from the model's (%d); evaluate on the dataset it was trained on", len(ds.Vocab), len(meta.Vocab))
+	}
+	var s *data.Split
+	for _, ns := range ds.Splits() {
+		if ns.Name == *split {
+			s = ns.Split
+		}
+	}
+	if s == nil {
+		return usagef("eval: --split %q: want train, valid or test", *split)
+	}
+	res := evalOutput{Task: ds.Task.Kind.String(), System: meta.System, Split: *split, Results: map[string]evaluate.Scores{}}
+	pf := predictionsFile{Task: res.Task, Targets: ds.Task.Targets, Classes: ds.Task.Classes, Subsets: map[string][][]float32{}, Truth: rows(s.Labels.Data, s.Labels.Cols())}
+	for _, use := range uses {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		pred := m.Predict(autodiff.NewTape(), s.All(), use)
+		name := amd.SubsetName(use)
+		res.Results[name] = evaluate.Score(ds.Task, pred, s.Labels)
+		pf.Subsets[name] = rows(pred.Data, pred.Cols())
+	}
+	if *predOut != "" {
+		b, err := json.Marshal(pf)
+		if err != nil {
+			return err
+		}
+		if err := writeFileAtomic(*predOut, b); err != nil {
+			return fmt.Errorf("eval: %w", err)
+		}
+	}
+	if *asJSON {
+		return printJSON(stdout, res)
+	}
+	fmt.Fprintf(stdout, "%s on %s, %s split (%d samples), %s\n", meta.System, ds.Name, *split, s.N(), res.Task)
+	var keys []string
+	for k := range res.Results[amd.SubsetName(uses[0])] {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	fmt.Fprintf(stdout, "%-6s", "subset")
+	for _, k := range keys {
+		fmt.Fprintf(stdout, " %12s", k)
+	}
+	fmt.Fprintln(stdout)
+	for _, use := range uses {
+		name := amd.SubsetName(use)
+		fmt.Fprintf(stdout, "%-6s", name)
+		for _, k := range keys {
+			fmt.Fprintf(stdout, " %12.4f", res.Results[name][k])
+		}
+		fmt.Fprintln(stdout)
+	}
+	return nil
+}
+
+// rows splits flat values into rows of width w.
+func rows(v []float32, w int) [][]float32 {
+	out := make([][]float32, 0, len(v)/max(w, 1))
+	for i := 0; i+w <= len(v); i += w {
+		out = append(out, v[i:i+w])
+	}
+	return out
+}

@@ -1,0 +1,196 @@
+// Package systems names the trainable systems of the paper's tables and
+// builds, saves and loads them through one interface, so the command line
+// (train, eval) and the experiments treat them alike.
+//
+//	ours, ours-fixed, lmf-s, tucker-s   the separable framework (models/amd)
+//	lmf, tfn                           whole-modality systems (models/fused)
+package systems
+
+import (
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+
+	"github.com/modistill/modistill/autodiff"
+	"github.com/modistill/modistill/checkpoint"
+	"github.com/modistill/modistill/data"
+	"github.com/modistill/modistill/encoder"
+	"github.com/modistill/modistill/models/amd"
+	"github.com/modistill/modistill/models/fused"
+	"github.com/modistill/modistill/nn"
+	"github.com/modistill/modistill/objective"
+	"github.com/modistill/modistill/tensor"
+	"github.com/modistill/modistill/train"
+)
+
+// Names lists the systems, separable ones first.
+var Names = []string{"ours", "ours-fixed", "lmf-s", "tucker-s", "lmf", "tfn"}
+
+// Model is a trainable system.
+type Model interface {
+	train.Model
+	// Predict returns predictions (values, or class probabilities for
+	// classification) from the modalities in use.
+	Predict(tp *autodiff.Tape, b *data.Batch, use [3]bool) *tensor.Tensor
+	// Separable reports whether the model can predict from any non-empty
+	// subset of modalities; whole-modality systems need all three.
+	Separable() bool
+}
+
+// Hyper are command-line overrides of a system's defaults; zero values
+// (and empty strings) keep the default, as do negative Alpha and Beta (which
+// may be set to 0). DefaultHyper keeps every default.
+type Hyper struct {
+	LR, WeightDecay, Dropout float64
+	Rank, Hidden, EmbedDim   int
+	Alpha, Beta, TMax        float64 // separable systems; Alpha and Beta < 0 keep the default
+	TemperatureGrad          string
+}
+
+// DefaultHyper overrides nothing.
+var DefaultHyper = Hyper{Alpha: -1, Beta: -1}
+
+// Config returns the configuration of the named system with h applied, as
+// a value that Build and model.json both take.
+func Config(name string, h Hyper) (any, error) {
+	switch name {
+	case "lmf", "tfn":
+		c := fused.DefaultConfig()
+		c.Fusion = name
+		applyEncoder(&c.Encoder, h)
+		setF(&c.LR, h.LR)
+		setF(&c.WeightDecay, h.WeightDecay)
+		setI(&c.Rank, h.Rank)
+		setI(&c.Hidden, h.Hidden)
+		return c, nil
+	}
+	c, err := amd.Preset(name)
+	if err != nil {
+		return nil, fmt.Errorf("unknown system %q: want one of %v", name, Names)
+	}
+	applyEncoder(&c.Encoder, h)
+	setF(&c.LR, h.LR)
+	setF(&c.WeightDecay, h.WeightDecay)
+	setI(&c.Rank, h.Rank)
+	setI(&c.Hidden, h.Hidden)
+	setF(&c.TMax, h.TMax)
+	if h.Alpha >= 0 && c.Distill != "none" {
+		c.Alpha = h.Alpha
+	}
+	if h.Beta >= 0 && c.Distill != "none" {
+		c.Beta = h.Beta
+	}
+	if h.TemperatureGrad != "" {
+		c.TemperatureGrad = h.TemperatureGrad
+	}
+	return c, c.Validate()
+}
+
+func applyEncoder(e *encoder.Config, h Hyper) {
+	if h.Dropout > 0 {
+		e.Dropout = float32(h.Dropout)
+	}
+	setI(&e.EmbedDim, h.EmbedDim)
+}
+
+func setF(dst *float64, v float64) {
+	if v > 0 {
+		*dst = v
+	}
+}
+
+func setI(dst *int, v int) {
+	if v > 0 {
+		*dst = v
+	}
+}
+
+// Build makes the named system from its configuration (as Config returns it,
+// or decoded from model.json) for data of the given dimensions and task.
+func Build(name string, config any, dims data.Dims, task data.Task, rng *rand.Rand) (Model, error) {
+	raw, err := json.Marshal(config)
+	if err != nil {
+		return nil, err
+	}
+	switch name {
+	case "lmf", "tfn":
+		var c fused.Config
+		if err := json.Unmarshal(raw, &c); err != nil {
+			return nil, fmt.Errorf("%s configuration: %w", name, err)
+		}
+		m, err := fused.New(dims, task, c, rng)
+		if err != nil {
+			return nil, err
+		}
+		return wholeModel{m}, nil
+	}
+	var c amd.Config
+	if err := json.Unmarshal(raw, &c); err != nil {
+		return nil, fmt.Errorf("%s configuration: %w", name, err)
+	}
+	m, err := amd.New(dims, task, c, rng)
+	if err != nil {
+		return nil, err
+	}
+	return separableModel{m}, nil
+}
+
+type separableModel struct{ *amd.Model }
+
+func (separableModel) Separable() bool { return true }
+
+type wholeModel struct{ *fused.Model }
+
+func (wholeModel) Separable() bool { return false }
+
+// Predict answers only with all modalities.
+func (w wholeModel) Predict(tp *autodiff.Tape, b *data.Batch, use [3]bool) *tensor.Tensor {
+	if use != encoder.All {
+		panic("systems: a whole-modality system predicts only from all three modalities")
+	}
+	return objective.Predictions(w.Task, w.Model.Predict(tp, b))
+}
+
+// Meta is what model.json holds.
+type Meta struct {
+	System string          `json:"system"`
+	Config json.RawMessage `json:"config"`
+	Dims   data.Dims       `json:"dims"`
+	Task   data.Task       `json:"task"`
+	// Vocab is the training vocabulary when text is token ids; eval checks
+	// that its data has the same.
+	Vocab []string       `json:"vocab,omitempty"`
+	Seed  uint64         `json:"seed"`
+	Data  string         `json:"data"`
+	Train train.Config   `json:"train"`
+	Fit   *train.Result  `json:"fit,omitempty"`
+	Extra map[string]any `json:"extra,omitempty"`
+}
+
+// Save writes m and its description to dir (see package checkpoint).
+func Save(dir string, m Model, meta Meta) error {
+	return checkpoint.Save(dir, m.Params(), nn.JoinBuffers(m), meta)
+}
+
+// Load rebuilds the model saved in dir.
+func Load(dir string) (Model, Meta, error) {
+	var meta Meta
+	if err := checkpoint.ReadMeta(dir, &meta); err != nil {
+		return nil, meta, err
+	}
+	var config any
+	if err := json.Unmarshal(meta.Config, &config); err != nil {
+		return nil, meta, fmt.Errorf("load %s: config: %w", dir, err)
+	}
+	m, err := Build(meta.System, config, meta.Dims, meta.Task, nn.NewRNG(meta.Seed))
+	if err != nil {
+		return nil, meta, fmt.Errorf("load %s: %w", dir, err)
+	}
+	if err := checkpoint.LoadWeights(dir, m.Params(), nn.JoinBuffers(m)); err != nil {
+		return nil, meta, err
+	}
+	return m, meta, nil
+}
+
+// MarshalConfig encodes a configuration for Meta.Config.
+func MarshalConfig(config any) (json.RawMessage, error) { return json.Marshal(config) }
