@@ -61,23 +61,33 @@ func (f *LMF) CoreParams() []*nn.Param { return []*nn.Param{f.Weight, f.Bias} }
 
 // Project returns p_m = [1; z^m]ᵀ W_m, (B, R·h), for every present modality.
 func (f *LMF) Project(tp *autodiff.Tape, z [3]*autodiff.Node) [3]*autodiff.Node {
+	return project(tp, f.W, z)
+}
+
+// project returns p_m = [1; z^m]ᵀ W_m for every present modality m.
+func project(tp *autodiff.Tape, W [3]*nn.Param, z [3]*autodiff.Node) [3]*autodiff.Node {
 	var p [3]*autodiff.Node
 	for m, zm := range z {
 		if zm != nil {
-			p[m] = tp.MatMul(WithOne(tp, zm), f.W[m].Node)
+			p[m] = tp.MatMul(WithOne(tp, zm), W[m].Node)
 		}
 	}
 	return p
 }
 
+// mustHaveAll panics unless every projection is present.
+func mustHaveAll(op string, p [3]*autodiff.Node) {
+	for m, pm := range p {
+		if pm == nil {
+			panic(fmt.Sprintf("fusion.%s: modality %d missing; fusion needs all three", op, m))
+		}
+	}
+}
+
 // Fuse returns z_h (B, h) from the three projections: the elementwise product
 // over modalities, then the weighted sum over the R ranks.
 func (f *LMF) Fuse(tp *autodiff.Tape, p [3]*autodiff.Node) *autodiff.Node {
-	for m, pm := range p {
-		if pm == nil {
-			panic(fmt.Sprintf("fusion.LMF.Fuse: modality %d missing; fusion needs all three", m))
-		}
-	}
+	mustHaveAll("LMF.Fuse", p)
 	prod := tp.Mul(tp.Mul(p[0], p[1]), p[2])
 	B := prod.Shape()[0]
 	ranks := tp.Reshape(prod, B, f.R, f.H)        // (B, R, h)

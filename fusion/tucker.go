@@ -64,22 +64,12 @@ func (f *Tucker) OutDim() int { return f.Wh.Value.Shape[1] }
 
 // Project returns p_m = [1; z^m]ᵀ W_m for every present modality.
 func (f *Tucker) Project(tp *autodiff.Tape, z [3]*autodiff.Node) [3]*autodiff.Node {
-	var p [3]*autodiff.Node
-	for m, zm := range z {
-		if zm != nil {
-			p[m] = tp.MatMul(WithOne(tp, zm), f.W[m].Node)
-		}
-	}
-	return p
+	return project(tp, f.W, z)
 }
 
 // Fuse returns z_h from p_a, p_v, p_t (Eq. 8).
 func (f *Tucker) Fuse(tp *autodiff.Tape, p [3]*autodiff.Node) *autodiff.Node {
-	for m, pm := range p {
-		if pm == nil {
-			panic(fmt.Sprintf("fusion.Tucker.Fuse: modality %d missing; fusion needs all three", m))
-		}
-	}
+	mustHaveAll("Tucker.Fuse", p)
 	s := f.Core.Value.Shape
 	core := tp.Reshape(f.Core.Node, 1, s[0], s[1], s[2], s[3])
 	x := tp.ModeProduct(core, p[0], 0)                    // T_c ×1 p_a: (B, t_v, t_t, t_h)

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/modistill/modistill/tensor"
 	"github.com/modistill/modistill/tensor/tensortest"
 )
 
@@ -66,7 +67,7 @@ func TestLoadNumpyProtocols(t *testing.T) {
 	for _, name := range []string{"lmf_p2.pkl", "lmf_p4.pkl", "lmf_p5.pkl"} {
 		v := load(t, name)
 		cov := get(t, v, "train", "covarep").(*Array)
-		if !equalInts(cov.Shape, e.Covarep.Shape) {
+		if !tensor.EqualShapes(cov.Shape, e.Covarep.Shape) {
 			t.Errorf("%s: covarep shape %v, want %v", name, cov.Shape, e.Covarep.Shape)
 		}
 		for i, w := range e.Covarep.Data {
@@ -80,7 +81,7 @@ func TestLoadNumpyProtocols(t *testing.T) {
 			}
 		}
 		glove := get(t, v, "train", "glove").(*Array)
-		if !equalInts(glove.Shape, e.Glove.Shape) || glove.Values[7] != e.Glove.Data[7] {
+		if !tensor.EqualShapes(glove.Shape, e.Glove.Shape) || glove.Values[7] != e.Glove.Data[7] {
 			t.Errorf("%s: glove %v [7]=%v", name, glove.Shape, glove.Values[7])
 		}
 		label := get(t, v, "train", "label").(*Array)
@@ -100,7 +101,7 @@ func TestLoadMMSAObjects(t *testing.T) {
 	e := readExpected(t)
 	v := load(t, "mmsa_p4.pkl")
 	text := get(t, v, "train", "text").(*Array)
-	if text.Values[0] != e.MMSATextFirst || !equalInts(text.Shape, []int{2, 3, 4}) {
+	if text.Values[0] != e.MMSATextFirst || !tensor.EqualShapes(text.Shape, []int{2, 3, 4}) {
 		t.Errorf("text %v first %v", text.Shape, text.Values[0])
 	}
 	ids := get(t, v, "train", "id").(*Array)
@@ -192,18 +193,6 @@ func TestCorruptInputsAreErrors(t *testing.T) {
 			t.Errorf("%s: err = %v, want a corrupt-pickle error", name, err)
 		}
 	}
-}
-
-func equalInts(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // FuzzLoad feeds arbitrary bytes to the reader: it must return a value or an
