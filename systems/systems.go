@@ -2,14 +2,16 @@
 // builds, saves and loads them through one interface, so the command line
 // (train, eval) and the experiments treat them alike.
 //
-//	ours, ours-fixed, lmf-s, tucker-s   the separable framework (models/amd)
-//	lmf, tfn                           whole-modality systems (models/fused)
+//	ours, ours-fixed, lmf-s, tucker-s      the separable framework (models/amd)
+//	lmf, tfn                              whole-modality systems (models/fused)
+//	unimodal-a, unimodal-v, unimodal-t    one modality's encoder and a head (models/unimodal)
 package systems
 
 import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"strings"
 
 	"github.com/modistill/modistill/autodiff"
 	"github.com/modistill/modistill/checkpoint"
@@ -17,6 +19,7 @@ import (
 	"github.com/modistill/modistill/encoder"
 	"github.com/modistill/modistill/models/amd"
 	"github.com/modistill/modistill/models/fused"
+	"github.com/modistill/modistill/models/unimodal"
 	"github.com/modistill/modistill/nn"
 	"github.com/modistill/modistill/objective"
 	"github.com/modistill/modistill/tensor"
@@ -24,17 +27,18 @@ import (
 )
 
 // Names lists the systems, separable ones first.
-var Names = []string{"ours", "ours-fixed", "lmf-s", "tucker-s", "lmf", "tfn"}
+var Names = []string{"ours", "ours-fixed", "lmf-s", "tucker-s", "lmf", "tfn", "unimodal-a", "unimodal-v", "unimodal-t"}
 
 // Model is a trainable system.
 type Model interface {
 	train.Model
 	// Predict returns predictions (values, or class probabilities for
-	// classification) from the modalities in use.
+	// classification) from the modalities in use, one of Subsets.
 	Predict(tp *autodiff.Tape, b *data.Batch, use [3]bool) *tensor.Tensor
-	// Separable reports whether the model can predict from any non-empty
-	// subset of modalities; whole-modality systems need all three.
-	Separable() bool
+	// Subsets lists the modality subsets the model can predict from: all
+	// seven for the separable framework, all three modalities for
+	// whole-modality systems, one modality for a unimodal model.
+	Subsets() [][3]bool
 }
 
 // Hyper are command-line overrides of a system's defaults; zero values
@@ -54,6 +58,12 @@ var DefaultHyper = Hyper{Alpha: -1, Beta: -1}
 // a value that Build and model.json both take.
 func Config(name string, h Hyper) (any, error) {
 	switch name {
+	case "unimodal-a", "unimodal-v", "unimodal-t":
+		c := unimodal.DefaultConfig()
+		applyEncoder(&c.Encoder, h)
+		setF(&c.LR, h.LR)
+		setF(&c.WeightDecay, h.WeightDecay)
+		return c, nil
 	case "lmf", "tfn":
 		c := fused.DefaultConfig()
 		c.Fusion = name
@@ -113,6 +123,17 @@ func Build(name string, config any, dims data.Dims, task data.Task, rng *rand.Ra
 		return nil, err
 	}
 	switch name {
+	case "unimodal-a", "unimodal-v", "unimodal-t":
+		var c unimodal.Config
+		if err := json.Unmarshal(raw, &c); err != nil {
+			return nil, fmt.Errorf("%s configuration: %w", name, err)
+		}
+		mod := data.Modality(strings.Index("avt", name[len(name)-1:]))
+		m, err := unimodal.New(mod, dims, task, c, rng)
+		if err != nil {
+			return nil, err
+		}
+		return unimodalModel{m}, nil
 	case "lmf", "tfn":
 		var c fused.Config
 		if err := json.Unmarshal(raw, &c); err != nil {
@@ -137,11 +158,27 @@ func Build(name string, config any, dims data.Dims, task data.Task, rng *rand.Ra
 
 type separableModel struct{ *amd.Model }
 
-func (separableModel) Separable() bool { return true }
+func (separableModel) Subsets() [][3]bool { return amd.Subsets }
 
 type wholeModel struct{ *fused.Model }
 
-func (wholeModel) Separable() bool { return false }
+func (wholeModel) Subsets() [][3]bool { return [][3]bool{encoder.All} }
+
+type unimodalModel struct{ *unimodal.Model }
+
+func (u unimodalModel) Subsets() [][3]bool {
+	var use [3]bool
+	use[u.Modality] = true
+	return [][3]bool{use}
+}
+
+// Predict answers only from the model's modality.
+func (u unimodalModel) Predict(tp *autodiff.Tape, b *data.Batch, use [3]bool) *tensor.Tensor {
+	if use != u.Subsets()[0] {
+		panic("systems: a unimodal model predicts only from its own modality")
+	}
+	return objective.Predictions(u.Task, u.Model.Predict(tp, b))
+}
 
 // Predict answers only with all modalities.
 func (w wholeModel) Predict(tp *autodiff.Tape, b *data.Batch, use [3]bool) *tensor.Tensor {

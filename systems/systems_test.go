@@ -6,7 +6,6 @@ import (
 
 	"github.com/modistill/modistill/autodiff"
 	"github.com/modistill/modistill/data/synth"
-	"github.com/modistill/modistill/encoder"
 	"github.com/modistill/modistill/nn"
 	"github.com/modistill/modistill/train"
 )
@@ -40,14 +39,10 @@ func TestEverySystemTrainsSavesAndLoads(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%s: %v", name, err)
 			}
-			if meta.System != name || back.Separable() != m.Separable() {
-				t.Errorf("%s: loaded %s, separable %v", name, meta.System, back.Separable())
+			if meta.System != name || len(back.Subsets()) != len(m.Subsets()) {
+				t.Errorf("%s: loaded %s, %d subsets", name, meta.System, len(back.Subsets()))
 			}
-			uses := [][3]bool{encoder.All}
-			if m.Separable() {
-				uses = append(uses, [3]bool{false, true, true}, [3]bool{true, false, false})
-			}
-			for _, use := range uses {
+			for _, use := range m.Subsets() {
 				a := m.Predict(autodiff.NewTape(), ds.Test.All(), use)
 				b := back.Predict(autodiff.NewTape(), ds.Test.All(), use)
 				for i := range a.Data {

@@ -5,25 +5,22 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 
 	"github.com/modistill/modistill/autodiff"
 	"github.com/modistill/modistill/data"
-	"github.com/modistill/modistill/encoder"
 	"github.com/modistill/modistill/evaluate"
 	"github.com/modistill/modistill/models/amd"
 	"github.com/modistill/modistill/systems"
 )
 
 // parseSubsets reads --subsets: "all" (every subset the model can take) or
-// a comma-separated list of codes (a, v, t, av, at, vt, avt).
-func parseSubsets(s string, separable bool) ([][3]bool, error) {
+// a comma-separated list of codes (a, v, t, av, at, vt, avt) among them.
+func parseSubsets(s string, can [][3]bool) ([][3]bool, error) {
 	if s == "all" {
-		if !separable {
-			return [][3]bool{encoder.All}, nil
-		}
-		return amd.Subsets, nil
+		return can, nil
 	}
 	var out [][3]bool
 	for _, code := range strings.Split(s, ",") {
@@ -38,8 +35,12 @@ func parseSubsets(s string, separable bool) ([][3]bool, error) {
 		if use == [3]bool{} {
 			return nil, fmt.Errorf("empty subset in %q", s)
 		}
-		if !separable && use != encoder.All {
-			return nil, fmt.Errorf("subset %q: this system needs all three modalities (avt)", code)
+		if !slices.Contains(can, use) {
+			names := make([]string, len(can))
+			for i, u := range can {
+				names[i] = amd.SubsetName(u)
+			}
+			return nil, fmt.Errorf("subset %q: this model predicts only from %s", code, strings.Join(names, ", "))
 		}
 		out = append(out, use)
 	}
@@ -79,7 +80,7 @@ func runEval(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("eval: %w", err)
 	}
-	uses, err := parseSubsets(*subsets, m.Separable())
+	uses, err := parseSubsets(*subsets, m.Subsets())
 	if err != nil {
 		return usagef("eval: --subsets: %v", err)
 	}

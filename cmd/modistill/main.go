@@ -10,6 +10,7 @@
 //	modistill data synth --kind mosi|pom|iemocap --seed N --out PATH
 //	modistill data inspect PATH [--json] [--emotion E]
 //	modistill train --data PATH|synth --system NAME [--seed N] [hyperparameters] --out DIR
+//	modistill ridge --data PATH [--json]
 //	modistill eval --model DIR --data PATH|synth [--subsets all|a,v,t,av,at,vt,avt] [--json] [--predictions FILE]
 //
 // demo trains the LMF system on the embedded synthetic benchmark and prints
@@ -49,6 +50,7 @@ func commands() []command {
 		{"data", "make synthetic data (data synth) or describe a dataset file (data inspect)", runData},
 		{"train", "train a system and save it", runTrain},
 		{"eval", "evaluate a saved model under every pattern of missing modalities", runEval},
+		{"ridge", "the bag-of-words ridge baseline for text given as token ids", runRidge},
 	}
 }
 

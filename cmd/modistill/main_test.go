@@ -231,3 +231,29 @@ func TestTrainEvalBadInput(t *testing.T) {
 		t.Error("a failed train left a directory behind")
 	}
 }
+
+func TestRidgeOnTranscripts(t *testing.T) {
+	dir := t.TempDir()
+	rows := map[string][]string{
+		"train.tsv": {"A GOOD MOVIE\t2", "A BAD MOVIE\t-2", "GOOD FUN\t1.5", "BAD AND DULL\t-1.5", "GOOD\t1", "BAD\t-1", "THE MOVIE\t0"},
+		"dev.tsv":   {"GOOD MOVIE\t1.5", "BAD MOVIE\t-1.5"},
+		"test.tsv":  {"GOOD GOOD\t2", "DULL BAD\t-2"},
+	}
+	for name, r := range rows {
+		os.WriteFile(dir+"/"+name, []byte("text\tlabel\n"+strings.Join(r, "\n")+"\n"), 0o644)
+	}
+	out, err := runCmd(t, "ridge", "--data", dir, "--json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r struct {
+		Lambda float64            `json:"lambda"`
+		Test   map[string]float64 `json:"test"`
+	}
+	if err := json.Unmarshal([]byte(out), &r); err != nil || r.Test["acc2"] != 1 || r.Lambda <= 0 {
+		t.Errorf("%v %s", err, out)
+	}
+	if _, err := runCmd(t, "ridge", "--data", "synth"); exitCode(err, io.Discard) != 1 {
+		t.Errorf("word-vector data: %v", err)
+	}
+}
