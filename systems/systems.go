@@ -48,6 +48,7 @@ type Hyper struct {
 	LR, WeightDecay, Dropout float64
 	Rank, Hidden, EmbedDim   int
 	Alpha, Beta, TMax        float64 // separable systems; Alpha and Beta < 0 keep the default
+	FixedT                   float64 // ours-fixed's temperature
 	TemperatureGrad          string
 }
 
@@ -84,6 +85,7 @@ func Config(name string, h Hyper) (any, error) {
 	setI(&c.Rank, h.Rank)
 	setI(&c.Hidden, h.Hidden)
 	setF(&c.TMax, h.TMax)
+	setF(&c.FixedT, h.FixedT)
 	if h.Alpha >= 0 && c.Distill != "none" {
 		c.Alpha = h.Alpha
 	}

@@ -6,11 +6,10 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 
+	"github.com/modistill/modistill/atomicfile"
 	"github.com/modistill/modistill/data"
 	"github.com/modistill/modistill/data/csd"
 	"github.com/modistill/modistill/data/load"
@@ -49,39 +48,10 @@ func runDataSynth(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if err := writeFileAtomic(*out, b); err != nil {
+	if err := atomicfile.WriteFile(*out, b); err != nil {
 		return fmt.Errorf("data synth: %w", err)
 	}
 	fmt.Fprintf(stdout, "wrote %s: synthetic %s (seed %d), %d dataset(s), %d bytes (LMF pickle layout)\n", *out, *kind, *seed, len(dss), len(b))
-	return nil
-}
-
-// writeFileAtomic writes b to path through a temporary file in the same
-// directory and a rename, so a crash never leaves a partial file at path.
-func writeFileAtomic(path string, b []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	if _, err := f.Write(b); err != nil {
-		f.Close()
-		os.Remove(tmp)
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		os.Remove(tmp)
-		return err
-	}
-	if err := f.Close(); err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
-		return err
-	}
 	return nil
 }
 

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/modistill/modistill/atomicfile"
 	"github.com/modistill/modistill/autodiff"
 	"github.com/modistill/modistill/data"
 	"github.com/modistill/modistill/evaluate"
@@ -122,7 +123,7 @@ func runEval(ctx context.Context, args []string, stdout io.Writer) error {
 		if err != nil {
 			return err
 		}
-		if err := writeFileAtomic(*predOut, b); err != nil {
+		if err := atomicfile.WriteFile(*predOut, b); err != nil {
 			return fmt.Errorf("eval: %w", err)
 		}
 	}

@@ -99,6 +99,7 @@ func runTrain(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.Float64Var(&h.Alpha, "alpha", -1, "weight of the soft-label term (default 1)")
 	fs.Float64Var(&h.Beta, "beta", -1, "weight of the representation term (default 1)")
 	fs.Float64Var(&h.TMax, "t-max", 0, "largest temperature (default 10)")
+	fs.Float64Var(&h.FixedT, "fixed-t", 0, "ours-fixed's temperature T_s = T_z (default 2)")
 	fs.StringVar(&h.TemperatureGrad, "temperature-grad", "", "reverse (default) or descend")
 	if err := parseFlags(fs, args); err != nil {
 		return err

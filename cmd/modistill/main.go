@@ -51,6 +51,8 @@ func commands() []command {
 		{"train", "train a system and save it", runTrain},
 		{"eval", "evaluate a saved model under every pattern of missing modalities", runEval},
 		{"ridge", "the bag-of-words ridge baseline for text given as token ids", runRidge},
+		{"summarize", "tabulate eval results over seeds (mean ± standard deviation)", runSummarize},
+		{"plot-temperatures", "chart the temperatures adaptive models learned, per modality and epoch", runPlotTemperatures},
 	}
 }
 
