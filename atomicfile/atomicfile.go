@@ -23,6 +23,9 @@ func WriteFile(path string, data []byte) error {
 	if _, err := f.Write(data); err != nil {
 		return fail(err)
 	}
+	if err := f.Chmod(0o644); err != nil { // CreateTemp makes files private
+		return fail(err)
+	}
 	if err := f.Sync(); err != nil {
 		return fail(err)
 	}

@@ -15,6 +15,9 @@ func TestWriteFile(t *testing.T) {
 	if err := WriteFile(p, []byte("two")); err != nil {
 		t.Fatal(err)
 	}
+	if st, _ := os.Stat(p); st.Mode().Perm() != 0o644 {
+		t.Errorf("mode %v, want 0644", st.Mode().Perm())
+	}
 	if b, _ := os.ReadFile(p); string(b) != "two" {
 		t.Errorf("content %q", b)
 	}
