@@ -1,6 +1,9 @@
 package fusion
 
 import (
+	"fmt"
+	"math/rand/v2"
+
 	"github.com/modistill/modistill/autodiff"
 	"github.com/modistill/modistill/nn"
 )
@@ -23,4 +26,29 @@ type Separable interface {
 	FactorParams() []*nn.Param
 	// CoreParams are the parameters only the fused path uses.
 	CoreParams() []*nn.Param
+}
+
+// Projection is a set of modality-specific factors W_m on their own:
+// p_m = [1; z^m]ᵀ W_m, for students that do not share the teacher's factors.
+type Projection struct {
+	W [3]*nn.Param // (d_m+1, t_m)
+}
+
+// NewProjection returns Xavier-normal factors from inputs of sizes dims to
+// projections of sizes t.
+func NewProjection(prefix string, dims, t [3]int, rng *rand.Rand) *Projection {
+	p := &Projection{}
+	for m, d := range dims {
+		p.W[m] = nn.NewParam(fmt.Sprintf("%s.W_%s", prefix, "avt"[m:m+1]), d+1, t[m])
+		nn.XavierNormal(p.W[m].Value, d+1, t[m], rng)
+	}
+	return p
+}
+
+// Params returns W_a, W_v, W_t.
+func (p *Projection) Params() []*nn.Param { return p.W[:] }
+
+// Project returns p_m for every present modality.
+func (p *Projection) Project(tp *autodiff.Tape, z [3]*autodiff.Node) [3]*autodiff.Node {
+	return project(tp, p.W, z)
 }

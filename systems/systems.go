@@ -49,6 +49,7 @@ type Hyper struct {
 	Rank, Hidden, EmbedDim   int
 	Alpha, Beta, TMax        float64 // separable systems; Alpha and Beta < 0 keep the default
 	FixedT                   float64 // ours-fixed's temperature
+	Share                    string  // what students share with the teacher: all or none
 	TemperatureGrad          string
 }
 
@@ -94,6 +95,9 @@ func Config(name string, h Hyper) (any, error) {
 	}
 	if h.TemperatureGrad != "" {
 		c.TemperatureGrad = h.TemperatureGrad
+	}
+	if h.Share != "" {
+		c.Share = h.Share
 	}
 	return c, c.Validate()
 }

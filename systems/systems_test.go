@@ -17,8 +17,11 @@ func TestEverySystemTrainsSavesAndLoads(t *testing.T) {
 			t.Fatal(err)
 		}
 		ds := dss[0]
-		for _, name := range Names {
-			h := DefaultHyper
+		for _, variant := range append(Names, "ours/share-none") {
+			name, h := variant, DefaultHyper
+			if variant == "ours/share-none" {
+				name, h.Share = "ours", "none"
+			}
 			h.Hidden = 4
 			cfg, err := Config(name, h)
 			if err != nil {
@@ -30,7 +33,7 @@ func TestEverySystemTrainsSavesAndLoads(t *testing.T) {
 			}
 			tp := autodiff.NewTape()
 			m.Step(tp, nn.Training(nn.NewRNG(4)), ds.Train.All())
-			dir := filepath.Join(t.TempDir(), name)
+			dir := filepath.Join(t.TempDir(), "model")
 			raw, _ := MarshalConfig(cfg)
 			if err := Save(dir, m, Meta{System: name, Config: raw, Dims: ds.Dims(), Task: ds.Task, Seed: 3, Train: train.DefaultConfig()}); err != nil {
 				t.Fatalf("%s: %v", name, err)

@@ -101,6 +101,7 @@ func runTrain(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.Float64Var(&h.TMax, "t-max", 0, "largest temperature (default 10)")
 	fs.Float64Var(&h.FixedT, "fixed-t", 0, "ours-fixed's temperature T_s = T_z (default 2)")
 	fs.StringVar(&h.TemperatureGrad, "temperature-grad", "", "reverse (default) or descend")
+	fs.StringVar(&h.Share, "share", "", "what the students share with the teacher: all (default: encoders and factors) or none")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}

@@ -34,11 +34,14 @@ type Model struct {
 	Config Config
 	Task   data.Task
 
-	Enc      *encoder.Encoders
-	Fusion   fusion.Separable
-	Head     *layers.Linear    // σ̂: z_h -> output
-	Students [3]*layers.Linear // σ_m: p_m -> output
-	Proj     [3]*layers.Linear // f_p: z_h -> size of p_m (distillation only)
+	Enc    *encoder.Encoders
+	Fusion fusion.Separable
+	// With Share "none", the students' own encoders and factors.
+	StudentEnc  *encoder.Encoders
+	StudentProj *fusion.Projection
+	Head        *layers.Linear    // σ̂: z_h -> output
+	Students    [3]*layers.Linear // σ_m: p_m -> output
+	Proj        [3]*layers.Linear // f_p: z_h -> size of p_m (distillation only)
 	// Message and temperature networks (adaptive only), Eq. 4-5.
 	MsgOut, MsgRep   [3]*layers.Linear // f_p1: σ_m(p_m) -> 32, f_p2: p_m -> 32
 	MsgOutZ, MsgRepZ *layers.Linear    // f_p1Z: σ̂(z_h) -> 32, f_p2Z: z_h -> 32
@@ -90,6 +93,10 @@ func New(dims data.Dims, task data.Task, c Config, rng *rand.Rand) (*Model, erro
 		m.Fusion = fusion.NewLMF("fusion", zd, c.Rank, c.Hidden, rng)
 	}
 	out, h, pd := objective.Outputs(task), c.Hidden, m.Fusion.ProjDims()
+	if c.Share == "none" {
+		m.StudentEnc = encoder.New("student_enc", dims, c.Encoder, rng)
+		m.StudentProj = fusion.NewProjection("student_proj", zd, pd, rng)
+	}
 	m.Head = layers.NewLinear("head", h, out, true, rng)
 	for i := range 3 {
 		l := "avt"[i : i+1]
@@ -119,6 +126,9 @@ func New(dims data.Dims, task data.Task, c Config, rng *rand.Rand) (*Model, erro
 // studentParams are the parameters of the student step.
 func (m *Model) studentParams() []*nn.Param {
 	ps := append(m.Enc.Params(), m.Fusion.FactorParams()...)
+	if m.StudentEnc != nil {
+		ps = nn.Join(m.StudentEnc, m.StudentProj)
+	}
 	for i := range 3 {
 		ps = append(ps, m.Students[i].Params()...)
 		if m.Proj[i] != nil {
@@ -138,6 +148,9 @@ func (m *Model) studentParams() []*nn.Param {
 // projections, message and temperature networks.
 func (m *Model) Params() []*nn.Param {
 	ps := nn.Join(m.Enc, m.Fusion, m.Head)
+	if m.StudentEnc != nil {
+		ps = append(ps, nn.Join(m.StudentEnc, m.StudentProj)...)
+	}
 	for i := range 3 {
 		ps = append(ps, m.Students[i].Params()...)
 	}
@@ -157,10 +170,19 @@ func (m *Model) Params() []*nn.Param {
 	return ps
 }
 
-// project encodes the present modalities and returns p_m (METHOD.md items
-// 1-2; the students' representation f_s(x) = p_m).
+// project encodes the present modalities and returns the teacher's p_m
+// (METHOD.md items 1-2).
 func (m *Model) project(tp *autodiff.Tape, mode nn.Mode, b *data.Batch, use [3]bool) [3]*autodiff.Node {
 	return m.Fusion.Project(tp, m.Enc.Encode(tp, mode, encoder.FromBatch(tp, b, use)))
+}
+
+// studentProject returns the students' representation f_s(x) = p_m: the
+// teacher's projection when they share it, else their own.
+func (m *Model) studentProject(tp *autodiff.Tape, mode nn.Mode, b *data.Batch, use [3]bool) [3]*autodiff.Node {
+	if m.StudentEnc == nil {
+		return m.project(tp, mode, b, use)
+	}
+	return m.StudentProj.Project(tp, m.StudentEnc.Encode(tp, mode, encoder.FromBatch(tp, b, use)))
 }
 
 // StartEpoch sets the gradient-reversal strength λ, ramped linearly from 0
@@ -193,7 +215,7 @@ func (m *Model) Step(tp *autodiff.Tape, mode nn.Mode, b *data.Batch) float64 {
 	if m.Config.Distill != "none" {
 		target = m.teacherTarget(tp, b)
 	}
-	p := m.project(tp, mode, b, encoder.All) // dropout on
+	p := m.studentProject(tp, mode, b, encoder.All) // dropout on
 	ls := m.studentLoss(tp, p, target, b.Labels)
 	tp.Backward(ls)
 	m.studentOpt.Step()
@@ -313,9 +335,10 @@ func (m *Model) ValidationLoss(tp *autodiff.Tape, s *data.Split) float64 {
 	b := s.All()
 	p := m.project(tp, nn.Eval, b, encoder.All)
 	v := float64(objective.Loss(tp, m.Task, m.Head.Forward(tp, m.Fusion.Fuse(tp, p)), b.Labels).Value.Data[0])
+	ps := m.studentProject(tp, nn.Eval, b, encoder.All)
 	var st float64
 	for i := range 3 {
-		st += float64(objective.Loss(tp, m.Task, m.Students[i].Forward(tp, p[i]), b.Labels).Value.Data[0]) / 3
+		st += float64(objective.Loss(tp, m.Task, m.Students[i].Forward(tp, ps[i]), b.Labels).Value.Data[0]) / 3
 	}
 	return v + st
 }
@@ -328,10 +351,11 @@ func (m *Model) Predict(tp *autodiff.Tape, b *data.Batch, use [3]bool) *tensor.T
 	defer tp.Reset()
 	tp.NoGrad = true
 	defer func() { tp.NoGrad = false }()
-	p := m.project(tp, nn.Eval, b, use)
 	if use == encoder.All {
+		p := m.project(tp, nn.Eval, b, use)
 		return objective.Predictions(m.Task, m.Head.Forward(tp, m.Fusion.Fuse(tp, p)).Value)
 	}
+	p := m.studentProject(tp, nn.Eval, b, use)
 	var sum *tensor.Tensor
 	n := 0
 	for i := range 3 {

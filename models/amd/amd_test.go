@@ -78,26 +78,34 @@ func TestEveryPresetTrainsOnBothTasks(t *testing.T) {
 func TestStudentLossNeverTrainsTheTeacher(t *testing.T) {
 	ds := tinyData(synth.MOSI, 16)
 	for _, preset := range Presets {
-		m, err := New(ds.Dims(), ds.Task, tinyConfig(t, preset), nn.NewRNG(1))
-		if err != nil {
-			t.Fatal(err)
-		}
-		tp := autodiff.NewTape()
-		b := ds.Train.Gather([]int{0, 1, 2, 3, 4, 5}, nil)
-		var target *autodiff.Node
-		if m.Config.Distill != "none" {
-			target = m.teacherTarget(tp, b)
-		}
-		nn.ZeroGrads(m.Params())
-		tp.Backward(m.studentLoss(tp, m.project(tp, nn.Training(nn.NewRNG(3)), b, encoder.All), target, b.Labels))
-		for _, p := range append(m.Fusion.CoreParams(), m.Head.Params()...) {
-			if g := p.Grad(); g != nil && nonzero(g) {
-				t.Errorf("%s: the student loss reached teacher parameter %s", preset, p.Name)
+		for _, share := range []string{"all", "none"} {
+			c := tinyConfig(t, preset)
+			c.Share = share
+			m, err := New(ds.Dims(), ds.Task, c, nn.NewRNG(1))
+			if err != nil {
+				t.Fatal(err)
 			}
-		}
-		tempGrad := m.TempOut[0] != nil && nonzero(m.TempOut[0].Weight.Grad())
-		if tempGrad != (m.Config.Distill == "adaptive") {
-			t.Errorf("%s: temperature network gradient %v", preset, tempGrad)
+			tp := autodiff.NewTape()
+			b := ds.Train.Gather([]int{0, 1, 2, 3, 4, 5}, nil)
+			var target *autodiff.Node
+			if m.Config.Distill != "none" {
+				target = m.teacherTarget(tp, b)
+			}
+			nn.ZeroGrads(m.Params())
+			tp.Backward(m.studentLoss(tp, m.studentProject(tp, nn.Training(nn.NewRNG(3)), b, encoder.All), target, b.Labels))
+			teacherOnly := append(m.Fusion.CoreParams(), m.Head.Params()...)
+			if share == "none" { // nothing of the teacher's, encoders and factors included
+				teacherOnly = nn.Join(m.Enc, m.Fusion, m.Head)
+			}
+			for _, p := range teacherOnly {
+				if g := p.Grad(); g != nil && nonzero(g) {
+					t.Errorf("%s, share %s: the student loss reached teacher parameter %s", preset, share, p.Name)
+				}
+			}
+			tempGrad := m.TempOut[0] != nil && nonzero(m.TempOut[0].Weight.Grad())
+			if tempGrad != (m.Config.Distill == "adaptive") {
+				t.Errorf("%s: temperature network gradient %v", preset, tempGrad)
+			}
 		}
 	}
 }

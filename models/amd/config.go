@@ -19,6 +19,11 @@ type Config struct {
 	// the temperatures, ramped from 0 to 1 over RampEpochs; the default) or
 	// "descend" (the paper read literally).
 	TemperatureGrad string `json:"temperature_grad"`
+	// Share says what the students share with the teacher: "all" (the
+	// paper: the encoders and the factors W_m, so p_m is the teacher's own
+	// projection) or "none" (the students have encoders and factors of their
+	// own, and learn from the teacher only through the distillation terms).
+	Share string `json:"share"`
 
 	TuckerRanks [3]int `json:"tucker_ranks"` // t_a, t_v, t_t
 	TuckerTh    int    `json:"tucker_th"`    // t_h
@@ -39,7 +44,7 @@ type Config struct {
 // DefaultConfig is Ours with METHOD.md's defaults: t_m = t_h = 8, h = 32,
 // alpha = beta = 1, T_max = 10, messages of 32, learning rate 1e-3.
 func DefaultConfig() Config {
-	return Config{Encoder: encoder.DefaultConfig(), Fusion: "tucker", Distill: "adaptive", TemperatureGrad: "reverse",
+	return Config{Encoder: encoder.DefaultConfig(), Fusion: "tucker", Distill: "adaptive", TemperatureGrad: "reverse", Share: "all",
 		TuckerRanks: [3]int{8, 8, 8}, TuckerTh: 8, Rank: 4, Hidden: 32,
 		Alpha: 1, Beta: 1, TMax: 10, FixedT: 2, Message: 32, RampEpochs: 10, LR: 1e-3}
 }
@@ -76,6 +81,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("distill %q: want adaptive, fixed or none", c.Distill)
 	case c.TemperatureGrad != "reverse" && c.TemperatureGrad != "descend":
 		return fmt.Errorf("temperature-grad %q: want reverse or descend", c.TemperatureGrad)
+	case c.Share != "all" && c.Share != "none":
+		return fmt.Errorf("share %q: want all or none", c.Share)
 	case c.Hidden < 1 || c.Rank < 1 || c.TuckerTh < 1 || c.TuckerRanks[0] < 1 || c.TuckerRanks[1] < 1 || c.TuckerRanks[2] < 1:
 		return fmt.Errorf("fusion sizes must be positive (h %d, R %d, t_m %v, t_h %d)", c.Hidden, c.Rank, c.TuckerRanks, c.TuckerTh)
 	case c.TMax <= 1 || c.FixedT <= 0:
