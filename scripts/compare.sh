@@ -8,7 +8,10 @@
 #
 # A VARIANT is LABEL=SYSTEM or LABEL=SYSTEM:FLAGS, FLAGS being train flags
 # joined by commas, for example ours-descend=ours:--temperature-grad,descend
+# DATAFLAGS (environment) adds data flags to both train and eval, for
+# example DATAFLAGS="--synth-train 300".
 set -eu
+dataflags=${DATAFLAGS:-}
 out=$1
 seeds=$2
 shift 2
@@ -24,9 +27,9 @@ for seed in $(seq 1 "$seeds"); do
 		case "$spec" in *:*) flags=$(echo "${spec#*:}" | tr ',' ' ') ;; esac
 		[ -f "$out/$label-$seed.json" ] && continue
 		rm -rf "$out/$label-$seed"
-		/tmp/modistill-compare train --data synth --system "$system" $flags --seed "$seed" --quiet \
+		/tmp/modistill-compare train --data synth $dataflags --system "$system" $flags --seed "$seed" --quiet \
 			--out "$out/$label-$seed" > "$out/$label-$seed.log"
-		/tmp/modistill-compare eval --model "$out/$label-$seed" --data synth --json > "$out/$label-$seed.json.tmp"
+		/tmp/modistill-compare eval --model "$out/$label-$seed" --data synth $dataflags --json > "$out/$label-$seed.json.tmp"
 		mv "$out/$label-$seed.json.tmp" "$out/$label-$seed.json"
 	done
 done

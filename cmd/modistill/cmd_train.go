@@ -24,17 +24,20 @@ import (
 type dataFlags struct {
 	path, kind, emotion *string
 	dataSeed            *uint64
+	synthTrain          *int
 }
 
 func addDataFlags(fs interface {
 	String(string, string, string) *string
 	Uint64(string, uint64, string) *uint64
+	Int(string, int, string) *int
 }) dataFlags {
 	return dataFlags{
-		path:     fs.String("data", "", "dataset: a file or directory (LMF or MMSA pickle, transcripts), or synth for the synthetic benchmark"),
-		kind:     fs.String("kind", "", "synth: mosi, pom or iemocap (default mosi); LMF pickles: mosi, pom or regression labels"),
-		emotion:  fs.String("emotion", "", "IEMOCAP: which emotion's binary task (happy, sad, angry, neutral)"),
-		dataSeed: fs.Uint64("data-seed", 1, "synth: the generator's seed"),
+		path:       fs.String("data", "", "dataset: a file or directory (LMF or MMSA pickle, transcripts), or synth for the synthetic benchmark"),
+		kind:       fs.String("kind", "", "synth: mosi, pom or iemocap (default mosi); LMF pickles: mosi, pom or regression labels"),
+		emotion:    fs.String("emotion", "", "IEMOCAP: which emotion's binary task (happy, sad, angry, neutral)"),
+		dataSeed:   fs.Uint64("data-seed", 1, "synth: the generator's seed"),
+		synthTrain: fs.Int("synth-train", 0, "synth: training samples (default: the kind's; validation and test keep theirs)"),
 	}
 }
 
@@ -48,7 +51,13 @@ func (f dataFlags) open() (*data.Dataset, error) {
 		if kind == "" {
 			kind = synth.MOSI
 		}
-		dss, err := synth.Generate(synth.Config{Kind: kind, Seed: *f.dataSeed})
+		cfg := synth.Config{Kind: kind, Seed: *f.dataSeed}
+		if *f.synthTrain != 0 {
+			sizes := synth.Specs[kind].Sizes
+			sizes.Train = *f.synthTrain
+			cfg.Sizes = sizes
+		}
+		dss, err := synth.Generate(cfg)
 		if err != nil {
 			return nil, usagef("--kind: %v", err)
 		}
@@ -71,7 +80,7 @@ func (f dataFlags) open() (*data.Dataset, error) {
 func (f dataFlags) describe() string {
 	s := *f.path
 	if s == "synth" {
-		s = fmt.Sprintf("synth kind=%s seed=%d", *f.kind, *f.dataSeed)
+		s = fmt.Sprintf("synth kind=%s seed=%d train=%d", *f.kind, *f.dataSeed, *f.synthTrain)
 	}
 	if *f.emotion != "" {
 		s += " emotion=" + *f.emotion
