@@ -257,3 +257,27 @@ func TestRidgeOnTranscripts(t *testing.T) {
 		t.Errorf("word-vector data: %v", err)
 	}
 }
+
+func TestSmallSyntheticTrainingSplitAndOwnStudents(t *testing.T) {
+	out := t.TempDir() + "/own"
+	if _, err := runCmd(t, "train", "--data", "synth", "--synth-train", "64", "--system", "ours", "--share", "none", "--epochs", "1", "--quiet", "--out", out); err != nil {
+		t.Fatal(err)
+	}
+	res, err := runCmd(t, "eval", "--model", out, "--data", "synth", "--synth-train", "64", "--subsets", "t", "--json")
+	if err != nil || !strings.Contains(res, `"t"`) {
+		t.Fatalf("%v %s", err, res)
+	}
+	var meta struct {
+		Config struct {
+			Share string `json:"share"`
+		} `json:"config"`
+		Data string `json:"data"`
+	}
+	b, _ := os.ReadFile(out + "/model.json")
+	if err := json.Unmarshal(b, &meta); err != nil || meta.Config.Share != "none" || !strings.Contains(meta.Data, "train=64") {
+		t.Errorf("model.json: %v %+v", err, meta)
+	}
+	if _, err := runCmd(t, "train", "--data", "synth", "--system", "ours", "--share", "some", "--out", t.TempDir()+"/x"); exitCode(err, io.Discard) != 2 {
+		t.Errorf("bad --share: %v", err)
+	}
+}
