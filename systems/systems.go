@@ -4,6 +4,7 @@
 //
 //	ours, ours-fixed, lmf-s, tucker-s      the separable framework (models/amd)
 //	lmf, tfn                              whole-modality systems (models/fused)
+//	deep-s                                one independent network per modality (models/deeps)
 //	unimodal-a, unimodal-v, unimodal-t    one modality's encoder and a head (models/unimodal)
 package systems
 
@@ -18,6 +19,7 @@ import (
 	"github.com/modistill/modistill/data"
 	"github.com/modistill/modistill/encoder"
 	"github.com/modistill/modistill/models/amd"
+	"github.com/modistill/modistill/models/deeps"
 	"github.com/modistill/modistill/models/fused"
 	"github.com/modistill/modistill/models/unimodal"
 	"github.com/modistill/modistill/nn"
@@ -27,7 +29,7 @@ import (
 )
 
 // Names lists the systems, separable ones first.
-var Names = []string{"ours", "ours-fixed", "lmf-s", "tucker-s", "lmf", "tfn", "unimodal-a", "unimodal-v", "unimodal-t"}
+var Names = []string{"ours", "ours-fixed", "lmf-s", "tucker-s", "deep-s", "lmf", "tfn", "unimodal-a", "unimodal-v", "unimodal-t"}
 
 // Model is a trainable system.
 type Model interface {
@@ -60,7 +62,7 @@ var DefaultHyper = Hyper{Alpha: -1, Beta: -1}
 // a value that Build and model.json both take.
 func Config(name string, h Hyper) (any, error) {
 	switch name {
-	case "unimodal-a", "unimodal-v", "unimodal-t":
+	case "deep-s", "unimodal-a", "unimodal-v", "unimodal-t":
 		c := unimodal.DefaultConfig()
 		applyEncoder(&c.Encoder, h)
 		setF(&c.LR, h.LR)
@@ -129,6 +131,16 @@ func Build(name string, config any, dims data.Dims, task data.Task, rng *rand.Ra
 		return nil, err
 	}
 	switch name {
+	case "deep-s":
+		var c unimodal.Config
+		if err := json.Unmarshal(raw, &c); err != nil {
+			return nil, fmt.Errorf("%s configuration: %w", name, err)
+		}
+		m, err := deeps.New(dims, task, c, rng)
+		if err != nil {
+			return nil, err
+		}
+		return deepsModel{m}, nil
 	case "unimodal-a", "unimodal-v", "unimodal-t":
 		var c unimodal.Config
 		if err := json.Unmarshal(raw, &c); err != nil {
@@ -165,6 +177,10 @@ func Build(name string, config any, dims data.Dims, task data.Task, rng *rand.Ra
 type separableModel struct{ *amd.Model }
 
 func (separableModel) Subsets() [][3]bool { return amd.Subsets }
+
+type deepsModel struct{ *deeps.Model }
+
+func (deepsModel) Subsets() [][3]bool { return amd.Subsets }
 
 type wholeModel struct{ *fused.Model }
 

@@ -151,7 +151,7 @@ func TestDataBadInput(t *testing.T) {
 
 func TestTrainThenEvalEverySystem(t *testing.T) {
 	dir := t.TempDir()
-	for _, name := range []string{"ours", "ours-fixed", "lmf-s", "tucker-s", "lmf", "tfn"} {
+	for _, name := range []string{"ours", "ours-fixed", "lmf-s", "tucker-s", "deep-s", "lmf", "tfn"} {
 		out := dir + "/" + name
 		args := []string{"train", "--data", "synth", "--system", name, "--epochs", "1", "--quiet", "--out", out}
 		if name == "tfn" {

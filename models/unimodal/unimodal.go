@@ -38,8 +38,18 @@ type Model struct {
 	opt      *optim.Adam
 }
 
-// New builds a model of modality m for data of the given dimensions.
+// New builds a model of modality m for data of the given dimensions, its
+// parameters named enc.* and head.*.
 func New(m data.Modality, dims data.Dims, task data.Task, c Config, rng *rand.Rand) (*Model, error) {
+	return NewNamed("", m, dims, task, c, rng)
+}
+
+// NewNamed is New with parameter names under prefix (prefix.enc.*,
+// prefix.head.*), so that several models can be saved together.
+func NewNamed(prefix string, m data.Modality, dims data.Dims, task data.Task, c Config, rng *rand.Rand) (*Model, error) {
+	if prefix != "" {
+		prefix += "."
+	}
 	only := data.Dims{Outputs: dims.Outputs}
 	switch m {
 	case data.Audio:
@@ -49,12 +59,12 @@ func New(m data.Modality, dims data.Dims, task data.Task, c Config, rng *rand.Ra
 	case data.Text:
 		only.Text, only.TextLen, only.Vocab = dims.Text, dims.TextLen, dims.Vocab
 	}
-	enc := encoder.New("enc", only, c.Encoder, rng)
+	enc := encoder.New(prefix+"enc", only, c.Encoder, rng)
 	out := enc.OutDims()[m]
 	if out == 0 {
 		return nil, fmt.Errorf("unimodal: the data has no %s input", m)
 	}
-	mod := &Model{Modality: m, Enc: enc, Head: layers.NewLinear("head", out, objective.Outputs(task), true, rng), Task: task}
+	mod := &Model{Modality: m, Enc: enc, Head: layers.NewLinear(prefix+"head", out, objective.Outputs(task), true, rng), Task: task}
 	mod.use[m] = true
 	mod.opt = optim.NewAdam(optim.Group{Params: mod.Params(), LR: c.LR, WeightDecay: c.WeightDecay})
 	return mod, nil
