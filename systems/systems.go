@@ -5,10 +5,12 @@
 //	ours, ours-fixed, lmf-s, tucker-s      the separable framework (models/amd)
 //	lmf, tfn                              whole-modality systems (models/fused)
 //	deep-s                                one independent network per modality (models/deeps)
+//	svm                                   SVMs on the available features (models/svmbase)
 //	unimodal-a, unimodal-v, unimodal-t    one modality's encoder and a head (models/unimodal)
 package systems
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
@@ -21,6 +23,7 @@ import (
 	"github.com/modistill/modistill/models/amd"
 	"github.com/modistill/modistill/models/deeps"
 	"github.com/modistill/modistill/models/fused"
+	"github.com/modistill/modistill/models/svmbase"
 	"github.com/modistill/modistill/models/unimodal"
 	"github.com/modistill/modistill/nn"
 	"github.com/modistill/modistill/objective"
@@ -29,11 +32,12 @@ import (
 )
 
 // Names lists the systems, separable ones first.
-var Names = []string{"ours", "ours-fixed", "lmf-s", "tucker-s", "deep-s", "lmf", "tfn", "unimodal-a", "unimodal-v", "unimodal-t"}
+var Names = []string{"ours", "ours-fixed", "lmf-s", "tucker-s", "deep-s", "svm", "lmf", "tfn", "unimodal-a", "unimodal-v", "unimodal-t"}
 
-// Model is a trainable system.
+// Model is a system. Neural systems are also train.Model (trained by
+// gradient steps); the others are Fitters.
 type Model interface {
-	train.Model
+	nn.Module
 	// Predict returns predictions (values, or class probabilities for
 	// classification) from the modalities in use, one of Subsets.
 	Predict(tp *autodiff.Tape, b *data.Batch, use [3]bool) *tensor.Tensor
@@ -41,6 +45,13 @@ type Model interface {
 	// seven for the separable framework, all three modalities for
 	// whole-modality systems, one modality for a unimodal model.
 	Subsets() [][3]bool
+}
+
+// Fitter is a system trained in one call rather than by gradient steps.
+type Fitter interface {
+	Fit(ctx context.Context, ds *data.Dataset) error
+	// FittedConfig is the configuration with what Fit chose, to save.
+	FittedConfig() any
 }
 
 // Hyper are command-line overrides of a system's defaults; zero values
@@ -62,6 +73,8 @@ var DefaultHyper = Hyper{Alpha: -1, Beta: -1}
 // a value that Build and model.json both take.
 func Config(name string, h Hyper) (any, error) {
 	switch name {
+	case "svm":
+		return svmbase.DefaultConfig(), nil
 	case "deep-s", "unimodal-a", "unimodal-v", "unimodal-t":
 		c := unimodal.DefaultConfig()
 		applyEncoder(&c.Encoder, h)
@@ -131,6 +144,12 @@ func Build(name string, config any, dims data.Dims, task data.Task, rng *rand.Ra
 		return nil, err
 	}
 	switch name {
+	case "svm":
+		var c svmbase.Config
+		if err := json.Unmarshal(raw, &c); err != nil {
+			return nil, fmt.Errorf("%s configuration: %w", name, err)
+		}
+		return svmbase.New(dims, task, c)
 	case "deep-s":
 		var c unimodal.Config
 		if err := json.Unmarshal(raw, &c); err != nil {

@@ -1,6 +1,7 @@
 package systems
 
 import (
+	"context"
 	"path/filepath"
 	"testing"
 
@@ -32,7 +33,15 @@ func TestEverySystemTrainsSavesAndLoads(t *testing.T) {
 				t.Fatalf("%s: %v", name, err)
 			}
 			tp := autodiff.NewTape()
-			m.Step(tp, nn.Training(nn.NewRNG(4)), ds.Train.All())
+			switch m := m.(type) {
+			case train.Model:
+				m.Step(tp, nn.Training(nn.NewRNG(4)), ds.Train.All())
+			case Fitter:
+				if err := m.Fit(context.Background(), ds); err != nil {
+					t.Fatalf("%s: %v", name, err)
+				}
+				cfg = m.FittedConfig()
+			}
 			dir := filepath.Join(t.TempDir(), "model")
 			raw, _ := MarshalConfig(cfg)
 			if err := Save(dir, m, Meta{System: name, Config: raw, Dims: ds.Dims(), Task: ds.Task, Seed: 3, Train: train.DefaultConfig()}); err != nil {

@@ -136,6 +136,19 @@ func runTrain(ctx context.Context, args []string, stdout io.Writer) error {
 		return usagef("train: %v", err)
 	}
 	tc := train.Config{Epochs: *epochs, Patience: *patience, BatchSize: *batch, Seed: *seed}
+	if f, ok := m.(systems.Fitter); ok { // trained in one call (the SVM)
+		fmt.Fprintf(stdout, "fitting %s on %s (%d/%d/%d samples)\n", *system, ds.Name, ds.Train.N(), ds.Valid.N(), ds.Test.N())
+		start := time.Now()
+		if err := f.Fit(ctx, ds); err != nil {
+			return fmt.Errorf("train: %w", err)
+		}
+		fmt.Fprintf(stdout, "fitted in %.1fs\n", time.Since(start).Seconds())
+		return save(stdout, *out, *system, f.FittedConfig(), m, ds, *seed, df, tc, nil)
+	}
+	tm, ok := m.(train.Model)
+	if !ok {
+		return fmt.Errorf("train: system %s is neither trained by steps nor fitted", *system)
+	}
 	fmt.Fprintf(stdout, "training %s on %s (%d/%d/%d samples), %d parameters\n", *system, ds.Name, ds.Train.N(), ds.Valid.N(), ds.Test.N(), nn.Count(m.Params()))
 	var bar *progressbar.ProgressBar
 	if !*quiet {
@@ -143,7 +156,7 @@ func runTrain(ctx context.Context, args []string, stdout io.Writer) error {
 			progressbar.OptionSetPredictTime(true), progressbar.OptionSetDescription("epoch"), progressbar.OptionClearOnFinish())
 	}
 	start := time.Now()
-	res, err := train.Fit(ctx, m, ds, tc, func(e train.Epoch) {
+	res, err := train.Fit(ctx, tm, ds, tc, func(e train.Epoch) {
 		if bar != nil {
 			desc := fmt.Sprintf("epoch %d: train %.4f, valid %.4f", e.Epoch, e.TrainLoss, e.ValidLoss)
 			if t, ok := e.Metrics["teacher_loss"]; ok {
@@ -167,19 +180,24 @@ func runTrain(ctx context.Context, args []string, stdout io.Writer) error {
 	if res.BestEpoch == 0 {
 		return fmt.Errorf("train: no epoch finished with a finite validation loss; nothing to save")
 	}
+	return save(stdout, *out, *system, cfg, m, ds, *seed, df, tc, sanitize(res))
+}
+
+// save writes the model and its description to out.
+func save(stdout io.Writer, out, system string, cfg any, m systems.Model, ds *data.Dataset, seed uint64, df dataFlags, tc train.Config, res *train.Result) error {
 	raw, err := systems.MarshalConfig(cfg)
 	if err != nil {
 		return err
 	}
-	meta := systems.Meta{System: *system, Config: raw, Dims: ds.Dims(), Task: ds.Task, Vocab: ds.Vocab, Seed: *seed,
-		Data: df.describe(), Train: tc, Fit: sanitize(res)}
-	if err := systems.Save(*out, m, meta); err != nil {
+	meta := systems.Meta{System: system, Config: raw, Dims: ds.Dims(), Task: ds.Task, Vocab: ds.Vocab, Seed: seed,
+		Data: df.describe(), Train: tc, Fit: res}
+	if err := systems.Save(out, m, meta); err != nil {
 		if errors.Is(err, checkpoint.ErrExists) {
 			return usagef("train: %v", err)
 		}
 		return fmt.Errorf("train: %w", err)
 	}
-	fmt.Fprintf(stdout, "saved %s\n", *out)
+	fmt.Fprintf(stdout, "saved %s\n", out)
 	return nil
 }
 

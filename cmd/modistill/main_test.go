@@ -281,3 +281,25 @@ func TestSmallSyntheticTrainingSplitAndOwnStudents(t *testing.T) {
 		t.Errorf("bad --share: %v", err)
 	}
 }
+
+func TestTrainThenEvalSVM(t *testing.T) {
+	out := t.TempDir() + "/svm"
+	data := []string{"--data", "synth", "--synth-train", "120"}
+	if _, err := runCmd(t, append(append([]string{"train"}, data...), "--system", "svm", "--out", out)...); err != nil {
+		t.Fatal(err)
+	}
+	res, err := runCmd(t, append(append([]string{"eval", "--model", out}, data...), "--json")...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r struct {
+		Results map[string]map[string]float64 `json:"results"`
+	}
+	if err := json.Unmarshal([]byte(res), &r); err != nil || len(r.Results) != 7 || r.Results["t"]["mae"] <= 0 {
+		t.Errorf("%v %s", err, res)
+	}
+	b, _ := os.ReadFile(out + "/model.json")
+	if !strings.Contains(string(b), `"fitted"`) || !strings.Contains(string(b), `"kernel"`) {
+		t.Error("model.json does not keep the chosen settings")
+	}
+}
