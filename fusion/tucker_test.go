@@ -134,7 +134,7 @@ func TestLMFOfFullRankRepresentsTFN(t *testing.T) {
 	}
 }
 
-func TestTuckerAndTFNGradients(t *testing.T) {
+func TestTuckerTFNAndDFGradients(t *testing.T) {
 	rng := nn.NewRNG(5)
 	dims := [3]int{2, 3, 2}
 	tk := NewTucker("tucker", dims, [3]int{2, 3, 2}, 2, 3, rng)
@@ -156,5 +156,20 @@ func TestTuckerAndTFNGradients(t *testing.T) {
 	f := func(tp *autodiff.Tape) *autodiff.Node { return tfn.Forward(tp, nn.Training(nn.NewRNG(8)), z) }
 	if err, where := autodiff.GradCheck(f, in, 1e-2); err > 5e-3 {
 		t.Errorf("TFN gradient error %.3g at %s", err, where)
+	}
+	df := NewConcat("df", dims, 3, 0.2, rng)
+	in = []*autodiff.Node{z[0], z[1], z[2]}
+	for _, p := range df.Params() {
+		nn.Normal(p.Value, 0.5, rng)
+		if len(p.Value.Shape) == 1 { // biases away from 0: a dropped row leaves only the bias before ReLU
+			for i, v := range p.Value.Data {
+				p.Value.Data[i] = float32(math.Copysign(0.3+math.Abs(float64(v)), float64(v)))
+			}
+		}
+		in = append(in, p.Node)
+	}
+	g := func(tp *autodiff.Tape) *autodiff.Node { return df.Forward(tp, nn.Training(nn.NewRNG(9)), z) }
+	if err, where := autodiff.GradCheck(g, in, 1e-2); err > 5e-3 {
+		t.Errorf("DF gradient error %.3g at %s", err, where)
 	}
 }

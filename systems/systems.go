@@ -3,7 +3,7 @@
 // (train, eval) and the experiments treat them alike.
 //
 //	ours, ours-fixed, lmf-s, tucker-s      the separable framework (models/amd)
-//	lmf, tfn                              whole-modality systems (models/fused)
+//	lmf, tfn, df                          whole-modality systems (models/fused)
 //	deep-s                                one independent network per modality (models/deeps)
 //	svm                                   SVMs on the available features (models/svmbase)
 //	unimodal-a, unimodal-v, unimodal-t    one modality's encoder and a head (models/unimodal)
@@ -32,7 +32,7 @@ import (
 )
 
 // Names lists the systems, separable ones first.
-var Names = []string{"ours", "ours-fixed", "lmf-s", "tucker-s", "deep-s", "svm", "lmf", "tfn", "unimodal-a", "unimodal-v", "unimodal-t"}
+var Names = []string{"ours", "ours-fixed", "lmf-s", "tucker-s", "deep-s", "svm", "lmf", "tfn", "df", "unimodal-a", "unimodal-v", "unimodal-t"}
 
 // Model is a system. Neural systems are also train.Model (trained by
 // gradient steps); the others are Fitters.
@@ -81,7 +81,7 @@ func Config(name string, h Hyper) (any, error) {
 		setF(&c.LR, h.LR)
 		setF(&c.WeightDecay, h.WeightDecay)
 		return c, nil
-	case "lmf", "tfn":
+	case "lmf", "tfn", "df":
 		c := fused.DefaultConfig()
 		c.Fusion = name
 		applyEncoder(&c.Encoder, h)
@@ -171,7 +171,7 @@ func Build(name string, config any, dims data.Dims, task data.Task, rng *rand.Ra
 			return nil, err
 		}
 		return unimodalModel{m}, nil
-	case "lmf", "tfn":
+	case "lmf", "tfn", "df":
 		var c fused.Config
 		if err := json.Unmarshal(raw, &c); err != nil {
 			return nil, fmt.Errorf("%s configuration: %w", name, err)

@@ -151,7 +151,7 @@ func TestDataBadInput(t *testing.T) {
 
 func TestTrainThenEvalEverySystem(t *testing.T) {
 	dir := t.TempDir()
-	for _, name := range []string{"ours", "ours-fixed", "lmf-s", "tucker-s", "deep-s", "lmf", "tfn"} {
+	for _, name := range []string{"ours", "ours-fixed", "lmf-s", "tucker-s", "deep-s", "lmf", "tfn", "df"} {
 		out := dir + "/" + name
 		args := []string{"train", "--data", "synth", "--system", name, "--epochs", "1", "--quiet", "--out", out}
 		if name == "tfn" {
@@ -172,7 +172,7 @@ func TestTrainThenEvalEverySystem(t *testing.T) {
 			t.Fatal(err)
 		}
 		want := 7
-		if name == "lmf" || name == "tfn" {
+		if name == "lmf" || name == "tfn" || name == "df" {
 			want = 1
 		}
 		if len(r.Results) != want || r.Results["avt"]["mae"] <= 0 || r.Task != "regression" {

@@ -1,9 +1,10 @@
 // Package fused holds the whole-modality systems of the paper's tables,
 // which need all three modalities: LMF (Liu et al. 2018, "Efficient low-rank
 // multimodal fusion with modality-specific factors"; low-rank fusion to h
-// units) and TFN (Zadeh et al. 2017, the full outer-product tensor and a
-// post-fusion network), each on METHOD.md's modality encoders with a linear
-// head, trained on the task loss.
+// units), TFN (Zadeh et al. 2017, the full outer-product tensor and a
+// post-fusion network) and DF (Nojavanasghari et al. 2016, the modality
+// networks' outputs concatenated into a joint network), each on METHOD.md's
+// modality encoders with a linear head, trained on the task loss.
 package fused
 
 import (
@@ -24,7 +25,7 @@ import (
 // Config holds the hyperparameters.
 type Config struct {
 	Encoder encoder.Config `json:"encoder"`
-	Fusion  string         `json:"fusion"` // "lmf" or "tfn"
+	Fusion  string         `json:"fusion"` // "lmf", "tfn" or "df"
 	Rank    int            `json:"rank"`   // LMF's R
 	Hidden  int            `json:"hidden"` // h, the size of z_h
 	LR      float64        `json:"lr"`
@@ -83,8 +84,10 @@ func New(dims data.Dims, task data.Task, c Config, rng *rand.Rand) (*Model, erro
 		m.Fusion = lmfLayer{fusion.NewLMF("fusion", enc.OutDims(), c.Rank, c.Hidden, rng)}
 	case "tfn":
 		m.Fusion = fusion.NewTFN("fusion", enc.OutDims(), c.Hidden, c.Encoder.Dropout, rng)
+	case "df":
+		m.Fusion = fusion.NewConcat("fusion", enc.OutDims(), c.Hidden, c.Encoder.Dropout, rng)
 	default:
-		return nil, fmt.Errorf("fusion %q: want lmf or tfn", c.Fusion)
+		return nil, fmt.Errorf("fusion %q: want lmf, tfn or df", c.Fusion)
 	}
 	m.opt = optim.NewAdam(
 		optim.Group{Params: nn.Join(m.Enc, m.Head), LR: c.LR, WeightDecay: c.WeightDecay},
