@@ -72,3 +72,39 @@ func (tp *Tape) Softplus(x *Node) *Node {
 	})
 	return out
 }
+
+// Softmax returns the softmax of each row of x (as a matrix).
+func (tp *Tape) Softmax(x *Node) *Node {
+	out := tp.NewOutput(x.Shape(), x)
+	c := x.Value.Cols()
+	for r := 0; r < len(x.Value.Data); r += c {
+		row, dst := x.Value.Data[r:r+c], out.Value.Data[r:r+c]
+		m := row[0]
+		for _, v := range row {
+			m = max(m, v)
+		}
+		var z float32
+		for i, v := range row {
+			dst[i] = mathf.Exp(v - m)
+			z += dst[i]
+		}
+		for i := range dst {
+			dst[i] /= z
+		}
+	}
+	tp.AddBackward(out, func() { // ∂/∂x_i = y_i (g_i - Σ_j g_j y_j)
+		gx := x.AccumGrad().Data
+		g := out.grad.Data
+		for r := 0; r < len(g); r += c {
+			y := out.Value.Data[r : r+c]
+			var s float32
+			for i, v := range y {
+				s += g[r+i] * v
+			}
+			for i, v := range y {
+				gx[r+i] += v * (g[r+i] - s)
+			}
+		}
+	})
+	return out
+}

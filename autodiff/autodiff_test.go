@@ -85,6 +85,7 @@ func TestGradients(t *testing.T) {
 	check(t, "Detach", func(tp *Tape) *Node { return tp.Mul(a, tp.Detach(b)) }, a)
 	// Reversal is deliberately not the true gradient; reversed twice it is.
 	check(t, "Outer", func(tp *Tape) *Node { return tp.Outer(a, tp.SliceCols(b, 0, 2)) }, a, b)
+	check(t, "Softmax", func(tp *Tape) *Node { return tp.Softmax(tp.Scale(a, 2)) }, a)
 	check(t, "GradReverse twice", func(tp *Tape) *Node { return tp.Tanh(tp.GradReverse(tp.GradReverse(a, 1), 1)) }, a)
 }
 

@@ -121,6 +121,27 @@ func (tp *Tape) AddBackward(out *Node, back func()) {
 	})
 }
 
+// AddBackwardMulti records the backward closure of an operation with
+// several outputs; it runs if a gradient has reached any of them (the
+// others' Grad may then be nil).
+func (tp *Tape) AddBackwardMulti(outs []*Node, back func()) {
+	req := false
+	for _, o := range outs {
+		req = req || o.requiresGrad
+	}
+	if !req {
+		return
+	}
+	tp.backward = append(tp.backward, func() {
+		for _, o := range outs {
+			if o.grad != nil {
+				back()
+				return
+			}
+		}
+	})
+}
+
 // Backward seeds the gradient of the scalar node loss with 1 and propagates
 // gradients to every node on the tape that requires one. It panics if loss
 // is not a single value.

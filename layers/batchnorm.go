@@ -110,10 +110,10 @@ func (bn *BatchNorm1d) Forward(tp *autodiff.Tape, mode nn.Mode, x *autodiff.Node
 			}
 		}
 		if gamma.RequiresGrad() {
-			accumulateInto(gamma.AccumGrad().Data, sumGX)
+			accumulate(gamma.AccumGrad().Data, sumGX)
 		}
 		if beta.RequiresGrad() {
-			accumulateInto(beta.AccumGrad().Data, sumG)
+			accumulate(beta.AccumGrad().Data, sumG)
 		}
 		if !x.RequiresGrad() {
 			return
@@ -133,10 +133,4 @@ func (bn *BatchNorm1d) Forward(tp *autodiff.Tape, mode nn.Mode, x *autodiff.Node
 		}
 	})
 	return out
-}
-
-func accumulateInto(dst, src []float32) {
-	for i, v := range src {
-		dst[i] += v
-	}
 }

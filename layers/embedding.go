@@ -48,7 +48,7 @@ func (e *Embedding) Forward(tp *autodiff.Tape, ids []int, shape ...int) *autodif
 		gw := w.AccumGrad().Data
 		g := out.Grad().Data
 		for r, id := range ids {
-			accumulateInto(gw[id*D:(id+1)*D], g[r*D:(r+1)*D])
+			accumulate(gw[id*D:(id+1)*D], g[r*D:(r+1)*D])
 		}
 	})
 	return out

@@ -145,3 +145,28 @@ func TestLSTMLengthsGradients(t *testing.T) {
 		}
 	}
 }
+
+func TestLSTMSequenceGradients(t *testing.T) {
+	rng := nn.NewRNG(8)
+	l := NewLSTM("lstm", 3, 2, rng)
+	nn.Normal(l.BiasIH.Value, 0.5, rng)
+	x := input(rng, 3, 4, 3)
+	for _, lengths := range [][]int{nil, {4, 2, 1}} {
+		f := func(tp *autodiff.Tape) *autodiff.Node {
+			hs, cs := l.Sequence(tp, x, lengths)
+			return tp.Concat(tp.Reshape(hs, 3, 8), tp.Tanh(tp.Reshape(cs, 3, 8)))
+		}
+		gradcheck(t, "LSTM sequence", f, append(nodes(l.Params()), x))
+	}
+	// The last step of Sequence is Forward's result.
+	tp := autodiff.NewTape()
+	hs, _ := l.Sequence(tp, x, []int{4, 2, 1})
+	last := l.ForwardLengths(tp, x, []int{4, 2, 1})
+	for b := range 3 {
+		for j := range 2 {
+			if hs.Value.Data[(b*4+3)*2+j] != last.Value.Data[b*2+j] {
+				t.Fatal("Sequence's last step differs from ForwardLengths")
+			}
+		}
+	}
+}

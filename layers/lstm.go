@@ -62,6 +62,41 @@ func (l *LSTM) Forward(tp *autodiff.Tape, x *autodiff.Node) *autodiff.Node {
 // (as PyTorch's pack_padded_sequence gives); the padding is never read.
 // lengths nil means every step is valid.
 func (l *LSTM) ForwardLengths(tp *autodiff.Tape, x *autodiff.Node, lengths []int) *autodiff.Node {
+	r := l.run(tp, x, lengths)
+	out := tp.NewOutput([]int{r.B, r.H}, x, r.wih, r.whh, r.bih, r.bhh)
+	copy(out.Value.Data, r.hs.Data[r.T*r.B*r.H:])
+	tp.AddBackward(out, func() { r.backward(tp, out.Grad(), nil, nil) })
+	return out
+}
+
+// Sequence runs the LSTM over x (B, T, I) and returns every step's hidden
+// state h_t and cell state c_t, each (B, T, H); past a sample's length its
+// state stays that of its last valid step. Gradients may reach either.
+func (l *LSTM) Sequence(tp *autodiff.Tape, x *autodiff.Node, lengths []int) (hs, cs *autodiff.Node) {
+	r := l.run(tp, x, lengths)
+	B, T, H := r.B, r.T, r.H
+	hs = tp.NewOutput([]int{B, T, H}, x, r.wih, r.whh, r.bih, r.bhh)
+	cs = tp.NewOutput([]int{B, T, H}, x, r.wih, r.whh, r.bih, r.bhh)
+	for t := range T { // time-major (T+1, B, H) state 1+t -> batch-major (B, T, H)
+		for b := range B {
+			copy(hs.Value.Data[(b*T+t)*H:(b*T+t+1)*H], r.hs.Data[((t+1)*B+b)*H:((t+1)*B+b+1)*H])
+			copy(cs.Value.Data[(b*T+t)*H:(b*T+t+1)*H], r.cs.Data[((t+1)*B+b)*H:((t+1)*B+b+1)*H])
+		}
+	}
+	tp.AddBackwardMulti([]*autodiff.Node{hs, cs}, func() { r.backward(tp, nil, hs.Grad(), cs.Grad()) })
+	return hs, cs
+}
+
+// lstmRun is one forward pass, kept for its backward pass.
+type lstmRun struct {
+	B, T, I, H            int
+	lengths               []int
+	x, wih, whh, bih, bhh *autodiff.Node
+	xt, acts, hs, cs      *tensor.Tensor // time-major input, gate values, states (T+1, B, H)
+}
+
+// run computes the LSTM's states over x.
+func (l *LSTM) run(tp *autodiff.Tape, x *autodiff.Node, lengths []int) *lstmRun {
 	xs := x.Shape()
 	H := l.Hidden()
 	I := l.WeightIH.Value.Shape[1]
@@ -79,41 +114,39 @@ func (l *LSTM) ForwardLengths(tp *autodiff.Tape, x *autodiff.Node, lengths []int
 			}
 		}
 	}
-	wih, whh, bih, bhh := l.WeightIH.Node, l.WeightHH.Node, l.BiasIH.Node, l.BiasHH.Node
-	out := tp.NewOutput([]int{B, H}, x, wih, whh, bih, bhh)
+	r := &lstmRun{B: B, T: T, I: I, H: H, lengths: lengths, x: x,
+		wih: l.WeightIH.Node, whh: l.WeightHH.Node, bih: l.BiasIH.Node, bhh: l.BiasHH.Node}
+	// hs and cs hold h_t and c_t for t = 0..T (index 0 is the zero state).
+	r.hs = tp.Alloc(T+1, B, H)
+	r.cs = tp.Alloc(T+1, B, H)
 	if T == 0 {
-		return out
+		return r
 	}
-
 	// Time-major copy of the input, so that each step's rows are contiguous.
-	xt := tp.Alloc(T, B, I)
+	r.xt = tp.Alloc(T, B, I)
 	for b := range B {
 		for t := range T {
-			copy(xt.Data[(t*B+b)*I:(t*B+b+1)*I], x.Value.Data[(b*T+t)*I:(b*T+t+1)*I])
+			copy(r.xt.Data[(t*B+b)*I:(t*B+b+1)*I], x.Value.Data[(b*T+t)*I:(b*T+t+1)*I])
 		}
 	}
 	// acts holds the pre-activations, then (in place) the gate values
 	// i, f, g, o of every step: (T, B, 4H). One product for all steps.
-	acts := tp.Alloc(T, B, G)
-	bias := acts.Data[:G]
+	r.acts = tp.Alloc(T, B, G)
+	bias := r.acts.Data[:G]
 	for j := range G {
-		bias[j] = bih.Value.Data[j] + bhh.Value.Data[j]
+		bias[j] = r.bih.Value.Data[j] + r.bhh.Value.Data[j]
 	}
-	for r := 1; r < T*B; r++ {
-		copy(acts.Data[r*G:(r+1)*G], bias)
+	for i := 1; i < T*B; i++ {
+		copy(r.acts.Data[i*G:(i+1)*G], bias)
 	}
-	tensor.MatMul(false, true, 1, xt, wih.Value, 1, acts)
-
-	// hs and cs hold h_t and c_t for t = 0..T (index 0 is the zero state).
-	hs := tp.Alloc(T+1, B, H)
-	cs := tp.Alloc(T+1, B, H)
+	tensor.MatMul(false, true, 1, r.xt, r.wih.Value, 1, r.acts)
 	for t := range T {
-		hPrev := tensor.From(hs.Data[t*B*H:(t+1)*B*H], B, H)
-		a := tensor.From(acts.Data[t*B*G:(t+1)*B*G], B, G)
-		tensor.MatMul(false, true, 1, hPrev, whh.Value, 1, a) // the four gates in one product
-		cPrev := cs.Data[t*B*H : (t+1)*B*H]
-		c := cs.Data[(t+1)*B*H : (t+2)*B*H]
-		h := hs.Data[(t+1)*B*H : (t+2)*B*H]
+		hPrev := tensor.From(r.hs.Data[t*B*H:(t+1)*B*H], B, H)
+		a := tensor.From(r.acts.Data[t*B*G:(t+1)*B*G], B, G)
+		tensor.MatMul(false, true, 1, hPrev, r.whh.Value, 1, a) // the four gates in one product
+		cPrev := r.cs.Data[t*B*H : (t+1)*B*H]
+		c := r.cs.Data[(t+1)*B*H : (t+2)*B*H]
+		h := r.hs.Data[(t+1)*B*H : (t+2)*B*H]
 		parallelRows(B, B*H, func(lo, hi int) {
 			lstmCell(a.Data[lo*G:hi*G], cPrev[lo*H:hi*H], c[lo*H:hi*H], h[lo*H:hi*H], hi-lo, H)
 		})
@@ -124,80 +157,96 @@ func (l *LSTM) ForwardLengths(tp *autodiff.Tape, x *autodiff.Node, lengths []int
 			}
 		}
 	}
-	copy(out.Value.Data, hs.Data[T*B*H:])
+	return r
+}
 
-	tp.AddBackward(out, func() {
-		// dacts: gradients of the pre-activations, (T, B, 4H).
-		dacts := tp.Alloc(T, B, G)
-		dh := tp.Alloc(B, H)
-		copy(dh.Data, out.Grad().Data)
-		dc := make([]float32, B*H)
-		var dcKeep, dhKeep []float32
+// backward propagates gradients into the LSTM's inputs and parameters:
+// dFinal of h_T (B, H), and dHs, dCs of every step's states (B, T, H); any
+// may be nil.
+func (r *lstmRun) backward(tp *autodiff.Tape, dFinal, dHs, dCs *tensor.Tensor) {
+	B, T, I, H, G := r.B, r.T, r.I, r.H, 4*r.H
+	if T == 0 {
+		return
+	}
+	lengths := r.lengths
+	// dacts: gradients of the pre-activations, (T, B, 4H).
+	dacts := tp.Alloc(T, B, G)
+	dh := tp.Alloc(B, H)
+	if dFinal != nil {
+		copy(dh.Data, dFinal.Data)
+	}
+	dc := make([]float32, B*H)
+	var dcKeep, dhKeep []float32
+	if lengths != nil {
+		dcKeep, dhKeep = make([]float32, B*H), make([]float32, B*H)
+	}
+	for t := T - 1; t >= 0; t-- {
+		for b := range B { // gradients arriving at step t's outputs
+			if dHs != nil {
+				accumulate(dh.Data[b*H:(b+1)*H], dHs.Data[(b*T+t)*H:(b*T+t+1)*H])
+			}
+			if dCs != nil {
+				accumulate(dc[b*H:(b+1)*H], dCs.Data[(b*T+t)*H:(b*T+t+1)*H])
+			}
+		}
 		if lengths != nil {
-			dcKeep, dhKeep = make([]float32, B*H), make([]float32, B*H)
+			copy(dcKeep, dc)
 		}
-		for t := T - 1; t >= 0; t-- {
-			if lengths != nil {
-				copy(dcKeep, dc)
-			}
-			gates, da := acts.Data[t*B*G:(t+1)*B*G], dacts.Data[t*B*G:(t+1)*B*G]
-			cPrev, c := cs.Data[t*B*H:(t+1)*B*H], cs.Data[(t+1)*B*H:(t+2)*B*H]
-			parallelRows(B, B*H, func(lo, hi int) {
-				lstmCellBackward(gates[lo*G:hi*G], cPrev[lo*H:hi*H], c[lo*H:hi*H], dh.Data[lo*H:hi*H], dc[lo*H:hi*H], da[lo*G:hi*G], hi-lo, H)
-			})
-			for b, n := range lengths { // a padded step passed h and c through unchanged
-				if t >= n {
-					clear(da[b*G : (b+1)*G])
-					copy(dc[b*H:(b+1)*H], dcKeep[b*H:(b+1)*H])
-					copy(dhKeep[b*H:(b+1)*H], dh.Data[b*H:(b+1)*H])
-				}
-			}
-			// dh_{t-1} = da_t · W_hh (and, for padded rows, dh_t itself)
-			tensor.MatMul(false, false, 1, tensor.From(da, B, G), whh.Value, 0, dh)
-			for b, n := range lengths {
-				if t >= n {
-					copy(dh.Data[b*H:(b+1)*H], dhKeep[b*H:(b+1)*H])
-				}
+		gates, da := r.acts.Data[t*B*G:(t+1)*B*G], dacts.Data[t*B*G:(t+1)*B*G]
+		cPrev, c := r.cs.Data[t*B*H:(t+1)*B*H], r.cs.Data[(t+1)*B*H:(t+2)*B*H]
+		parallelRows(B, B*H, func(lo, hi int) {
+			lstmCellBackward(gates[lo*G:hi*G], cPrev[lo*H:hi*H], c[lo*H:hi*H], dh.Data[lo*H:hi*H], dc[lo*H:hi*H], da[lo*G:hi*G], hi-lo, H)
+		})
+		for b, n := range lengths { // a padded step passed h and c through unchanged
+			if t >= n {
+				clear(da[b*G : (b+1)*G])
+				copy(dc[b*H:(b+1)*H], dcKeep[b*H:(b+1)*H])
+				copy(dhKeep[b*H:(b+1)*H], dh.Data[b*H:(b+1)*H])
 			}
 		}
-		hPrev := tensor.From(hs.Data[:T*B*H], T*B, H)
-		if whh.RequiresGrad() { // dW_hh += Σ_t da_tᵀ h_{t-1}
-			tensor.MatMul(true, false, 1, dacts, hPrev, 1, whh.AccumGrad())
-		}
-		if wih.RequiresGrad() { // dW_ih += Σ_t da_tᵀ x_t
-			tensor.MatMul(true, false, 1, dacts, xt, 1, wih.AccumGrad())
-		}
-		if bih.RequiresGrad() || bhh.RequiresGrad() {
-			db := make([]float32, G)
-			for r := 0; r < T*B; r++ {
-				for j, v := range dacts.Data[r*G : (r+1)*G] {
-					db[j] += v
-				}
-			}
-			for _, b := range []*autodiff.Node{bih, bhh} {
-				if b.RequiresGrad() {
-					gb := b.AccumGrad().Data
-					for j, v := range db {
-						gb[j] += v
-					}
-				}
+		// dh_{t-1} = da_t · W_hh (and, for padded rows, dh_t itself)
+		tensor.MatMul(false, false, 1, tensor.From(da, B, G), r.whh.Value, 0, dh)
+		for b, n := range lengths {
+			if t >= n {
+				copy(dh.Data[b*H:(b+1)*H], dhKeep[b*H:(b+1)*H])
 			}
 		}
-		if x.RequiresGrad() { // dx_t = da_t · W_ih, back to batch-major
-			dxt := tp.Alloc(T, B, I)
-			tensor.MatMul(false, false, 1, dacts, wih.Value, 0, dxt)
-			gx := x.AccumGrad().Data
-			for b := range B {
-				for t := range T {
-					dst := gx[(b*T+t)*I : (b*T+t+1)*I]
-					for k, v := range dxt.Data[(t*B+b)*I : (t*B+b+1)*I] {
-						dst[k] += v
-					}
-				}
+	}
+	hPrev := tensor.From(r.hs.Data[:T*B*H], T*B, H)
+	if r.whh.RequiresGrad() { // dW_hh += Σ_t da_tᵀ h_{t-1}
+		tensor.MatMul(true, false, 1, dacts, hPrev, 1, r.whh.AccumGrad())
+	}
+	if r.wih.RequiresGrad() { // dW_ih += Σ_t da_tᵀ x_t
+		tensor.MatMul(true, false, 1, dacts, r.xt, 1, r.wih.AccumGrad())
+	}
+	if r.bih.RequiresGrad() || r.bhh.RequiresGrad() {
+		db := make([]float32, G)
+		for i := 0; i < T*B; i++ {
+			accumulate(db, dacts.Data[i*G:(i+1)*G])
+		}
+		for _, b := range []*autodiff.Node{r.bih, r.bhh} {
+			if b.RequiresGrad() {
+				accumulate(b.AccumGrad().Data, db)
 			}
 		}
-	})
-	return out
+	}
+	if r.x.RequiresGrad() { // dx_t = da_t · W_ih, back to batch-major
+		dxt := tp.Alloc(T, B, I)
+		tensor.MatMul(false, false, 1, dacts, r.wih.Value, 0, dxt)
+		gx := r.x.AccumGrad().Data
+		for b := range B {
+			for t := range T {
+				accumulate(gx[(b*T+t)*I:(b*T+t+1)*I], dxt.Data[(t*B+b)*I:(t*B+b+1)*I])
+			}
+		}
+	}
+}
+
+// accumulate adds src into dst.
+func accumulate(dst, src []float32) {
+	for i, v := range src {
+		dst[i] += v
+	}
 }
 
 // lstmCell turns the pre-activations a (B, 4H) into gate values in place and
