@@ -6,6 +6,7 @@
 //	lmf, tfn, df                          whole-modality systems (models/fused)
 //	deep-s                                one independent network per modality (models/deeps)
 //	svm                                   SVMs on the available features (models/svmbase)
+//	mfn                                   the memory fusion network (models/mfn)
 //	unimodal-a, unimodal-v, unimodal-t    one modality's encoder and a head (models/unimodal)
 package systems
 
@@ -23,6 +24,7 @@ import (
 	"github.com/modistill/modistill/models/amd"
 	"github.com/modistill/modistill/models/deeps"
 	"github.com/modistill/modistill/models/fused"
+	"github.com/modistill/modistill/models/mfn"
 	"github.com/modistill/modistill/models/svmbase"
 	"github.com/modistill/modistill/models/unimodal"
 	"github.com/modistill/modistill/nn"
@@ -32,7 +34,7 @@ import (
 )
 
 // Names lists the systems, separable ones first.
-var Names = []string{"ours", "ours-fixed", "lmf-s", "tucker-s", "deep-s", "svm", "lmf", "tfn", "df", "unimodal-a", "unimodal-v", "unimodal-t"}
+var Names = []string{"ours", "ours-fixed", "lmf-s", "tucker-s", "deep-s", "svm", "lmf", "tfn", "df", "mfn", "unimodal-a", "unimodal-v", "unimodal-t"}
 
 // Model is a system. Neural systems are also train.Model (trained by
 // gradient steps); the others are Fitters.
@@ -45,6 +47,12 @@ type Model interface {
 	// seven for the separable framework, all three modalities for
 	// whole-modality systems, one modality for a unimodal model.
 	Subsets() [][3]bool
+}
+
+// Noter is a system that has something to say about how it reads the data
+// (for example, that a sequence model got utterance averages).
+type Noter interface {
+	Note() string
 }
 
 // Fitter is a system trained in one call rather than by gradient steps.
@@ -75,6 +83,16 @@ func Config(name string, h Hyper) (any, error) {
 	switch name {
 	case "svm":
 		return svmbase.DefaultConfig(), nil
+	case "mfn":
+		c := mfn.DefaultConfig()
+		if h.Dropout > 0 {
+			c.Dropout = float32(h.Dropout)
+		}
+		setI(&c.EmbedDim, h.EmbedDim)
+		setI(&c.Memory, h.Hidden)
+		setF(&c.LR, h.LR)
+		setF(&c.WeightDecay, h.WeightDecay)
+		return c, nil
 	case "deep-s", "unimodal-a", "unimodal-v", "unimodal-t":
 		c := unimodal.DefaultConfig()
 		applyEncoder(&c.Encoder, h)
@@ -144,6 +162,16 @@ func Build(name string, config any, dims data.Dims, task data.Task, rng *rand.Ra
 		return nil, err
 	}
 	switch name {
+	case "mfn":
+		var c mfn.Config
+		if err := json.Unmarshal(raw, &c); err != nil {
+			return nil, fmt.Errorf("%s configuration: %w", name, err)
+		}
+		m, err := mfn.New(dims, task, c, rng)
+		if err != nil {
+			return nil, err
+		}
+		return mfnModel{m}, nil
 	case "svm":
 		var c svmbase.Config
 		if err := json.Unmarshal(raw, &c); err != nil {
@@ -200,6 +228,20 @@ func (separableModel) Subsets() [][3]bool { return amd.Subsets }
 type deepsModel struct{ *deeps.Model }
 
 func (deepsModel) Subsets() [][3]bool { return amd.Subsets }
+
+type mfnModel struct{ *mfn.Model }
+
+func (mfnModel) Subsets() [][3]bool { return [][3]bool{encoder.All} }
+
+func (m mfnModel) Note() string { return m.Model.Note }
+
+// Predict answers only with all modalities.
+func (m mfnModel) Predict(tp *autodiff.Tape, b *data.Batch, use [3]bool) *tensor.Tensor {
+	if use != encoder.All {
+		panic("systems: MFN predicts only from all three modalities")
+	}
+	return m.Model.Predict(tp, b)
+}
 
 type wholeModel struct{ *fused.Model }
 

@@ -25,12 +25,14 @@ type dataFlags struct {
 	path, kind, emotion *string
 	dataSeed            *uint64
 	synthTrain          *int
+	frames              *bool
 }
 
 func addDataFlags(fs interface {
 	String(string, string, string) *string
 	Uint64(string, uint64, string) *uint64
 	Int(string, int, string) *int
+	Bool(string, bool, string) *bool
 }) dataFlags {
 	return dataFlags{
 		path:       fs.String("data", "", "dataset: a file or directory (LMF or MMSA pickle, transcripts), or synth for the synthetic benchmark"),
@@ -38,6 +40,7 @@ func addDataFlags(fs interface {
 		emotion:    fs.String("emotion", "", "IEMOCAP: which emotion's binary task (happy, sad, angry, neutral)"),
 		dataSeed:   fs.Uint64("data-seed", 1, "synth: the generator's seed"),
 		synthTrain: fs.Int("synth-train", 0, "synth: training samples (default: the kind's; validation and test keep theirs)"),
+		frames:     fs.Bool("frames", false, "synth: audio and visual as frame sequences (for sequence models) instead of utterance averages"),
 	}
 }
 
@@ -51,7 +54,7 @@ func (f dataFlags) open() (*data.Dataset, error) {
 		if kind == "" {
 			kind = synth.MOSI
 		}
-		cfg := synth.Config{Kind: kind, Seed: *f.dataSeed}
+		cfg := synth.Config{Kind: kind, Seed: *f.dataSeed, Frames: *f.frames}
 		if *f.synthTrain != 0 {
 			sizes := synth.Specs[kind].Sizes
 			sizes.Train = *f.synthTrain
@@ -80,7 +83,7 @@ func (f dataFlags) open() (*data.Dataset, error) {
 func (f dataFlags) describe() string {
 	s := *f.path
 	if s == "synth" {
-		s = fmt.Sprintf("synth kind=%s seed=%d train=%d", *f.kind, *f.dataSeed, *f.synthTrain)
+		s = fmt.Sprintf("synth kind=%s seed=%d train=%d frames=%v", *f.kind, *f.dataSeed, *f.synthTrain, *f.frames)
 	}
 	if *f.emotion != "" {
 		s += " emotion=" + *f.emotion
@@ -136,6 +139,11 @@ func runTrain(ctx context.Context, args []string, stdout io.Writer) error {
 		return usagef("train: %v", err)
 	}
 	tc := train.Config{Epochs: *epochs, Patience: *patience, BatchSize: *batch, Seed: *seed}
+	var note string
+	if n, ok := m.(systems.Noter); ok && n.Note() != "" {
+		note = n.Note()
+		fmt.Fprintln(stdout, "note:", note)
+	}
 	if f, ok := m.(systems.Fitter); ok { // trained in one call (the SVM)
 		fmt.Fprintf(stdout, "fitting %s on %s (%d/%d/%d samples)\n", *system, ds.Name, ds.Train.N(), ds.Valid.N(), ds.Test.N())
 		start := time.Now()
@@ -143,7 +151,7 @@ func runTrain(ctx context.Context, args []string, stdout io.Writer) error {
 			return fmt.Errorf("train: %w", err)
 		}
 		fmt.Fprintf(stdout, "fitted in %.1fs\n", time.Since(start).Seconds())
-		return save(stdout, *out, *system, f.FittedConfig(), m, ds, *seed, df, tc, nil)
+		return save(stdout, *out, *system, f.FittedConfig(), m, ds, *seed, df, tc, nil, note)
 	}
 	tm, ok := m.(train.Model)
 	if !ok {
@@ -180,17 +188,20 @@ func runTrain(ctx context.Context, args []string, stdout io.Writer) error {
 	if res.BestEpoch == 0 {
 		return fmt.Errorf("train: no epoch finished with a finite validation loss; nothing to save")
 	}
-	return save(stdout, *out, *system, cfg, m, ds, *seed, df, tc, sanitize(res))
+	return save(stdout, *out, *system, cfg, m, ds, *seed, df, tc, sanitize(res), note)
 }
 
 // save writes the model and its description to out.
-func save(stdout io.Writer, out, system string, cfg any, m systems.Model, ds *data.Dataset, seed uint64, df dataFlags, tc train.Config, res *train.Result) error {
+func save(stdout io.Writer, out, system string, cfg any, m systems.Model, ds *data.Dataset, seed uint64, df dataFlags, tc train.Config, res *train.Result, note string) error {
 	raw, err := systems.MarshalConfig(cfg)
 	if err != nil {
 		return err
 	}
 	meta := systems.Meta{System: system, Config: raw, Dims: ds.Dims(), Task: ds.Task, Vocab: ds.Vocab, Seed: seed,
 		Data: df.describe(), Train: tc, Fit: res}
+	if note != "" {
+		meta.Extra = map[string]any{"note": note}
+	}
 	if err := systems.Save(out, m, meta); err != nil {
 		if errors.Is(err, checkpoint.ErrExists) {
 			return usagef("train: %v", err)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"os"
 	"regexp"
@@ -301,5 +302,23 @@ func TestTrainThenEvalSVM(t *testing.T) {
 	b, _ := os.ReadFile(out + "/model.json")
 	if !strings.Contains(string(b), `"fitted"`) || !strings.Contains(string(b), `"kernel"`) {
 		t.Error("model.json does not keep the chosen settings")
+	}
+}
+
+func TestTrainThenEvalMFN(t *testing.T) {
+	dir := t.TempDir()
+	for _, frames := range []bool{true, false} {
+		out := fmt.Sprintf("%s/mfn-%v", dir, frames)
+		data := []string{"--data", "synth", "--synth-train", "64", fmt.Sprintf("--frames=%v", frames)}
+		res, err := runCmd(t, append(append([]string{"train"}, data...), "--system", "mfn", "--epochs", "1", "--quiet", "--out", out)...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if said := strings.Contains(res, "utterance averages"); said == frames {
+			t.Errorf("frames=%v: note said %v:\n%s", frames, said, res)
+		}
+		if _, err := runCmd(t, append(append([]string{"eval", "--model", out}, data...), "--json")...); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
