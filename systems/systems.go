@@ -6,7 +6,7 @@
 //	lmf, tfn, df                          whole-modality systems (models/fused)
 //	deep-s                                one independent network per modality (models/deeps)
 //	svm                                   SVMs on the available features (models/svmbase)
-//	mfn                                   the memory fusion network (models/mfn)
+//	mfn                                   the memory fusion network (models/recurrent)
 //	unimodal-a, unimodal-v, unimodal-t    one modality's encoder and a head (models/unimodal)
 package systems
 
@@ -24,7 +24,7 @@ import (
 	"github.com/modistill/modistill/models/amd"
 	"github.com/modistill/modistill/models/deeps"
 	"github.com/modistill/modistill/models/fused"
-	"github.com/modistill/modistill/models/mfn"
+	"github.com/modistill/modistill/models/recurrent"
 	"github.com/modistill/modistill/models/svmbase"
 	"github.com/modistill/modistill/models/unimodal"
 	"github.com/modistill/modistill/nn"
@@ -84,7 +84,7 @@ func Config(name string, h Hyper) (any, error) {
 	case "svm":
 		return svmbase.DefaultConfig(), nil
 	case "mfn":
-		c := mfn.DefaultConfig()
+		c := recurrent.DefaultConfig()
 		if h.Dropout > 0 {
 			c.Dropout = float32(h.Dropout)
 		}
@@ -163,11 +163,11 @@ func Build(name string, config any, dims data.Dims, task data.Task, rng *rand.Ra
 	}
 	switch name {
 	case "mfn":
-		var c mfn.Config
+		var c recurrent.Config
 		if err := json.Unmarshal(raw, &c); err != nil {
 			return nil, fmt.Errorf("%s configuration: %w", name, err)
 		}
-		m, err := mfn.New(dims, task, c, rng)
+		m, err := recurrent.NewMFN(dims, task, c, rng)
 		if err != nil {
 			return nil, err
 		}
@@ -229,18 +229,18 @@ type deepsModel struct{ *deeps.Model }
 
 func (deepsModel) Subsets() [][3]bool { return amd.Subsets }
 
-type mfnModel struct{ *mfn.Model }
+type mfnModel struct{ *recurrent.MFN }
 
 func (mfnModel) Subsets() [][3]bool { return [][3]bool{encoder.All} }
 
-func (m mfnModel) Note() string { return m.Model.Note }
+func (m mfnModel) Note() string { return m.MFN.Note }
 
 // Predict answers only with all modalities.
 func (m mfnModel) Predict(tp *autodiff.Tape, b *data.Batch, use [3]bool) *tensor.Tensor {
 	if use != encoder.All {
 		panic("systems: MFN predicts only from all three modalities")
 	}
-	return m.Model.Predict(tp, b)
+	return m.MFN.Predict(tp, b)
 }
 
 type wholeModel struct{ *fused.Model }

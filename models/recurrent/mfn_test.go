@@ -1,4 +1,4 @@
-package mfn
+package recurrent
 
 import (
 	"context"
@@ -28,7 +28,7 @@ func TestGradients(t *testing.T) {
 		nn.Normal(x, 1, rng)
 	}
 	dims := data.Dims{Audio: 2, Visual: 3, Text: 4, AudioLen: T, VisualLen: T, TextLen: T, Outputs: 1}
-	m, err := New(dims, data.Task{Kind: data.Regression, Targets: []string{"y"}}, tinyConfig(), rng)
+	m, err := NewMFN(dims, data.Task{Kind: data.Regression, Targets: []string{"y"}}, tinyConfig(), rng)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,7 +53,7 @@ func TestLearnsFrames(t *testing.T) {
 		t.Fatal(err)
 	}
 	ds := dss[0]
-	m, err := New(ds.Dims(), ds.Task, DefaultConfig(), nn.NewRNG(2))
+	m, err := NewMFN(ds.Dims(), ds.Task, DefaultConfig(), nn.NewRNG(2))
 	if err != nil || m.Note != "" {
 		t.Fatalf("%v, note %q", err, m.Note)
 	}
@@ -71,7 +71,7 @@ func TestLearnsFrames(t *testing.T) {
 func TestUtteranceLevelDataAndMisalignment(t *testing.T) {
 	dims := data.Dims{Audio: 4, Visual: 3, Text: 5, TextLen: 6, Outputs: 1}
 	task := data.Task{Kind: data.Regression, Targets: []string{"y"}}
-	m, err := New(dims, task, tinyConfig(), nn.NewRNG(1))
+	m, err := NewMFN(dims, task, tinyConfig(), nn.NewRNG(1))
 	if err != nil || !strings.Contains(m.Note, "repeated at every text step") {
 		t.Fatalf("%v, note %q", err, m.Note)
 	}
@@ -80,7 +80,7 @@ func TestUtteranceLevelDataAndMisalignment(t *testing.T) {
 		t.Errorf("output %v", out.Shape())
 	}
 	dims.AudioLen, dims.VisualLen = 375, 500
-	if _, err := New(dims, task, tinyConfig(), nn.NewRNG(1)); err == nil || !strings.Contains(err.Error(), "aligned") {
+	if _, err := NewMFN(dims, task, tinyConfig(), nn.NewRNG(1)); err == nil || !strings.Contains(err.Error(), "aligned") {
 		t.Errorf("misaligned sequences: %v", err)
 	}
 }

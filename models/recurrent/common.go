@@ -1,0 +1,149 @@
+package recurrent
+
+import (
+	"fmt"
+	"math/rand/v2"
+
+	"github.com/modistill/modistill/autodiff"
+	"github.com/modistill/modistill/data"
+	"github.com/modistill/modistill/layers"
+	"github.com/modistill/modistill/nn"
+	"github.com/modistill/modistill/objective"
+	"github.com/modistill/modistill/optim"
+	"github.com/modistill/modistill/tensor"
+)
+
+// base is what MFN and MARN share: the task, the input embedding, dropout,
+// the optimizer and the training plumbing around a forward function.
+type base struct {
+	Config Config
+	Task   data.Task
+	// Note says how the data was read (for example, utterance averages
+	// repeated at every step); empty when the data has aligned sequences.
+	Note string
+
+	Embed   *layers.Embedding // text as token ids
+	drop    layers.Dropout
+	params  []*nn.Param
+	opt     *optim.Adam
+	forward func(tp *autodiff.Tape, mode nn.Mode, b *data.Batch) *autodiff.Node
+}
+
+// newBase checks dims and returns the base and the three input sizes.
+func newBase(name string, dims data.Dims, task data.Task, c Config, rng *rand.Rand) (base, [3]int, error) {
+	b := base{Config: c, Task: task, drop: layers.Dropout{Rate: c.Dropout}}
+	if dims.Audio == 0 || dims.Visual == 0 || (dims.Text == 0 && dims.Vocab == 0) {
+		return b, [3]int{}, fmt.Errorf("%s: needs all three modalities", name)
+	}
+	if dims.TextLen == 0 {
+		return b, [3]int{}, fmt.Errorf("%s: the text is not a sequence", name)
+	}
+	for m, L := range []int{dims.AudioLen, dims.VisualLen} {
+		if L != 0 && L != dims.TextLen {
+			return b, [3]int{}, fmt.Errorf("%s: %s has %d steps, text %d; %s needs aligned sequences of one length (use aligned data)", name, data.Modality(m), L, dims.TextLen, name)
+		}
+	}
+	if dims.AudioLen == 0 || dims.VisualLen == 0 {
+		b.Note = name + ": audio and visual are utterance averages here; each is repeated at every text step"
+	}
+	in := [3]int{dims.Audio, dims.Visual, dims.Text}
+	if dims.Vocab > 0 {
+		b.Embed = layers.NewEmbedding("embed", dims.Vocab, c.EmbedDim, rng)
+		in[2] = c.EmbedDim
+	}
+	return b, in, nil
+}
+
+// finish records the forward function and the modules, and makes the
+// optimizer.
+func (m *base) finish(forward func(*autodiff.Tape, nn.Mode, *data.Batch) *autodiff.Node, modules ...nn.Module) {
+	if m.Embed != nil {
+		modules = append([]nn.Module{m.Embed}, modules...)
+	}
+	m.forward = forward
+	m.params = nn.Join(modules...)
+	m.opt = optim.NewAdam(optim.Group{Params: m.params, LR: m.Config.LR, WeightDecay: m.Config.WeightDecay})
+}
+
+// Params returns every parameter.
+func (m *base) Params() []*nn.Param { return m.params }
+
+// twoLayer is one of MFN's D networks: Linear, ReLU, dropout, Linear.
+type twoLayer struct{ a, b *layers.Linear }
+
+func newTwoLayer(name string, in, hid, out int, rng *rand.Rand) twoLayer {
+	return twoLayer{layers.NewLinear(name+".0", in, hid, true, rng), layers.NewLinear(name+".1", hid, out, true, rng)}
+}
+
+func (n twoLayer) forward(tp *autodiff.Tape, mode nn.Mode, drop layers.Dropout, x *autodiff.Node) *autodiff.Node {
+	return n.b.Forward(tp, drop.Forward(tp, mode, tp.ReLU(n.a.Forward(tp, x))))
+}
+
+func (n twoLayer) Params() []*nn.Param { return nn.Join(n.a, n.b) }
+
+// sequences returns the three aligned input sequences (B, T, d_m).
+func (m *base) sequences(tp *autodiff.Tape, b *data.Batch) [3]*autodiff.Node {
+	var x [3]*autodiff.Node
+	var T int
+	if m.Embed != nil {
+		ids := make([]int, len(b.Tokens.IDs))
+		for i, id := range b.Tokens.IDs {
+			ids[i] = int(id)
+		}
+		T = b.Tokens.L
+		x[data.Text] = m.Embed.Forward(tp, ids, b.N(), T)
+	} else {
+		x[data.Text] = tp.Const(b.Inputs[data.Text])
+		T = b.Inputs[data.Text].Shape[1]
+	}
+	for _, mod := range []data.Modality{data.Audio, data.Visual} {
+		v := b.Inputs[mod]
+		if len(v.Shape) == 3 {
+			x[mod] = tp.Const(v)
+			continue
+		}
+		B, d := v.Shape[0], v.Shape[1] // repeat the utterance vector at every step
+		rep := tp.Alloc(B, T, d)
+		for i := range B {
+			for t := range T {
+				copy(rep.Data[(i*T+t)*d:(i*T+t+1)*d], v.Data[i*d:(i+1)*d])
+			}
+		}
+		x[mod] = tp.Const(rep)
+	}
+	return x
+}
+
+// step returns columns [t·h, (t+1)·h) of a (B, T, h) sequence: step t.
+func step(tp *autodiff.Tape, seq *autodiff.Node, t int) *autodiff.Node {
+	s := seq.Shape()
+	B, T, h := s[0], s[1], s[2]
+	return tp.SliceCols(tp.Reshape(seq, B, T*h), t*h, (t+1)*h)
+}
+
+// Step runs one training step and returns the task loss.
+func (m *base) Step(tp *autodiff.Tape, mode nn.Mode, b *data.Batch) float64 {
+	defer tp.Reset()
+	m.opt.ZeroGrad()
+	l := objective.Loss(tp, m.Task, m.forward(tp, mode, b), b.Labels)
+	tp.Backward(l)
+	m.opt.Step()
+	return float64(l.Value.Data[0])
+}
+
+// ValidationLoss is the task loss on a split in evaluation mode.
+func (m *base) ValidationLoss(tp *autodiff.Tape, s *data.Split) float64 {
+	defer tp.Reset()
+	tp.NoGrad = true
+	defer func() { tp.NoGrad = false }()
+	return float64(objective.Loss(tp, m.Task, m.forward(tp, nn.Eval, s.All()), s.Labels).Value.Data[0])
+}
+
+// Predict returns predictions (class probabilities for classification) for a
+// batch; the sequence models need all three modalities.
+func (m *base) Predict(tp *autodiff.Tape, b *data.Batch) *tensor.Tensor {
+	defer tp.Reset()
+	tp.NoGrad = true
+	defer func() { tp.NoGrad = false }()
+	return objective.Predictions(m.Task, m.forward(tp, nn.Eval, b).Value)
+}
