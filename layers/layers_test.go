@@ -170,3 +170,32 @@ func TestLSTMSequenceGradients(t *testing.T) {
 		}
 	}
 }
+
+func TestLSTMStepGradientsAndAgreement(t *testing.T) {
+	rng := nn.NewRNG(11)
+	a := input(rng, 3, 8) // H = 2
+	c0 := input(rng, 3, 2)
+	f := func(tp *autodiff.Tape) *autodiff.Node {
+		h, c := LSTMStep(tp, a, c0)
+		return tp.Concat(h, tp.Tanh(c))
+	}
+	gradcheck(t, "LSTMStep", f, []*autodiff.Node{a, c0})
+	// Two steps of LSTMStep with W_ih x_t + W_hh h_{t-1} + biases are LSTM's.
+	l := NewLSTM("lstm", 3, 2, rng)
+	nn.Normal(l.BiasIH.Value, 0.5, rng)
+	x := input(rng, 4, 2, 3)
+	tp := autodiff.NewTape()
+	want := l.Forward(tp, x)
+	h := tp.Const(tp.Alloc(4, 2))
+	c := tp.Const(tp.Alloc(4, 2))
+	for s := range 2 {
+		xs := tp.SliceCols(tp.Reshape(x, 4, 6), 3*s, 3*s+3)
+		pre := tp.Add(tp.Linear(xs, l.WeightIH.Node, l.BiasIH.Node), tp.Linear(h, l.WeightHH.Node, l.BiasHH.Node))
+		h, c = LSTMStep(tp, pre, c)
+	}
+	for i, v := range want.Value.Data {
+		if d := v - h.Value.Data[i]; d > 1e-6 || d < -1e-6 {
+			t.Fatalf("two LSTMSteps %v, LSTM %v", h.Value.Data, want.Value.Data)
+		}
+	}
+}

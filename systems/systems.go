@@ -6,7 +6,7 @@
 //	lmf, tfn, df                          whole-modality systems (models/fused)
 //	deep-s                                one independent network per modality (models/deeps)
 //	svm                                   SVMs on the available features (models/svmbase)
-//	mfn                                   the memory fusion network (models/recurrent)
+//	mfn, marn                             sequence fusion networks (models/recurrent)
 //	unimodal-a, unimodal-v, unimodal-t    one modality's encoder and a head (models/unimodal)
 package systems
 
@@ -34,7 +34,7 @@ import (
 )
 
 // Names lists the systems, separable ones first.
-var Names = []string{"ours", "ours-fixed", "lmf-s", "tucker-s", "deep-s", "svm", "lmf", "tfn", "df", "mfn", "unimodal-a", "unimodal-v", "unimodal-t"}
+var Names = []string{"ours", "ours-fixed", "lmf-s", "tucker-s", "deep-s", "svm", "lmf", "tfn", "df", "mfn", "marn", "unimodal-a", "unimodal-v", "unimodal-t"}
 
 // Model is a system. Neural systems are also train.Model (trained by
 // gradient steps); the others are Fitters.
@@ -83,7 +83,7 @@ func Config(name string, h Hyper) (any, error) {
 	switch name {
 	case "svm":
 		return svmbase.DefaultConfig(), nil
-	case "mfn":
+	case "mfn", "marn":
 		c := recurrent.DefaultConfig()
 		if h.Dropout > 0 {
 			c.Dropout = float32(h.Dropout)
@@ -162,16 +162,23 @@ func Build(name string, config any, dims data.Dims, task data.Task, rng *rand.Ra
 		return nil, err
 	}
 	switch name {
-	case "mfn":
+	case "mfn", "marn":
 		var c recurrent.Config
 		if err := json.Unmarshal(raw, &c); err != nil {
 			return nil, fmt.Errorf("%s configuration: %w", name, err)
 		}
-		m, err := recurrent.NewMFN(dims, task, c, rng)
+		if name == "mfn" {
+			m, err := recurrent.NewMFN(dims, task, c, rng)
+			if err != nil {
+				return nil, err
+			}
+			return sequenceModel[*recurrent.MFN]{m}, nil
+		}
+		m, err := recurrent.NewMARN(dims, task, c, rng)
 		if err != nil {
 			return nil, err
 		}
-		return mfnModel{m}, nil
+		return sequenceModel[*recurrent.MARN]{m}, nil
 	case "svm":
 		var c svmbase.Config
 		if err := json.Unmarshal(raw, &c); err != nil {
@@ -229,18 +236,35 @@ type deepsModel struct{ *deeps.Model }
 
 func (deepsModel) Subsets() [][3]bool { return amd.Subsets }
 
-type mfnModel struct{ *recurrent.MFN }
+// sequenceNet is what MFN and MARN offer.
+type sequenceNet interface {
+	train.Model
+	Predict(tp *autodiff.Tape, b *data.Batch) *tensor.Tensor
+	NoteText() string
+}
 
-func (mfnModel) Subsets() [][3]bool { return [][3]bool{encoder.All} }
+type sequenceModel[N sequenceNet] struct{ net N }
 
-func (m mfnModel) Note() string { return m.MFN.Note }
+func (s sequenceModel[N]) Params() []*nn.Param { return s.net.Params() }
+
+func (s sequenceModel[N]) Step(tp *autodiff.Tape, mode nn.Mode, b *data.Batch) float64 {
+	return s.net.Step(tp, mode, b)
+}
+
+func (s sequenceModel[N]) ValidationLoss(tp *autodiff.Tape, sp *data.Split) float64 {
+	return s.net.ValidationLoss(tp, sp)
+}
+
+func (sequenceModel[N]) Subsets() [][3]bool { return [][3]bool{encoder.All} }
+
+func (s sequenceModel[N]) Note() string { return s.net.NoteText() }
 
 // Predict answers only with all modalities.
-func (m mfnModel) Predict(tp *autodiff.Tape, b *data.Batch, use [3]bool) *tensor.Tensor {
+func (s sequenceModel[N]) Predict(tp *autodiff.Tape, b *data.Batch, use [3]bool) *tensor.Tensor {
 	if use != encoder.All {
-		panic("systems: MFN predicts only from all three modalities")
+		panic("systems: a sequence fusion network predicts only from all three modalities")
 	}
-	return m.MFN.Predict(tp, b)
+	return s.net.Predict(tp, b)
 }
 
 type wholeModel struct{ *fused.Model }

@@ -305,12 +305,16 @@ func TestTrainThenEvalSVM(t *testing.T) {
 	}
 }
 
-func TestTrainThenEvalMFN(t *testing.T) {
+func TestTrainThenEvalSequenceModels(t *testing.T) {
 	dir := t.TempDir()
-	for _, frames := range []bool{true, false} {
-		out := fmt.Sprintf("%s/mfn-%v", dir, frames)
+	for _, c := range []struct {
+		system string
+		frames bool
+	}{{"mfn", true}, {"mfn", false}, {"marn", true}} {
+		system, frames := c.system, c.frames
+		out := fmt.Sprintf("%s/%s-%v", dir, system, frames)
 		data := []string{"--data", "synth", "--synth-train", "64", fmt.Sprintf("--frames=%v", frames)}
-		res, err := runCmd(t, append(append([]string{"train"}, data...), "--system", "mfn", "--epochs", "1", "--quiet", "--out", out)...)
+		res, err := runCmd(t, append(append([]string{"train"}, data...), "--system", system, "--epochs", "1", "--quiet", "--out", out)...)
 		if err != nil {
 			t.Fatal(err)
 		}

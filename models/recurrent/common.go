@@ -68,6 +68,9 @@ func (m *base) finish(forward func(*autodiff.Tape, nn.Mode, *data.Batch) *autodi
 // Params returns every parameter.
 func (m *base) Params() []*nn.Param { return m.params }
 
+// NoteText is Note, as a method.
+func (m *base) NoteText() string { return m.Note }
+
 // twoLayer is one of MFN's D networks: Linear, ReLU, dropout, Linear.
 type twoLayer struct{ a, b *layers.Linear }
 
