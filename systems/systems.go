@@ -6,7 +6,7 @@
 //	lmf, tfn, df                          whole-modality systems (models/fused)
 //	deep-s                                one independent network per modality (models/deeps)
 //	svm                                   SVMs on the available features (models/svmbase)
-//	mfn, marn                             sequence fusion networks (models/recurrent)
+//	mfn, marn, mv-lstm                    sequence fusion networks (models/recurrent)
 //	unimodal-a, unimodal-v, unimodal-t    one modality's encoder and a head (models/unimodal)
 package systems
 
@@ -34,7 +34,7 @@ import (
 )
 
 // Names lists the systems, separable ones first.
-var Names = []string{"ours", "ours-fixed", "lmf-s", "tucker-s", "deep-s", "svm", "lmf", "tfn", "df", "mfn", "marn", "unimodal-a", "unimodal-v", "unimodal-t"}
+var Names = []string{"ours", "ours-fixed", "lmf-s", "tucker-s", "deep-s", "svm", "lmf", "tfn", "df", "mfn", "marn", "mv-lstm", "unimodal-a", "unimodal-v", "unimodal-t"}
 
 // Model is a system. Neural systems are also train.Model (trained by
 // gradient steps); the others are Fitters.
@@ -83,7 +83,7 @@ func Config(name string, h Hyper) (any, error) {
 	switch name {
 	case "svm":
 		return svmbase.DefaultConfig(), nil
-	case "mfn", "marn":
+	case "mfn", "marn", "mv-lstm":
 		c := recurrent.DefaultConfig()
 		if h.Dropout > 0 {
 			c.Dropout = float32(h.Dropout)
@@ -162,7 +162,7 @@ func Build(name string, config any, dims data.Dims, task data.Task, rng *rand.Ra
 		return nil, err
 	}
 	switch name {
-	case "mfn", "marn":
+	case "mfn", "marn", "mv-lstm":
 		var c recurrent.Config
 		if err := json.Unmarshal(raw, &c); err != nil {
 			return nil, fmt.Errorf("%s configuration: %w", name, err)
@@ -173,6 +173,13 @@ func Build(name string, config any, dims data.Dims, task data.Task, rng *rand.Ra
 				return nil, err
 			}
 			return sequenceModel[*recurrent.MFN]{m}, nil
+		}
+		if name == "mv-lstm" {
+			m, err := recurrent.NewMVLSTM(dims, task, c, rng)
+			if err != nil {
+				return nil, err
+			}
+			return sequenceModel[*recurrent.MVLSTM]{m}, nil
 		}
 		m, err := recurrent.NewMARN(dims, task, c, rng)
 		if err != nil {

@@ -310,7 +310,7 @@ func TestTrainThenEvalSequenceModels(t *testing.T) {
 	for _, c := range []struct {
 		system string
 		frames bool
-	}{{"mfn", true}, {"mfn", false}, {"marn", true}} {
+	}{{"mfn", true}, {"mfn", false}, {"marn", true}, {"mv-lstm", true}} {
 		system, frames := c.system, c.frames
 		out := fmt.Sprintf("%s/%s-%v", dir, system, frames)
 		data := []string{"--data", "synth", "--synth-train", "64", fmt.Sprintf("--frames=%v", frames)}

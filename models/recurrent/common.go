@@ -124,6 +124,23 @@ func step(tp *autodiff.Tape, seq *autodiff.Node, t int) *autodiff.Node {
 	return tp.SliceCols(tp.Reshape(seq, B, T*h), t*h, (t+1)*h)
 }
 
+// holdPast returns, when lengths are given, a function that keeps the old
+// state of samples whose sequence ended before step t and takes the new one
+// for the others; nil when every step is valid.
+func holdPast(tp *autodiff.Tape, lengths []int, t int) func(old, new *autodiff.Node) *autodiff.Node {
+	if lengths == nil {
+		return nil
+	}
+	keep := tp.Alloc(len(lengths), 1)
+	for r, n := range lengths {
+		if t < n {
+			keep.Data[r] = 1
+		}
+	}
+	k := tp.Const(keep)
+	return func(old, new *autodiff.Node) *autodiff.Node { return tp.Add(old, tp.MulRows(tp.Sub(new, old), k)) }
+}
+
 // Step runs one training step and returns the task loss.
 func (m *base) Step(tp *autodiff.Tape, mode nn.Mode, b *data.Batch) float64 {
 	defer tp.Reset()

@@ -102,15 +102,7 @@ func (m *MARN) Forward(tp *autodiff.Tape, mode nn.Mode, b *data.Batch) *autodiff
 			off += H
 		}
 		nz := tp.Tanh(m.Z.forward(tp, mode, m.drop, tp.Concat(s[0], s[1], s[2])))
-		if lengths != nil { // past its end a sample keeps its state
-			keep := tp.Alloc(B, 1)
-			for r, n := range lengths {
-				if t < n {
-					keep.Data[r] = 1
-				}
-			}
-			k := tp.Const(keep)
-			hold := func(old, new *autodiff.Node) *autodiff.Node { return tp.Add(old, tp.MulRows(tp.Sub(new, old), k)) }
+		if hold := holdPast(tp, lengths, t); hold != nil { // past its end a sample keeps its state
 			for i := range 3 {
 				nh[i], nc[i] = hold(h[i], nh[i]), hold(cell[i], nc[i])
 			}

@@ -1,6 +1,7 @@
 // Package recurrent holds the sequence fusion models of the paper's tables,
 // which read the modalities as aligned sequences: the memory fusion network
-// (MFN) and the multi-attention recurrent network (MARN).
+// (MFN), the multi-attention recurrent network (MARN) and the multi-view
+// LSTM (MV-LSTM).
 //
 // MFN (Zadeh et al., "Memory Fusion Network for Multi-view Sequential
 // Learning", AAAI 2018) is a system of
@@ -104,14 +105,8 @@ func (m *MFN) Forward(tp *autodiff.Tape, mode nn.Mode, b *data.Batch) *autodiff.
 		g1 := tp.Sigmoid(m.G1.forward(tp, mode, m.drop, att))
 		g2 := tp.Sigmoid(m.G2.forward(tp, mode, m.drop, att))
 		next := tp.Add(tp.Mul(g1, u), tp.Mul(g2, uhat))
-		if mask != nil { // past its end a sample keeps its memory
-			keep := tp.Alloc(B, 1)
-			for i, n := range mask {
-				if t < n {
-					keep.Data[i] = 1
-				}
-			}
-			next = tp.Add(u, tp.MulRows(tp.Sub(next, u), tp.Const(keep)))
+		if hold := holdPast(tp, mask, t); hold != nil { // past its end a sample keeps its memory
+			next = hold(u, next)
 		}
 		u, prev = next, cur
 	}
