@@ -46,3 +46,18 @@ func TestGatherCopiesRows(t *testing.T) {
 		t.Fatal("Gather did not reuse the batch")
 	}
 }
+
+func TestUtteranceFeatures(t *testing.T) {
+	b := &Batch{Inputs: [3]*tensor.Tensor{
+		tensor.From([]float32{1, 2, 3, 4}, 2, 2),
+		tensor.From([]float32{1, 3, 5, 7}, 2, 2, 1),
+		tensor.From([]float32{2, 4, 6, 8}, 2, 2, 1),
+	}, Lengths: [3][]int{nil, nil, {2, 1}}, Labels: tensor.New(2, 1)}
+	got := UtteranceFeatures(b, []int{1}, [3]bool{true, true, true})
+	want := []float64{3, 4, 6, 6} // audio as is; visual mean of 5, 7; text: only its first step, 6
+	for i, w := range want {
+		if got[0][i] != w {
+			t.Fatalf("features %v, want %v", got[0], want)
+		}
+	}
+}

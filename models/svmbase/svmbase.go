@@ -183,54 +183,6 @@ func (m *Model) FittedConfig() any { return m.Config }
 // Subsets returns the subsets the model answers for: all seven once fitted.
 func (m *Model) Subsets() [][3]bool { return Subsets }
 
-// features returns the raw feature rows of the samples idx of b (all if idx
-// is nil) for the modalities in use.
-func features(b *data.Batch, idx []int, use [3]bool) [][]float64 {
-	n := b.N()
-	if idx == nil {
-		idx = make([]int, n)
-		for i := range idx {
-			idx[i] = i
-		}
-	}
-	out := make([][]float64, len(idx))
-	for r, i := range idx {
-		var row []float64
-		for m, u := range use {
-			if u {
-				row = appendMean(row, b.Inputs[m], i, b.Lengths[m])
-			}
-		}
-		out[r] = row
-	}
-	return out
-}
-
-// appendMean appends sample i of x: the vector itself, or for a sequence
-// (N, L, d) the mean over its valid steps.
-func appendMean(row []float64, x *tensor.Tensor, i int, lengths []int) []float64 {
-	if len(x.Shape) == 2 {
-		d := x.Shape[1]
-		for _, v := range x.Data[i*d : (i+1)*d] {
-			row = append(row, float64(v))
-		}
-		return row
-	}
-	L, d := x.Shape[1], x.Shape[2]
-	n := L
-	if lengths != nil {
-		n = lengths[i]
-	}
-	start := len(row)
-	row = append(row, make([]float64, d)...)
-	for s := range n {
-		for j, v := range x.Data[(i*L+s)*d : (i*L+s+1)*d] {
-			row[start+j] += float64(v) / float64(n)
-		}
-	}
-	return row
-}
-
 // standardise subtracts mean and divides by std in place.
 func standardise(x [][]float64, mean, std []float32) {
 	for _, row := range x {
@@ -260,7 +212,7 @@ func (m *Model) Fit(ctx context.Context, ds *data.Dataset) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		xt := features(train, idx, use)
+		xt := data.UtteranceFeatures(train, idx, use)
 		F := len(xt[0])
 		mean, std := make([]float32, F), make([]float32, F)
 		for j := range F {
@@ -279,7 +231,7 @@ func (m *Model) Fit(ctx context.Context, ds *data.Dataset) error {
 			mean[j], std[j] = float32(mu), float32(sd)
 		}
 		standardise(xt, mean, std)
-		xv := features(valid, nil, use)
+		xv := data.UtteranceFeatures(valid, nil, use)
 		standardise(xv, mean, std)
 		var kernels []svm.Kernel
 		if c.Linear {
@@ -404,7 +356,7 @@ func (m *Model) Predict(_ *autodiff.Tape, b *data.Batch, use [3]bool) *tensor.Te
 		if s.use != use {
 			continue
 		}
-		x := features(b, nil, use)
+		x := data.UtteranceFeatures(b, nil, use)
 		standardise(x, s.mean.Value.Data, s.std.Value.Data)
 		models := make([]*svm.Model, len(s.sv))
 		for t := range models {
