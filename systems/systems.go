@@ -6,6 +6,7 @@
 //	lmf, tfn, df                          whole-modality systems (models/fused)
 //	deep-s                                one independent network per modality (models/deeps)
 //	svm                                   SVMs on the available features (models/svmbase)
+//	strh                                  sparse Tikhonov-regularised hashing (models/strh)
 //	mfn, marn, mv-lstm                    sequence fusion networks (models/recurrent)
 //	unimodal-a, unimodal-v, unimodal-t    one modality's encoder and a head (models/unimodal)
 package systems
@@ -25,6 +26,7 @@ import (
 	"github.com/modistill/modistill/models/deeps"
 	"github.com/modistill/modistill/models/fused"
 	"github.com/modistill/modistill/models/recurrent"
+	"github.com/modistill/modistill/models/strh"
 	"github.com/modistill/modistill/models/svmbase"
 	"github.com/modistill/modistill/models/unimodal"
 	"github.com/modistill/modistill/nn"
@@ -34,7 +36,7 @@ import (
 )
 
 // Names lists the systems, separable ones first.
-var Names = []string{"ours", "ours-fixed", "lmf-s", "tucker-s", "deep-s", "svm", "lmf", "tfn", "df", "mfn", "marn", "mv-lstm", "unimodal-a", "unimodal-v", "unimodal-t"}
+var Names = []string{"ours", "ours-fixed", "lmf-s", "tucker-s", "deep-s", "svm", "strh", "lmf", "tfn", "df", "mfn", "marn", "mv-lstm", "unimodal-a", "unimodal-v", "unimodal-t"}
 
 // Model is a system. Neural systems are also train.Model (trained by
 // gradient steps); the others are Fitters.
@@ -83,6 +85,8 @@ func Config(name string, h Hyper) (any, error) {
 	switch name {
 	case "svm":
 		return svmbase.DefaultConfig(), nil
+	case "strh":
+		return strh.DefaultConfig(), nil
 	case "mfn", "marn", "mv-lstm":
 		c := recurrent.DefaultConfig()
 		if h.Dropout > 0 {
@@ -186,6 +190,12 @@ func Build(name string, config any, dims data.Dims, task data.Task, rng *rand.Ra
 			return nil, err
 		}
 		return sequenceModel[*recurrent.MARN]{m}, nil
+	case "strh":
+		var c strh.Config
+		if err := json.Unmarshal(raw, &c); err != nil {
+			return nil, fmt.Errorf("%s configuration: %w", name, err)
+		}
+		return strh.New(dims, task, c)
 	case "svm":
 		var c svmbase.Config
 		if err := json.Unmarshal(raw, &c); err != nil {
