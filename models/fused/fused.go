@@ -56,13 +56,11 @@ func (l lmfLayer) Forward(tp *autodiff.Tape, _ nn.Mode, z [3]*autodiff.Node) *au
 
 // Model is a whole-modality system with its optimizer.
 type Model struct {
+	objective.Supervised
 	Enc    *encoder.Encoders
 	Fusion Layer
 	Head   *layers.Linear
-	Task   data.Task
 	Config Config
-
-	opt *optim.Adam
 }
 
 // New builds a system for data of the given dimensions and task,
@@ -74,7 +72,7 @@ func New(dims data.Dims, task data.Task, c Config, rng *rand.Rand) (*Model, erro
 			return nil, fmt.Errorf("%s needs all three modalities; the data has no %s input", c.Fusion, data.Modality(i))
 		}
 	}
-	m := &Model{Enc: enc, Head: layers.NewLinear("head", c.Hidden, objective.Outputs(task), true, rng), Task: task, Config: c}
+	m := &Model{Enc: enc, Head: layers.NewLinear("head", c.Hidden, objective.Outputs(task), true, rng), Config: c}
 	factorLR := c.FactorLR
 	if factorLR == 0 {
 		factorLR = c.LR
@@ -89,47 +87,22 @@ func New(dims data.Dims, task data.Task, c Config, rng *rand.Rand) (*Model, erro
 	default:
 		return nil, fmt.Errorf("fusion %q: want lmf, tfn or df", c.Fusion)
 	}
-	m.opt = optim.NewAdam(
+	m.Supervised = objective.Supervised{Task: task, Forward: m.forward, Opt: optim.NewAdam(
 		optim.Group{Params: nn.Join(m.Enc, m.Head), LR: c.LR, WeightDecay: c.WeightDecay},
 		optim.Group{Params: m.Fusion.Params(), LR: factorLR, WeightDecay: c.WeightDecay},
-	)
+	)}
 	return m, nil
 }
 
 // Params returns every parameter: encoders, fusion, head.
 func (m *Model) Params() []*nn.Param { return nn.Join(m.Enc, m.Fusion, m.Head) }
 
-// Forward returns the outputs (B, Outputs) for inputs of all three modalities.
-func (m *Model) Forward(tp *autodiff.Tape, mode nn.Mode, in encoder.Input) *autodiff.Node {
-	z := m.Enc.Encode(tp, mode, in)
+// forward returns the outputs (B, Outputs) for a batch of all three modalities.
+func (m *Model) forward(tp *autodiff.Tape, mode nn.Mode, b *data.Batch) *autodiff.Node {
+	z := m.Enc.Encode(tp, mode, encoder.FromBatch(tp, b, encoder.All))
 	return m.Head.Forward(tp, m.Fusion.Forward(tp, mode, z))
-}
-
-// Step runs one training step (forward, backward, Adam) on a batch and
-// returns the task loss.
-func (m *Model) Step(tp *autodiff.Tape, mode nn.Mode, b *data.Batch) float64 {
-	defer tp.Reset()
-	m.opt.ZeroGrad()
-	l := objective.Loss(tp, m.Task, m.Forward(tp, mode, encoder.FromBatch(tp, b, encoder.All)), b.Labels)
-	tp.Backward(l)
-	m.opt.Step()
-	return float64(l.Value.Data[0])
-}
-
-// ValidationLoss is the task loss on a whole split in evaluation mode.
-func (m *Model) ValidationLoss(tp *autodiff.Tape, s *data.Split) float64 {
-	defer tp.Reset()
-	tp.NoGrad = true
-	defer func() { tp.NoGrad = false }()
-	out := m.Forward(tp, nn.Eval, encoder.FromBatch(tp, s.All(), encoder.All))
-	return float64(objective.Loss(tp, m.Task, out, s.Labels).Value.Data[0])
 }
 
 // Predict returns the model's outputs for a batch (all three modalities) in
 // evaluation mode, as a new tensor.
-func (m *Model) Predict(tp *autodiff.Tape, b *data.Batch) *tensor.Tensor {
-	defer tp.Reset()
-	tp.NoGrad = true
-	defer func() { tp.NoGrad = false }()
-	return m.Forward(tp, nn.Eval, encoder.FromBatch(tp, b, encoder.All)).Value.Clone()
-}
+func (m *Model) Predict(tp *autodiff.Tape, b *data.Batch) *tensor.Tensor { return m.Outputs(tp, b) }

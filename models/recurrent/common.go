@@ -16,22 +16,20 @@ import (
 // base is what MFN and MARN share: the task, the input embedding, dropout,
 // the optimizer and the training plumbing around a forward function.
 type base struct {
+	objective.Supervised
 	Config Config
-	Task   data.Task
 	// Note says how the data was read (for example, utterance averages
 	// repeated at every step); empty when the data has aligned sequences.
 	Note string
 
-	Embed   *layers.Embedding // text as token ids
-	drop    layers.Dropout
-	params  []*nn.Param
-	opt     *optim.Adam
-	forward func(tp *autodiff.Tape, mode nn.Mode, b *data.Batch) *autodiff.Node
+	Embed  *layers.Embedding // text as token ids
+	drop   layers.Dropout
+	params []*nn.Param
 }
 
 // newBase checks dims and returns the base and the three input sizes.
 func newBase(name string, dims data.Dims, task data.Task, c Config, rng *rand.Rand) (base, [3]int, error) {
-	b := base{Config: c, Task: task, drop: layers.Dropout{Rate: c.Dropout}}
+	b := base{Supervised: objective.Supervised{Task: task}, Config: c, drop: layers.Dropout{Rate: c.Dropout}}
 	if dims.Audio == 0 || dims.Visual == 0 || (dims.Text == 0 && dims.Vocab == 0) {
 		return b, [3]int{}, fmt.Errorf("%s: needs all three modalities", name)
 	}
@@ -60,9 +58,9 @@ func (m *base) finish(forward func(*autodiff.Tape, nn.Mode, *data.Batch) *autodi
 	if m.Embed != nil {
 		modules = append([]nn.Module{m.Embed}, modules...)
 	}
-	m.forward = forward
 	m.params = nn.Join(modules...)
-	m.opt = optim.NewAdam(optim.Group{Params: m.params, LR: m.Config.LR, WeightDecay: m.Config.WeightDecay})
+	m.Forward = forward
+	m.Opt = optim.NewAdam(optim.Group{Params: m.params, LR: m.Config.LR, WeightDecay: m.Config.WeightDecay})
 }
 
 // Params returns every parameter.
@@ -141,29 +139,8 @@ func holdPast(tp *autodiff.Tape, lengths []int, t int) func(old, new *autodiff.N
 	return func(old, new *autodiff.Node) *autodiff.Node { return tp.Add(old, tp.MulRows(tp.Sub(new, old), k)) }
 }
 
-// Step runs one training step and returns the task loss.
-func (m *base) Step(tp *autodiff.Tape, mode nn.Mode, b *data.Batch) float64 {
-	defer tp.Reset()
-	m.opt.ZeroGrad()
-	l := objective.Loss(tp, m.Task, m.forward(tp, mode, b), b.Labels)
-	tp.Backward(l)
-	m.opt.Step()
-	return float64(l.Value.Data[0])
-}
-
-// ValidationLoss is the task loss on a split in evaluation mode.
-func (m *base) ValidationLoss(tp *autodiff.Tape, s *data.Split) float64 {
-	defer tp.Reset()
-	tp.NoGrad = true
-	defer func() { tp.NoGrad = false }()
-	return float64(objective.Loss(tp, m.Task, m.forward(tp, nn.Eval, s.All()), s.Labels).Value.Data[0])
-}
-
 // Predict returns predictions (class probabilities for classification) for a
 // batch; the sequence models need all three modalities.
 func (m *base) Predict(tp *autodiff.Tape, b *data.Batch) *tensor.Tensor {
-	defer tp.Reset()
-	tp.NoGrad = true
-	defer func() { tp.NoGrad = false }()
-	return objective.Predictions(m.Task, m.forward(tp, nn.Eval, b).Value)
+	return objective.Predictions(m.Task, m.Outputs(tp, b))
 }

@@ -30,12 +30,11 @@ func DefaultConfig() Config { return Config{Encoder: encoder.DefaultConfig(), LR
 
 // Model is one modality's encoder and head, with its optimizer.
 type Model struct {
+	objective.Supervised
 	Modality data.Modality
 	Enc      *encoder.Encoders // only Modality's encoder is set
 	Head     *layers.Linear
-	Task     data.Task
 	use      [3]bool
-	opt      *optim.Adam
 }
 
 // New builds a model of modality m for data of the given dimensions, its
@@ -64,9 +63,10 @@ func NewNamed(prefix string, m data.Modality, dims data.Dims, task data.Task, c 
 	if out == 0 {
 		return nil, fmt.Errorf("unimodal: the data has no %s input", m)
 	}
-	mod := &Model{Modality: m, Enc: enc, Head: layers.NewLinear(prefix+"head", out, objective.Outputs(task), true, rng), Task: task}
+	mod := &Model{Modality: m, Enc: enc, Head: layers.NewLinear(prefix+"head", out, objective.Outputs(task), true, rng)}
 	mod.use[m] = true
-	mod.opt = optim.NewAdam(optim.Group{Params: mod.Params(), LR: c.LR, WeightDecay: c.WeightDecay})
+	mod.Supervised = objective.Supervised{Task: task, Forward: mod.Forward,
+		Opt: optim.NewAdam(optim.Group{Params: mod.Params(), LR: c.LR, WeightDecay: c.WeightDecay})}
 	return mod, nil
 }
 
@@ -79,28 +79,5 @@ func (m *Model) Forward(tp *autodiff.Tape, mode nn.Mode, b *data.Batch) *autodif
 	return m.Head.Forward(tp, z[m.Modality])
 }
 
-// Step runs one training step on a batch and returns the task loss.
-func (m *Model) Step(tp *autodiff.Tape, mode nn.Mode, b *data.Batch) float64 {
-	defer tp.Reset()
-	m.opt.ZeroGrad()
-	l := objective.Loss(tp, m.Task, m.Forward(tp, mode, b), b.Labels)
-	tp.Backward(l)
-	m.opt.Step()
-	return float64(l.Value.Data[0])
-}
-
-// ValidationLoss is the task loss on a split in evaluation mode.
-func (m *Model) ValidationLoss(tp *autodiff.Tape, s *data.Split) float64 {
-	defer tp.Reset()
-	tp.NoGrad = true
-	defer func() { tp.NoGrad = false }()
-	return float64(objective.Loss(tp, m.Task, m.Forward(tp, nn.Eval, s.All()), s.Labels).Value.Data[0])
-}
-
 // Predict returns the outputs for a batch in evaluation mode, as a new tensor.
-func (m *Model) Predict(tp *autodiff.Tape, b *data.Batch) *tensor.Tensor {
-	defer tp.Reset()
-	tp.NoGrad = true
-	defer func() { tp.NoGrad = false }()
-	return m.Forward(tp, nn.Eval, b).Value.Clone()
-}
+func (m *Model) Predict(tp *autodiff.Tape, b *data.Batch) *tensor.Tensor { return m.Outputs(tp, b) }
