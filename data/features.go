@@ -1,6 +1,10 @@
 package data
 
-import "github.com/modistill/modistill/tensor"
+import (
+	"math"
+
+	"github.com/modistill/modistill/tensor"
+)
 
 // UtteranceFeatures returns, for the samples idx of b (all if idx is nil),
 // the concatenated utterance-level feature vectors of the modalities in use:
@@ -49,4 +53,32 @@ func appendMean(row []float64, x *tensor.Tensor, i int, lengths []int) []float64
 		}
 	}
 	return row
+}
+
+// Moments returns the column means and standard deviations (population) of
+// rows; a constant column gets a standard deviation of 1, so that
+// standardising leaves it at 0.
+func Moments(rows [][]float64) (mean, std []float64) {
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	d, n := len(rows[0]), float64(len(rows))
+	mean, std = make([]float64, d), make([]float64, d)
+	for _, r := range rows {
+		for j, v := range r {
+			mean[j] += v / n
+		}
+	}
+	for _, r := range rows {
+		for j, v := range r {
+			std[j] += (v - mean[j]) * (v - mean[j]) / n
+		}
+	}
+	for j := range std {
+		std[j] = math.Sqrt(std[j])
+		if std[j] < 1e-8 {
+			std[j] = 1
+		}
+	}
+	return mean, std
 }

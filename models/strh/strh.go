@@ -200,22 +200,9 @@ func (m *Model) Fit(ctx context.Context, ds *data.Dataset) error {
 	for i := range 3 { // standardise each modality on the training split
 		var use [3]bool
 		use[i] = true
-		rows := data.UtteranceFeatures(train, nil, use)
-		d := len(rows[0])
-		for j := range d {
-			var s, sq float64
-			for _, r := range rows {
-				s += r[j]
-			}
-			mu := s / float64(len(rows))
-			for _, r := range rows {
-				sq += (r[j] - mu) * (r[j] - mu)
-			}
-			sd := math.Sqrt(sq / float64(len(rows)))
-			if sd < 1e-8 {
-				sd = 1
-			}
-			m.Mean[i].Value.Data[j], m.Std[i].Value.Data[j] = float32(mu), float32(sd)
+		mean, std := data.Moments(data.UtteranceFeatures(train, nil, use))
+		for j := range mean {
+			m.Mean[i].Value.Data[j], m.Std[i].Value.Data[j] = float32(mean[j]), float32(std[j])
 		}
 		X[i] = m.modality(train, i)
 	}

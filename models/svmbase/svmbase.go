@@ -15,7 +15,6 @@ package svmbase
 import (
 	"context"
 	"fmt"
-	"math"
 	"math/rand/v2"
 	"slices"
 
@@ -214,21 +213,10 @@ func (m *Model) Fit(ctx context.Context, ds *data.Dataset) error {
 		}
 		xt := data.UtteranceFeatures(train, idx, use)
 		F := len(xt[0])
+		m64, s64 := data.Moments(xt)
 		mean, std := make([]float32, F), make([]float32, F)
 		for j := range F {
-			var s, sq float64
-			for _, r := range xt {
-				s += r[j]
-			}
-			mu := s / float64(len(xt))
-			for _, r := range xt {
-				sq += (r[j] - mu) * (r[j] - mu)
-			}
-			sd := math.Sqrt(sq / float64(len(xt)))
-			if sd < 1e-8 {
-				sd = 1
-			}
-			mean[j], std[j] = float32(mu), float32(sd)
+			mean[j], std[j] = float32(m64[j]), float32(s64[j])
 		}
 		standardise(xt, mean, std)
 		xv := data.UtteranceFeatures(valid, nil, use)
