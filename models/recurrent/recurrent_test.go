@@ -20,15 +20,55 @@ func tinyConfig() Config {
 	return c
 }
 
-func TestGradients(t *testing.T) {
-	rng := nn.NewRNG(1)
+func TestMFN(t *testing.T) {
+	checkModel(t, "MFN", func(d data.Dims, c Config, seed uint64) (forwarder, error) {
+		return NewMFN(d, regression, c, nn.NewRNG(seed))
+	})
+}
+
+func TestUtteranceLevelDataAndMisalignment(t *testing.T) {
+	dims := data.Dims{Audio: 4, Visual: 3, Text: 5, TextLen: 6, Outputs: 1}
+	task := data.Task{Kind: data.Regression, Targets: []string{"y"}}
+	m, err := NewMFN(dims, task, tinyConfig(), nn.NewRNG(1))
+	if err != nil || !strings.Contains(m.Note, "repeated at every text step") {
+		t.Fatalf("%v, note %q", err, m.Note)
+	}
+	b := &data.Batch{Inputs: [3]*tensor.Tensor{tensor.New(2, 4), tensor.New(2, 3), tensor.New(2, 6, 5)}, Labels: tensor.New(2, 1)}
+	if out := m.Forward(autodiff.NewTape(), nn.Eval, b); out.Shape()[0] != 2 {
+		t.Errorf("output %v", out.Shape())
+	}
+	dims.AudioLen, dims.VisualLen = 6, 6
+	if aligned, err := NewMFN(dims, task, tinyConfig(), nn.NewRNG(1)); err != nil || aligned.Note != "" {
+		t.Errorf("aligned sequences: %v, note %q", err, aligned.Note)
+	}
+	dims.AudioLen, dims.VisualLen = 375, 500
+	if _, err := NewMFN(dims, task, tinyConfig(), nn.NewRNG(1)); err == nil || !strings.Contains(err.Error(), "aligned") {
+		t.Errorf("misaligned sequences: %v", err)
+	}
+}
+
+// forwarder is a sequence model under test.
+type forwarder interface {
+	train.Model
+	Forward(tp *autodiff.Tape, mode nn.Mode, b *data.Batch) *autodiff.Node
+	Predict(tp *autodiff.Tape, b *data.Batch) *tensor.Tensor
+}
+
+// checkModel runs a whole-model finite-difference check on a small batch
+// with text lengths, then trains a default-sized model on synthetic frames
+// and checks it beats predicting 0.
+func checkModel(t *testing.T, name string, build func(dims data.Dims, c Config, seed uint64) (forwarder, error)) {
+	t.Helper()
+	rng := nn.NewRNG(4)
 	B, T := 3, 3
-	b := &data.Batch{Inputs: [3]*tensor.Tensor{tensor.New(B, T, 2), tensor.New(B, T, 3), tensor.New(B, T, 4)}, Labels: tensor.New(B, 1)}
+	b := &data.Batch{Inputs: [3]*tensor.Tensor{tensor.New(B, T, 2), tensor.New(B, T, 3), tensor.New(B, T, 4)}, Labels: tensor.New(B, 1),
+		Lengths: [3][]int{nil, nil, {3, 1, 2}}}
 	for _, x := range b.Inputs {
 		nn.Normal(x, 1, rng)
 	}
-	dims := data.Dims{Audio: 2, Visual: 3, Text: 4, AudioLen: T, VisualLen: T, TextLen: T, Outputs: 1}
-	m, err := NewMFN(dims, data.Task{Kind: data.Regression, Targets: []string{"y"}}, tinyConfig(), rng)
+	c := tinyConfig()
+	c.Attentions = 2
+	m, err := build(data.Dims{Audio: 2, Visual: 3, Text: 4, AudioLen: T, VisualLen: T, TextLen: T, Outputs: 1}, c, 4)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,82 +83,14 @@ func TestGradients(t *testing.T) {
 	}
 	f := func(tp *autodiff.Tape) *autodiff.Node { return m.Forward(tp, nn.Eval, b) }
 	if e, where := autodiff.GradCheck(f, in, 1e-2); e > 5e-3 {
-		t.Errorf("MFN gradient error %.3g at %s", e, where)
-	}
-}
-
-func TestLearnsFrames(t *testing.T) {
-	dss, err := synth.Generate(synth.Config{Kind: synth.MOSI, Seed: 2, Frames: true, Sizes: synth.Sizes{Train: 500, Valid: 100, Test: 200}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ds := dss[0]
-	m, err := NewMFN(ds.Dims(), ds.Task, DefaultConfig(), nn.NewRNG(2))
-	if err != nil || m.Note != "" {
-		t.Fatalf("%v, note %q", err, m.Note)
-	}
-	if _, err := train.Fit(context.Background(), m, ds, train.Config{Epochs: 15, Patience: 5, BatchSize: 32, Seed: 2}, nil); err != nil {
-		t.Fatal(err)
-	}
-	got := evaluate.Score(ds.Task, m.Predict(autodiff.NewTape(), ds.Test.All()), ds.Test.Labels)["mae"]
-	zero := evaluate.Score(ds.Task, tensor.New(ds.Test.N(), 1), ds.Test.Labels)["mae"]
-	t.Logf("test MAE %.3f, predicting 0 %.3f", got, zero)
-	if got > 0.9*zero {
-		t.Errorf("test MAE %.3f, predicting 0 gives %.3f", got, zero)
-	}
-}
-
-func TestUtteranceLevelDataAndMisalignment(t *testing.T) {
-	dims := data.Dims{Audio: 4, Visual: 3, Text: 5, TextLen: 6, Outputs: 1}
-	task := data.Task{Kind: data.Regression, Targets: []string{"y"}}
-	m, err := NewMFN(dims, task, tinyConfig(), nn.NewRNG(1))
-	if err != nil || !strings.Contains(m.Note, "repeated at every text step") {
-		t.Fatalf("%v, note %q", err, m.Note)
-	}
-	b := &data.Batch{Inputs: [3]*tensor.Tensor{tensor.New(2, 4), tensor.New(2, 3), tensor.New(2, 6, 5)}, Labels: tensor.New(2, 1)}
-	if out := m.Forward(autodiff.NewTape(), nn.Eval, b); out.Shape()[0] != 2 {
-		t.Errorf("output %v", out.Shape())
-	}
-	dims.AudioLen, dims.VisualLen = 375, 500
-	if _, err := NewMFN(dims, task, tinyConfig(), nn.NewRNG(1)); err == nil || !strings.Contains(err.Error(), "aligned") {
-		t.Errorf("misaligned sequences: %v", err)
-	}
-}
-
-func TestMARNGradientsAndLearning(t *testing.T) {
-	rng := nn.NewRNG(3)
-	B, T := 3, 3
-	b := &data.Batch{Inputs: [3]*tensor.Tensor{tensor.New(B, T, 2), tensor.New(B, T, 3), tensor.New(B, T, 4)}, Labels: tensor.New(B, 1),
-		Lengths: [3][]int{nil, nil, {3, 2, 1}}}
-	for _, x := range b.Inputs {
-		nn.Normal(x, 1, rng)
-	}
-	dims := data.Dims{Audio: 2, Visual: 3, Text: 4, AudioLen: T, VisualLen: T, TextLen: T, Outputs: 1}
-	c := tinyConfig()
-	c.Attentions = 2
-	m, err := NewMARN(dims, data.Task{Kind: data.Regression, Targets: []string{"y"}}, c, rng)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var in []*autodiff.Node
-	for _, p := range m.Params() {
-		if len(p.Value.Shape) == 1 {
-			for i := range p.Value.Data {
-				p.Value.Data[i] = 0.3 + 0.1*float32(i%3)
-			}
-		}
-		in = append(in, p.Node)
-	}
-	f := func(tp *autodiff.Tape) *autodiff.Node { return m.Forward(tp, nn.Eval, b) }
-	if e, where := autodiff.GradCheck(f, in, 1e-2); e > 5e-3 {
-		t.Errorf("MARN gradient error %.3g at %s", e, where)
+		t.Errorf("%s gradient error %.3g at %s", name, e, where)
 	}
 	dss, err := synth.Generate(synth.Config{Kind: synth.MOSI, Seed: 2, Frames: true, Sizes: synth.Sizes{Train: 500, Valid: 100, Test: 200}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	ds := dss[0]
-	mm, err := NewMARN(ds.Dims(), ds.Task, DefaultConfig(), nn.NewRNG(2))
+	mm, err := build(ds.Dims(), DefaultConfig(), 2)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,54 +99,22 @@ func TestMARNGradientsAndLearning(t *testing.T) {
 	}
 	got := evaluate.Score(ds.Task, mm.Predict(autodiff.NewTape(), ds.Test.All()), ds.Test.Labels)["mae"]
 	zero := evaluate.Score(ds.Task, tensor.New(ds.Test.N(), 1), ds.Test.Labels)["mae"]
-	t.Logf("MARN test MAE %.3f, predicting 0 %.3f", got, zero)
+	t.Logf("%s test MAE %.3f, predicting 0 %.3f", name, got, zero)
 	if got > 0.9*zero {
-		t.Errorf("MARN test MAE %.3f, predicting 0 gives %.3f", got, zero)
+		t.Errorf("%s test MAE %.3f, predicting 0 gives %.3f", name, got, zero)
 	}
 }
 
-func TestMVLSTMGradientsAndLearning(t *testing.T) {
-	rng := nn.NewRNG(4)
-	B, T := 3, 3
-	b := &data.Batch{Inputs: [3]*tensor.Tensor{tensor.New(B, T, 2), tensor.New(B, T, 3), tensor.New(B, T, 4)}, Labels: tensor.New(B, 1),
-		Lengths: [3][]int{nil, nil, {3, 1, 2}}}
-	for _, x := range b.Inputs {
-		nn.Normal(x, 1, rng)
-	}
-	dims := data.Dims{Audio: 2, Visual: 3, Text: 4, AudioLen: T, VisualLen: T, TextLen: T, Outputs: 1}
-	m, err := NewMVLSTM(dims, data.Task{Kind: data.Regression, Targets: []string{"y"}}, tinyConfig(), rng)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var in []*autodiff.Node
-	for _, p := range m.Params() {
-		if len(p.Value.Shape) == 1 {
-			for i := range p.Value.Data {
-				p.Value.Data[i] = 0.3 + 0.1*float32(i%3)
-			}
-		}
-		in = append(in, p.Node)
-	}
-	f := func(tp *autodiff.Tape) *autodiff.Node { return m.Forward(tp, nn.Eval, b) }
-	if e, where := autodiff.GradCheck(f, in, 1e-2); e > 5e-3 {
-		t.Errorf("MV-LSTM gradient error %.3g at %s", e, where)
-	}
-	dss, err := synth.Generate(synth.Config{Kind: synth.MOSI, Seed: 2, Frames: true, Sizes: synth.Sizes{Train: 500, Valid: 100, Test: 200}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ds := dss[0]
-	mm, err := NewMVLSTM(ds.Dims(), ds.Task, DefaultConfig(), nn.NewRNG(2))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := train.Fit(context.Background(), mm, ds, train.Config{Epochs: 12, Patience: 5, BatchSize: 32, Seed: 2}, nil); err != nil {
-		t.Fatal(err)
-	}
-	got := evaluate.Score(ds.Task, mm.Predict(autodiff.NewTape(), ds.Test.All()), ds.Test.Labels)["mae"]
-	zero := evaluate.Score(ds.Task, tensor.New(ds.Test.N(), 1), ds.Test.Labels)["mae"]
-	t.Logf("MV-LSTM test MAE %.3f, predicting 0 %.3f", got, zero)
-	if got > 0.9*zero {
-		t.Errorf("MV-LSTM test MAE %.3f, predicting 0 gives %.3f", got, zero)
-	}
+var regression = data.Task{Kind: data.Regression, Targets: []string{"y"}}
+
+func TestMARN(t *testing.T) {
+	checkModel(t, "MARN", func(d data.Dims, c Config, seed uint64) (forwarder, error) {
+		return NewMARN(d, regression, c, nn.NewRNG(seed))
+	})
+}
+
+func TestMVLSTM(t *testing.T) {
+	checkModel(t, "MV-LSTM", func(d data.Dims, c Config, seed uint64) (forwarder, error) {
+		return NewMVLSTM(d, regression, c, nn.NewRNG(seed))
+	})
 }
