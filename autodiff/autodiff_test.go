@@ -1,6 +1,7 @@
 package autodiff
 
 import (
+	"math"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -86,6 +87,7 @@ func TestGradients(t *testing.T) {
 	// Reversal is deliberately not the true gradient; reversed twice it is.
 	check(t, "Outer", func(tp *Tape) *Node { return tp.Outer(a, tp.SliceCols(b, 0, 2)) }, a, b)
 	check(t, "Softmax", func(tp *Tape) *Node { return tp.Softmax(tp.Scale(a, 2)) }, a)
+	check(t, "GatherRows", func(tp *Tape) *Node { return tp.GatherRows(a, []int{2, -1, 0, 2, 3}) }, a)
 	check(t, "GradReverse twice", func(tp *Tape) *Node { return tp.Tanh(tp.GradReverse(tp.GradReverse(a, 1), 1)) }, a)
 }
 
@@ -191,5 +193,42 @@ func TestModeProductValues(t *testing.T) {
 	}
 	if d := out1.Value.Data; d[0] != 12 || d[1] != 34 {
 		t.Errorf("mode 1: %v, want [12 34]", d)
+	}
+}
+
+// GradCheck itself: it catches a wrong gradient, tolerates a kink within
+// eps, and refuses a point where most elements sit at kinks.
+func TestGradCheckCatchesWrongGradients(t *testing.T) {
+	x := NewParam(tensor.From([]float32{0.7, -1.3, 2.1}, 3))
+	wrong := func(tp *Tape) *Node { // y = x², with a backward of 3x instead of 2x
+		out := tp.NewOutput(x.Shape(), x)
+		for i, v := range x.Value.Data {
+			out.Value.Data[i] = v * v
+		}
+		tp.AddBackward(out, func() {
+			g := x.AccumGrad().Data
+			for i, v := range x.Value.Data {
+				g[i] += 3 * v * out.Grad().Data[i]
+			}
+		})
+		return out
+	}
+	if err, _ := GradCheck(wrong, []*Node{x}, 1e-2); err < 0.1 {
+		t.Errorf("a wrong backward passed with error %v", err)
+	}
+	// One element 0.001 from ReLU's kink among many smooth ones: skipped.
+	vals := make([]float32, 40)
+	for i := range vals {
+		vals[i] = 0.5 + float32(i)*0.1
+	}
+	vals[7] = 0.001
+	y := NewParam(tensor.From(vals, 40))
+	if err, where := GradCheck(func(tp *Tape) *Node { return tp.ReLU(y) }, []*Node{y}, 1e-2); err > 1e-3 {
+		t.Errorf("a kink within eps failed the check: %v at %s", err, where)
+	}
+	// Every element at a kink: no verdict, an infinite error.
+	z := NewParam(tensor.From([]float32{0.001, -0.002, 0.003}, 3))
+	if err, _ := GradCheck(func(tp *Tape) *Node { return tp.ReLU(z) }, []*Node{z}, 1e-2); !math.IsInf(err, 1) {
+		t.Errorf("all kinks gave error %v, want +Inf", err)
 	}
 }

@@ -75,3 +75,30 @@ func (tp *Tape) Reshape(x *Node, shape ...int) *Node {
 	tp.AddBackward(out, func() { accumulate(x.AccumGrad().Data, out.grad.Data) })
 	return out
 }
+
+// GatherRows returns the rows idx of x (as a matrix), (len(idx), cols); an
+// index of -1 gives a row of zeros (padding). The backward pass adds each
+// output row's gradient into the row it came from.
+func (tp *Tape) GatherRows(x *Node, idx []int) *Node {
+	rows, c := x.Value.Rows(), x.Value.Cols()
+	for _, r := range idx {
+		if r < -1 || r >= rows {
+			panic(fmt.Sprintf("autodiff.GatherRows: row %d of %s", r, tensor.ShapeString(x.Shape())))
+		}
+	}
+	out := tp.NewOutput([]int{len(idx), c}, x)
+	for i, r := range idx {
+		if r >= 0 {
+			copy(out.Value.Data[i*c:(i+1)*c], x.Value.Data[r*c:(r+1)*c])
+		}
+	}
+	tp.AddBackward(out, func() {
+		gx := x.AccumGrad().Data
+		for i, r := range idx {
+			if r >= 0 {
+				accumulate(gx[r*c:(r+1)*c], out.grad.Data[i*c:(i+1)*c])
+			}
+		}
+	})
+	return out
+}

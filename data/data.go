@@ -13,6 +13,9 @@ package data
 import (
 	"fmt"
 	"math"
+	"sort"
+	"strconv"
+	"strings"
 
 	"github.com/modistill/modistill/tensor"
 )
@@ -284,6 +287,7 @@ type Batch struct {
 	Lengths [3][]int
 	Present [3][]bool
 	Labels  *tensor.Tensor
+	IDs     []string // when the split has them
 }
 
 // N is the batch size.
@@ -315,13 +319,21 @@ func (s *Split) Gather(idx []int, b *Batch) *Batch {
 	} else {
 		b.Tokens = nil
 	}
+	b.IDs = b.IDs[:0]
+	if s.IDs != nil {
+		for _, r := range idx {
+			b.IDs = append(b.IDs, s.IDs[r])
+		}
+	} else {
+		b.IDs = nil
+	}
 	b.Labels = gatherRows(s.Labels, idx, b.Labels)
 	return b
 }
 
 // All returns the whole split as one batch (sharing the split's memory).
 func (s *Split) All() *Batch {
-	return &Batch{Inputs: s.Inputs, Tokens: s.Tokens, Lengths: s.Lengths, Present: s.Present, Labels: s.Labels}
+	return &Batch{Inputs: s.Inputs, Tokens: s.Tokens, Lengths: s.Lengths, Present: s.Present, Labels: s.Labels, IDs: s.IDs}
 }
 
 func gatherInts(src, idx, dst []int) []int {
@@ -368,4 +380,50 @@ func (s *Split) Column(j int) []float64 {
 		out[i] = float64(s.Labels.Data[i*k+j])
 	}
 	return out
+}
+
+// VideoOf splits a segment id as MMSA writes it, "video$_$clip", into the
+// video and the clip number; an id without the separator is its own video,
+// clip 0.
+func VideoOf(id string) (video string, clip int) {
+	i := strings.LastIndex(id, "$_$")
+	if i < 0 {
+		return id, 0
+	}
+	n, err := strconv.Atoi(id[i+3:])
+	if err != nil {
+		return id, 0
+	}
+	return id[:i], n
+}
+
+// Videos groups the samples of a batch by video: each group lists batch
+// rows in clip order, groups in order of first appearance. Without ids every
+// sample is its own group.
+func (b *Batch) Videos() [][]int {
+	if b.IDs == nil {
+		g := make([][]int, b.N())
+		for i := range g {
+			g[i] = []int{i}
+		}
+		return g
+	}
+	index := map[string]int{}
+	var groups [][]int
+	clips := make([]int, b.N())
+	for i, id := range b.IDs {
+		v, c := VideoOf(id)
+		clips[i] = c
+		k, ok := index[v]
+		if !ok {
+			k = len(groups)
+			index[v] = k
+			groups = append(groups, nil)
+		}
+		groups[k] = append(groups[k], i)
+	}
+	for _, g := range groups {
+		sort.SliceStable(g, func(a, b int) bool { return clips[g[a]] < clips[g[b]] })
+	}
+	return groups
 }

@@ -61,3 +61,26 @@ func TestUtteranceFeatures(t *testing.T) {
 		}
 	}
 }
+
+func TestVideos(t *testing.T) {
+	b := &Batch{Labels: tensor.New(5, 1), IDs: []string{"vA$_$3", "vB$_$1", "vA$_$1", "vA$_$2", "single"}}
+	got := b.Videos()
+	want := [][]int{{2, 3, 0}, {1}, {4}}
+	if len(got) != len(want) {
+		t.Fatalf("groups %v, want %v", got, want)
+	}
+	for i := range want {
+		for j := range want[i] {
+			if got[i][j] != want[i][j] {
+				t.Fatalf("groups %v, want %v", got, want)
+			}
+		}
+	}
+	if v, c := VideoOf("03bSnISJMiM$_$11"); v != "03bSnISJMiM" || c != 11 {
+		t.Errorf("VideoOf: %q %d", v, c)
+	}
+	b.IDs = nil
+	if g := b.Videos(); len(g) != 5 || g[3][0] != 3 {
+		t.Errorf("without ids: %v", g)
+	}
+}

@@ -8,6 +8,7 @@
 //	svm                                   SVMs on the available features (models/svmbase)
 //	strh                                  sparse Tikhonov-regularised hashing (models/strh)
 //	mfn, marn, mv-lstm                    sequence fusion networks (models/recurrent)
+//	bc-lstm                               context across a video's utterances (models/bclstm)
 //	unimodal-a, unimodal-v, unimodal-t    one modality's encoder and a head (models/unimodal)
 package systems
 
@@ -23,6 +24,7 @@ import (
 	"github.com/modistill/modistill/data"
 	"github.com/modistill/modistill/encoder"
 	"github.com/modistill/modistill/models/amd"
+	"github.com/modistill/modistill/models/bclstm"
 	"github.com/modistill/modistill/models/deeps"
 	"github.com/modistill/modistill/models/fused"
 	"github.com/modistill/modistill/models/recurrent"
@@ -36,7 +38,7 @@ import (
 )
 
 // Names lists the systems, separable ones first.
-var Names = []string{"ours", "ours-fixed", "lmf-s", "tucker-s", "deep-s", "svm", "strh", "lmf", "tfn", "df", "mfn", "marn", "mv-lstm", "unimodal-a", "unimodal-v", "unimodal-t"}
+var Names = []string{"ours", "ours-fixed", "lmf-s", "tucker-s", "deep-s", "svm", "strh", "lmf", "tfn", "df", "mfn", "marn", "mv-lstm", "bc-lstm", "unimodal-a", "unimodal-v", "unimodal-t"}
 
 // Model is a system. Neural systems are also train.Model (trained by
 // gradient steps); the others are Fitters.
@@ -51,10 +53,10 @@ type Model interface {
 	Subsets() [][3]bool
 }
 
-// Noter is a system that has something to say about how it reads the data
-// (for example, that a sequence model got utterance averages).
+// Noter is a system that has something to say about how it reads a
+// dataset (for example, that a sequence model got utterance averages).
 type Noter interface {
-	Note() string
+	Note(ds *data.Dataset) string
 }
 
 // Fitter is a system trained in one call rather than by gradient steps.
@@ -85,6 +87,13 @@ func Config(name string, h Hyper) (any, error) {
 	switch name {
 	case "svm":
 		return svmbase.DefaultConfig(), nil
+	case "bc-lstm":
+		c := bclstm.DefaultConfig()
+		applyEncoder(&c.Encoder, h)
+		setF(&c.LR, h.LR)
+		setF(&c.WeightDecay, h.WeightDecay)
+		setI(&c.Context, h.Hidden)
+		return c, nil
 	case "strh":
 		return strh.DefaultConfig(), nil
 	case "mfn", "marn", "mv-lstm":
@@ -190,6 +199,16 @@ func Build(name string, config any, dims data.Dims, task data.Task, rng *rand.Ra
 			return nil, err
 		}
 		return sequenceModel[*recurrent.MARN]{m}, nil
+	case "bc-lstm":
+		var c bclstm.Config
+		if err := json.Unmarshal(raw, &c); err != nil {
+			return nil, fmt.Errorf("%s configuration: %w", name, err)
+		}
+		m, err := bclstm.New(dims, task, c, rng)
+		if err != nil {
+			return nil, err
+		}
+		return bclstmModel{m}, nil
 	case "strh":
 		var c strh.Config
 		if err := json.Unmarshal(raw, &c); err != nil {
@@ -274,7 +293,7 @@ func (s sequenceModel[N]) ValidationLoss(tp *autodiff.Tape, sp *data.Split) floa
 
 func (sequenceModel[N]) Subsets() [][3]bool { return [][3]bool{encoder.All} }
 
-func (s sequenceModel[N]) Note() string { return s.net.NoteText() }
+func (s sequenceModel[N]) Note(*data.Dataset) string { return s.net.NoteText() }
 
 // Predict answers only with all modalities.
 func (s sequenceModel[N]) Predict(tp *autodiff.Tape, b *data.Batch, use [3]bool) *tensor.Tensor {
@@ -282,6 +301,18 @@ func (s sequenceModel[N]) Predict(tp *autodiff.Tape, b *data.Batch, use [3]bool)
 		panic("systems: a sequence fusion network predicts only from all three modalities")
 	}
 	return s.net.Predict(tp, b)
+}
+
+type bclstmModel struct{ *bclstm.Model }
+
+func (bclstmModel) Subsets() [][3]bool { return [][3]bool{encoder.All} }
+
+// Predict answers only with all modalities.
+func (b bclstmModel) Predict(tp *autodiff.Tape, batch *data.Batch, use [3]bool) *tensor.Tensor {
+	if use != encoder.All {
+		panic("systems: BC-LSTM predicts only from all three modalities")
+	}
+	return b.Model.Predict(tp, batch)
 }
 
 type wholeModel struct{ *fused.Model }

@@ -41,6 +41,14 @@ type Monitor interface {
 	EpochMetrics() map[string]float64
 }
 
+// VideoBatcher is a Model that needs each batch to hold whole videos (a
+// model of context across a video's utterances, such as BC-LSTM). When the
+// training split has sample ids, Fit then shuffles videos rather than
+// samples and fills each batch with whole videos.
+type VideoBatcher interface {
+	BatchByVideo() bool
+}
+
 // Config controls the loop.
 type Config struct {
 	Epochs    int    `json:"epochs"`     // at most this many epochs
@@ -93,10 +101,15 @@ func Fit(ctx context.Context, m Model, ds *data.Dataset, c Config, onEpoch func(
 	mode := nn.Training(rng)
 	tp := autodiff.NewTape()
 	n := ds.Train.N()
-	order := make([]int, n)
-	for i := range order {
-		order[i] = i
+	// units are what is shuffled: single samples, or whole videos.
+	units := ds.Train.All().Videos()
+	if vb, ok := m.(VideoBatcher); !ok || !vb.BatchByVideo() || ds.Train.IDs == nil {
+		units = make([][]int, n)
+		for i := range units {
+			units[i] = []int{i}
+		}
 	}
+	order := make([]int, 0, n)
 	best := newSnapshot(m)
 	res := &Result{Status: Completed, BestValid: math.Inf(1)}
 	var batch *data.Batch
@@ -106,18 +119,22 @@ func Fit(ctx context.Context, m Model, ds *data.Dataset, c Config, onEpoch func(
 		if es, ok := m.(EpochStarter); ok {
 			es.StartEpoch(epoch)
 		}
-		rng.Shuffle(n, func(i, j int) { order[i], order[j] = order[j], order[i] })
+		rng.Shuffle(len(units), func(i, j int) { units[i], units[j] = units[j], units[i] })
 		var sum float64
 		batches := 0
-		for lo := 0; lo < n; lo += c.BatchSize {
+		for u := 0; u < len(units); {
 			if err := ctx.Err(); err != nil {
 				return res, err
 			}
-			hi := min(lo+c.BatchSize, n)
-			if hi-lo < 2 && batches > 0 { // a batch of one breaks batch statistics; LMF drops it too
+			order = order[:0]
+			for u < len(units) && len(order) < c.BatchSize { // whole units, up to a batch
+				order = append(order, units[u]...)
+				u++
+			}
+			if len(order) < 2 && batches > 0 { // a batch of one breaks batch statistics; LMF drops it too
 				break
 			}
-			batch = ds.Train.Gather(order[lo:hi], batch)
+			batch = ds.Train.Gather(order, batch)
 			l := m.Step(tp, mode, batch)
 			if math.IsNaN(l) || math.IsInf(l, 0) {
 				res.Status = Diverged

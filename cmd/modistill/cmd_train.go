@@ -140,8 +140,8 @@ func runTrain(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	tc := train.Config{Epochs: *epochs, Patience: *patience, BatchSize: *batch, Seed: *seed}
 	var note string
-	if n, ok := m.(systems.Noter); ok && n.Note() != "" {
-		note = n.Note()
+	if n, ok := m.(systems.Noter); ok && n.Note(ds) != "" {
+		note = n.Note(ds)
 		fmt.Fprintln(stdout, "note:", note)
 	}
 	if f, ok := m.(systems.Fitter); ok { // trained in one call (the SVM)
