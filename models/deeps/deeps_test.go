@@ -1,13 +1,17 @@
 package deeps
 
 import (
+	"context"
 	"math"
 	"testing"
 
 	"github.com/modistill/modistill/autodiff"
 	"github.com/modistill/modistill/data/synth"
+	"github.com/modistill/modistill/evaluate"
 	"github.com/modistill/modistill/models/unimodal"
 	"github.com/modistill/modistill/nn"
+	"github.com/modistill/modistill/tensor"
+	"github.com/modistill/modistill/train"
 )
 
 func TestIndependentNetworksAndScoreFusion(t *testing.T) {
@@ -51,4 +55,21 @@ func unimodalConfig() unimodal.Config {
 	c := unimodal.DefaultConfig()
 	c.Encoder.AudioHidden, c.Encoder.VisualHidden, c.Encoder.TextHidden, c.Encoder.TextOut = 4, 4, 4, 4
 	return c
+}
+
+func TestLearnsSyntheticData(t *testing.T) {
+	ds := synth.MustMOSI(4, synth.Sizes{Train: 600, Valid: 150, Test: 300})
+	m, err := New(ds.Dims(), ds.Task, unimodal.DefaultConfig(), nn.NewRNG(4))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := train.Fit(context.Background(), m, ds, train.Config{Epochs: 20, Patience: 5, BatchSize: 32, Seed: 4}, nil); err != nil {
+		t.Fatal(err)
+	}
+	got := evaluate.Score(ds.Task, m.Predict(autodiff.NewTape(), ds.Test.All(), [3]bool{true, true, true}), ds.Test.Labels)["mae"]
+	zero := evaluate.Score(ds.Task, tensor.New(ds.Test.N(), 1), ds.Test.Labels)["mae"]
+	t.Logf("Deep-S test MAE %.3f, predicting 0 %.3f", got, zero)
+	if got > 0.9*zero {
+		t.Errorf("Deep-S test MAE %.3f, predicting 0 gives %.3f", got, zero)
+	}
 }

@@ -61,10 +61,16 @@ func TestParamNamesUnique(t *testing.T) {
 	}
 }
 
-func TestTFNLearns(t *testing.T) {
+func TestTFNAndDFLearn(t *testing.T) {
+	for _, fusion := range []string{"tfn", "df"} {
+		learns(t, fusion)
+	}
+}
+
+func learns(t *testing.T, fusion string) {
 	ds := synth.MustMOSI(6, synth.Sizes{Train: 800, Valid: 200, Test: 300})
 	c := DefaultConfig()
-	c.Fusion = "tfn"
+	c.Fusion = fusion
 	c.Encoder.AudioHidden, c.Encoder.VisualHidden, c.Encoder.TextOut = 8, 8, 8 // TFN's tensor is 9·9·9
 	m, err := New(ds.Dims(), ds.Task, c, nn.NewRNG(6))
 	if err != nil {
@@ -81,9 +87,9 @@ func TestTFNLearns(t *testing.T) {
 	truth := ds.Test.Column(0)
 	zero := make([]float64, len(truth))
 	if got, base := metrics.MAE(p, truth), metrics.MAE(zero, truth); got > 0.9*base {
-		t.Errorf("TFN test MAE %.3f, predicting 0 gives %.3f", got, base)
+		t.Errorf("%s test MAE %.3f, predicting 0 gives %.3f", fusion, got, base)
 	} else {
-		t.Logf("TFN test MAE %.3f, predicting 0 gives %.3f", got, base)
+		t.Logf("%s test MAE %.3f, predicting 0 gives %.3f", fusion, got, base)
 	}
 	if _, err := New(ds.Dims(), ds.Task, Config{Fusion: "mutan"}, nn.NewRNG(1)); err == nil {
 		t.Error("unknown fusion accepted")
