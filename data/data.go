@@ -30,6 +30,7 @@ const (
 	Classification
 )
 
+// String names the kind.
 func (k TaskKind) String() string {
 	if k == Classification {
 		return "classification"
@@ -62,6 +63,7 @@ const (
 // Modalities lists the three modalities in order.
 var Modalities = []Modality{Audio, Visual, Text}
 
+// String names the modality.
 func (m Modality) String() string { return [...]string{"audio", "visual", "text"}[m] }
 
 // Letter is the modality's one-letter code: a, v or t.

@@ -33,8 +33,10 @@ func (l *Linear) Forward(tp *autodiff.Tape, x *autodiff.Node) *autodiff.Node {
 	return tp.Linear(x, l.Weight.Node, l.Bias.Node)
 }
 
-// In and Out are the layer's input and output sizes.
-func (l *Linear) In() int  { return l.Weight.Value.Shape[1] }
+// In is the layer's input size.
+func (l *Linear) In() int { return l.Weight.Value.Shape[1] }
+
+// Out is the layer's output size.
 func (l *Linear) Out() int { return l.Weight.Value.Shape[0] }
 
 // Params returns the weight and, if any, the bias.

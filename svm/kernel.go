@@ -11,6 +11,7 @@ type Kernel struct {
 	Gamma float64 `json:"gamma,omitempty"`
 }
 
+// String describes the kernel.
 func (k Kernel) String() string {
 	if k.Name == "rbf" {
 		return fmt.Sprintf("rbf(γ=%g)", k.Gamma)

@@ -266,10 +266,12 @@ func Build(name string, config any, dims data.Dims, task data.Task, rng *rand.Ra
 
 type separableModel struct{ *amd.Model }
 
+// Subsets: the separable framework answers for all seven.
 func (separableModel) Subsets() [][3]bool { return amd.Subsets }
 
 type deepsModel struct{ *deeps.Model }
 
+// Subsets: Deep-S answers for all seven.
 func (deepsModel) Subsets() [][3]bool { return amd.Subsets }
 
 // sequenceNet is what MFN and MARN offer.
@@ -281,18 +283,23 @@ type sequenceNet interface {
 
 type sequenceModel[N sequenceNet] struct{ net N }
 
+// Params returns the network's parameters.
 func (s sequenceModel[N]) Params() []*nn.Param { return s.net.Params() }
 
+// Step runs one training step.
 func (s sequenceModel[N]) Step(tp *autodiff.Tape, mode nn.Mode, b *data.Batch) float64 {
 	return s.net.Step(tp, mode, b)
 }
 
+// ValidationLoss is the task loss on a split.
 func (s sequenceModel[N]) ValidationLoss(tp *autodiff.Tape, sp *data.Split) float64 {
 	return s.net.ValidationLoss(tp, sp)
 }
 
+// Subsets: a sequence fusion network needs all three modalities.
 func (sequenceModel[N]) Subsets() [][3]bool { return [][3]bool{encoder.All} }
 
+// Note says how the network reads the data.
 func (s sequenceModel[N]) Note(*data.Dataset) string { return s.net.NoteText() }
 
 // Predict answers only with all modalities.
@@ -305,6 +312,7 @@ func (s sequenceModel[N]) Predict(tp *autodiff.Tape, b *data.Batch, use [3]bool)
 
 type bclstmModel struct{ *bclstm.Model }
 
+// Subsets: BC-LSTM needs all three modalities.
 func (bclstmModel) Subsets() [][3]bool { return [][3]bool{encoder.All} }
 
 // Predict answers only with all modalities.
@@ -317,10 +325,12 @@ func (b bclstmModel) Predict(tp *autodiff.Tape, batch *data.Batch, use [3]bool) 
 
 type wholeModel struct{ *fused.Model }
 
+// Subsets: a whole-modality system needs all three modalities.
 func (wholeModel) Subsets() [][3]bool { return [][3]bool{encoder.All} }
 
 type unimodalModel struct{ *unimodal.Model }
 
+// Subsets: a unimodal model answers from its own modality.
 func (u unimodalModel) Subsets() [][3]bool {
 	var use [3]bool
 	use[u.Modality] = true

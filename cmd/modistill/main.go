@@ -34,6 +34,7 @@ import (
 // usageError marks a bad command line (exit status 2).
 type usageError struct{ msg string }
 
+// Error is the message.
 func (e usageError) Error() string { return e.msg }
 
 func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }

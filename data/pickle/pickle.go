@@ -100,6 +100,7 @@ func equalKeys(a, b any) bool {
 // Global is a reference to a module-level Python name (a class or function).
 type Global struct{ Module, Name string }
 
+// String is the dotted name.
 func (g Global) String() string { return g.Module + "." + g.Name }
 
 // Object is an instance of a class the reader does not interpret; its

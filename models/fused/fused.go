@@ -50,6 +50,7 @@ type Layer interface {
 // lmfLayer adapts LMF, which has no dropout, to Layer.
 type lmfLayer struct{ *fusion.LMF }
 
+// Forward fuses z, ignoring the mode (LMF has no dropout).
 func (l lmfLayer) Forward(tp *autodiff.Tape, _ nn.Mode, z [3]*autodiff.Node) *autodiff.Node {
 	return l.LMF.Forward(tp, z)
 }

@@ -80,6 +80,7 @@ func (n twoLayer) forward(tp *autodiff.Tape, mode nn.Mode, drop layers.Dropout, 
 	return n.b.Forward(tp, drop.Forward(tp, mode, tp.ReLU(n.a.Forward(tp, x))))
 }
 
+// Params returns both layers' parameters.
 func (n twoLayer) Params() []*nn.Param { return nn.Join(n.a, n.b) }
 
 // sequences returns the three aligned input sequences (B, T, d_m).
