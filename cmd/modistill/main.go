@@ -54,6 +54,7 @@ func commands() []command {
 		{"ridge", "the bag-of-words ridge baseline for text given as token ids", runRidge},
 		{"summarize", "tabulate eval results over seeds (mean ± standard deviation)", runSummarize},
 		{"plot-temperatures", "chart the temperatures adaptive models learned, per modality and epoch", runPlotTemperatures},
+		{"paper", "run the paper's tables (systems x modality conditions x seeds), resumable", runPaper},
 	}
 }
 

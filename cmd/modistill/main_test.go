@@ -363,3 +363,57 @@ func TestEverySystemOnSmallMOSIAndIEMOCAP(t *testing.T) {
 }
 
 func systemNames() []string { return systems.Names }
+
+func TestPaperQuickResumes(t *testing.T) {
+	dir := t.TempDir()
+	args := []string{"paper", "--quick", "--quiet", "--seeds", "2", "--out", dir}
+	out, err := runCmd(t, append(args, "--systems", "lmf")...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, "2 trials, 0 already recorded") {
+		t.Errorf("first run:\n%s", out)
+	}
+	// A second run with one more system runs only the new trials.
+	out, err = runCmd(t, append(args, "--systems", "lmf,svm")...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, "4 trials, 2 already recorded") || !strings.Contains(out, "2 to run") {
+		t.Errorf("second run did not resume:\n%s", out)
+	}
+	report, err := os.ReadFile(dir + "/report.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"| lmf | avt | ", "| svm | t | ", "±"} {
+		if !strings.Contains(string(report), want) {
+			t.Errorf("report.md lacks %q:\n%s", want, report)
+		}
+	}
+	csvText, err := os.ReadFile(dir + "/results.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// lmf: 2 seeds x avt; svm: 2 seeds x 7 conditions; plus the header.
+	if n := strings.Count(string(csvText), "\n"); n != 1+2+14 {
+		t.Errorf("results.csv has %d lines, want 17", n)
+	}
+}
+
+func TestPaperBadFlags(t *testing.T) {
+	dir := t.TempDir()
+	for _, args := range [][]string{
+		{"paper", "--quick"},
+		{"paper", "--quick", "--out", dir, "--systems", "lmf,nope"},
+		{"paper", "--quick", "--out", dir, "--dataset", "imdb"},
+		{"paper", "--quick", "--out", dir, "--data", "x.pkl"},
+		{"paper", "--quick", "--out", dir, "--seeds", "0"},
+	} {
+		if _, err := runCmd(t, args...); err == nil {
+			t.Errorf("%v: no error", args)
+		} else if c := exitCode(err, io.Discard); c != 2 {
+			t.Errorf("%v: exit %d (%v), want 2", args, c, err)
+		}
+	}
+}

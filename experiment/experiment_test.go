@@ -1,0 +1,123 @@
+package experiment
+
+import (
+	"context"
+	"encoding/csv"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/modistill/modistill/data/synth"
+	"github.com/modistill/modistill/evaluate"
+	"github.com/modistill/modistill/train"
+)
+
+func TestRunTrainedAndFittedSystems(t *testing.T) {
+	dss, err := synth.Generate(synth.Config{Kind: synth.MOSI, Seed: 3, Sizes: synth.Sizes{Train: 120, Valid: 40, Test: 60}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tc := train.DefaultConfig()
+	tc.Epochs, tc.Patience = 2, 2
+	for _, tt := range []struct {
+		system, status string
+		conditions     int
+	}{
+		{"ours", "", 7},      // separable: every non-empty subset
+		{"lmf", "", 1},       // fused: all modalities only
+		{"svm", "fitted", 7}, // per-subset fitted baseline
+	} {
+		res, err := Run(context.Background(), Trial{System: tt.system, Dataset: "mosi", Seed: 1}, dss[0], tc)
+		if err != nil {
+			t.Fatalf("%s: %v", tt.system, err)
+		}
+		if len(res.Scores) != tt.conditions {
+			t.Errorf("%s: scored %d conditions, want %d: %v", tt.system, len(res.Scores), tt.conditions, res.Scores)
+		}
+		if _, ok := res.Scores["avt"]["mae"]; !ok {
+			t.Errorf("%s: no avt MAE: %v", tt.system, res.Scores)
+		}
+		if tt.status != "" && res.Status != tt.status {
+			t.Errorf("%s: status %q, want %q", tt.system, res.Status, tt.status)
+		}
+		if tt.status == "" && (res.Epochs < 1 || res.Epochs > 2) {
+			t.Errorf("%s: %d epochs, want 1 or 2", tt.system, res.Epochs)
+		}
+	}
+	if _, err := Run(context.Background(), Trial{System: "no-such", Dataset: "mosi", Seed: 1}, dss[0], tc); err == nil {
+		t.Error("unknown system: no error")
+	}
+}
+
+func fakeResults() []*Result {
+	mk := func(sys string, seed uint64, mae float64) *Result {
+		return &Result{Trial: Trial{System: sys, Dataset: "mosi", Seed: seed}, Status: "fitted",
+			Scores: map[string]evaluate.Scores{"avt": {"mae": mae, "corr": 0.5}, "t": {"mae": mae + 1}}}
+	}
+	return []*Result{mk("ours", 1, 1.0), mk("ours", 2, 2.0), mk("svm", 1, 0.75)}
+}
+
+func TestWriteReportMeanAndStd(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "report.md")
+	if err := WriteReport(path, "# header\n", fakeResults()); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(b)
+	// ours: MAE 1 and 2 -> mean 1.5, sample std 0.707; one seed prints no ±.
+	for _, want := range []string{"# header", "| ours | avt | 1.500 ± 0.707 | 0.500 ± 0.000 |", "| svm | avt | 0.750 | 0.500 |",
+		"| ours | t | 2.500 ± 0.707 |", "| ours | av | - |", "Table 3: two modalities missing"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("report lacks %q:\n%s", want, s)
+		}
+	}
+	if strings.Contains(s, "POM") || strings.Contains(s, "IEMOCAP") {
+		t.Errorf("report has columns for datasets not run:\n%s", s)
+	}
+}
+
+func TestWriteCSVOneRowPerCondition(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "results.csv")
+	if err := WriteCSV(path, fakeResults()); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "system,dataset,condition,seed,hyperparameters,corr,mae,epochs,seconds,status"
+	if got := strings.Join(rows[0], ","); got != want {
+		t.Errorf("header %s, want %s", got, want)
+	}
+	if len(rows) != 1+6 {
+		t.Fatalf("%d rows, want 7", len(rows))
+	}
+	if r := rows[2]; r[0] != "ours" || r[2] != "t" || r[5] != "" || r[6] != "2" {
+		t.Errorf("row 2 = %v, want ours condition t with no corr and MAE 2", r)
+	}
+}
+
+func TestSystemsForListsEachRowOnce(t *testing.T) {
+	got := SystemsFor()
+	seen := map[string]bool{}
+	for _, s := range got {
+		if seen[s] {
+			t.Errorf("%s listed twice", s)
+		}
+		seen[s] = true
+	}
+	for _, s := range append(append([]string{}, Table1Systems...), Table2Systems...) {
+		if !seen[s] {
+			t.Errorf("%s missing", s)
+		}
+	}
+}

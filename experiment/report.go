@@ -1,0 +1,161 @@
+package experiment
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"sort"
+
+	"github.com/modistill/modistill/atomicfile"
+	"gonum.org/v1/gonum/stat"
+)
+
+// Table1Systems, Table2Systems are the rows of the paper's tables: Table 1
+// with all modalities, Tables 2 and 3 with one or two missing. Tucker-S is
+// this project's extra row (what Tucker fusion brings without distillation).
+var (
+	Table1Systems = []string{"svm", "df", "bc-lstm", "mv-lstm", "marn", "mfn", "tfn", "lmf", "ours"}
+	Table2Systems = []string{"svm", "strh", "deep-s", "lmf-s", "tucker-s", "ours-fixed", "ours"}
+)
+
+// column is one table column: a dataset and a metric.
+type column struct {
+	dataset, metric, title string
+}
+
+// columns lists the paper's columns for the datasets present.
+func columns(results []*Result) []column {
+	has := map[string]bool{}
+	for _, r := range results {
+		has[r.Dataset] = true
+	}
+	var cols []column
+	if has["mosi"] {
+		for _, m := range [][2]string{{"mae", "MAE"}, {"corr", "Corr"}, {"acc2", "Acc-2"}, {"f1", "F1"}, {"acc7", "Acc-7"}} {
+			cols = append(cols, column{"mosi", m[0], "MOSI " + m[1]})
+		}
+	}
+	if has["pom"] {
+		for _, m := range [][2]string{{"mae", "MAE"}, {"corr", "Corr"}, {"acc", "Acc"}} {
+			cols = append(cols, column{"pom", m[0], "POM " + m[1]})
+		}
+	}
+	for _, e := range [][2]string{{"happy", "Hp"}, {"sad", "Sd"}, {"angry", "Ag"}, {"neutral", "Nu"}} {
+		if has["iemocap-"+e[0]] {
+			cols = append(cols, column{"iemocap-" + e[0], "f1", "IEMOCAP F1-" + e[1]})
+		}
+	}
+	return cols
+}
+
+// cell is the mean ± standard deviation over seeds of a metric, or "-".
+func cell(results []*Result, system, dataset, subset, metric string) string {
+	var v []float64
+	for _, r := range results {
+		if r.System == system && r.Dataset == dataset {
+			if s, ok := r.Scores[subset][metric]; ok {
+				v = append(v, s)
+			}
+		}
+	}
+	switch len(v) {
+	case 0:
+		return "-"
+	case 1:
+		return fmt.Sprintf("%.3f", v[0])
+	}
+	mean, std := stat.MeanStdDev(v, nil)
+	return fmt.Sprintf("%.3f ± %.3f", mean, std)
+}
+
+// WriteReport writes report.md: the three tables in the paper's layout.
+func WriteReport(path, header string, results []*Result) error {
+	cols := columns(results)
+	var b bytes.Buffer
+	b.WriteString(header)
+	table := func(title string, rows []string, subsets []string) {
+		fmt.Fprintf(&b, "\n## %s\n\n| system | modalities |", title)
+		for _, c := range cols {
+			fmt.Fprintf(&b, " %s |", c.title)
+		}
+		b.WriteString("\n| --- | --- |")
+		for range cols {
+			b.WriteString(" ---: |")
+		}
+		b.WriteString("\n")
+		for _, sys := range rows {
+			for _, sub := range subsets {
+				fmt.Fprintf(&b, "| %s | %s |", sys, sub)
+				for _, c := range cols {
+					fmt.Fprintf(&b, " %s |", cell(results, sys, c.dataset, sub, c.metric))
+				}
+				b.WriteString("\n")
+			}
+		}
+	}
+	table("Table 1: all modalities", Table1Systems, []string{"avt"})
+	table("Table 2: one modality missing", Table2Systems, []string{"av", "at", "vt"})
+	table("Table 3: two modalities missing", Table2Systems, []string{"v", "a", "t"})
+	return atomicfile.WriteFile(path, b.Bytes())
+}
+
+// WriteCSV writes results.csv: one row per trial and modality condition.
+func WriteCSV(path string, results []*Result) error {
+	metricSet := map[string]bool{}
+	for _, r := range results {
+		for _, s := range r.Scores {
+			for k := range s {
+				metricSet[k] = true
+			}
+		}
+	}
+	var metrics []string
+	for k := range metricSet {
+		metrics = append(metrics, k)
+	}
+	sort.Strings(metrics)
+	var b bytes.Buffer
+	w := csv.NewWriter(&b)
+	w.Write(append(append([]string{"system", "dataset", "condition", "seed", "hyperparameters"}, metrics...), "epochs", "seconds", "status"))
+	for _, r := range results {
+		hp, _ := json.Marshal(r.Config)
+		var conds []string
+		for c := range r.Scores {
+			conds = append(conds, c)
+		}
+		sort.Slice(conds, func(i, j int) bool {
+			return len(conds[i]) > len(conds[j]) || len(conds[i]) == len(conds[j]) && conds[i] < conds[j]
+		})
+		for _, c := range conds {
+			row := []string{r.System, r.Dataset, c, fmt.Sprint(r.Seed), string(hp)}
+			for _, k := range metrics {
+				if v, ok := r.Scores[c][k]; ok {
+					row = append(row, fmt.Sprintf("%.6g", v))
+				} else {
+					row = append(row, "")
+				}
+			}
+			row = append(row, fmt.Sprint(r.Epochs), fmt.Sprintf("%.2f", r.Seconds), r.Status)
+			w.Write(row)
+		}
+	}
+	w.Flush()
+	if err := w.Error(); err != nil {
+		return err
+	}
+	return atomicfile.WriteFile(path, b.Bytes())
+}
+
+// SystemsFor lists the systems to run for the tables, each once.
+func SystemsFor() []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, s := range append(append([]string{}, Table1Systems...), Table2Systems...) {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}
