@@ -10,9 +10,11 @@ import (
 	"path/filepath"
 	"runtime"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
+	"github.com/modistill/modistill/atomicfile"
 	"github.com/modistill/modistill/data"
 	"github.com/modistill/modistill/data/synth"
 	"github.com/modistill/modistill/experiment"
@@ -30,6 +32,7 @@ func runPaper(ctx context.Context, args []string, stdout io.Writer) error {
 	quick := fs.Bool("quick", false, "a small version: small synthetic splits, 5 epochs")
 	out := fs.String("out", "", "directory for runs.log, results.csv and report.md")
 	quiet := fs.Bool("quiet", false, "no progress bar")
+	shardFlag := fs.String("shard", "", "i/n: run only trial i, i+n, i+2n, ... of the run's fixed trial order (i from 0), for a job array; merge the shards' directories with modistill report")
 	systemList := fs.String("systems", "", "comma-separated systems to run (default: every row of Tables 1-3)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -57,6 +60,10 @@ func runPaper(ctx context.Context, args []string, stdout io.Writer) error {
 			}
 			runSystems = append(runSystems, s)
 		}
+	}
+	shard, nShards, err := parseShard(*shardFlag)
+	if err != nil {
+		return err
 	}
 	seedsSet := false
 	fs.Visit(func(f *flag.Flag) { seedsSet = seedsSet || f.Name == "seeds" })
@@ -100,17 +107,25 @@ func runPaper(ctx context.Context, args []string, stdout io.Writer) error {
 			names = append(names, name)
 		}
 	}
+	settings := paperSettings{Data: *dataPath, Quick: *quick}
+	if err := writeSettings(*out, settings); err != nil {
+		return err
+	}
 	store, err := runstore.Open(filepath.Join(*out, "runs.log"))
 	if err != nil {
 		return fmt.Errorf("paper: %w", err)
 	}
 	defer store.Close()
 	var todo []experiment.Trial
-	total := 0
+	total, index := 0, 0
 	for _, name := range names {
 		for _, sys := range runSystems {
 			for s := 1; s <= *seeds; s++ {
 				t := experiment.Trial{System: sys, Dataset: name, Seed: uint64(s)}
+				index++
+				if (index-1)%nShards != shard {
+					continue
+				}
 				total++
 				if !store.Has(t.Key()) {
 					todo = append(todo, t)
@@ -168,18 +183,9 @@ func runPaper(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	header := fmt.Sprintf("# The paper's tables on the synthetic benchmark\n\n"+
-		"modistill paper --data synth%s: %d datasets (%v), %d seeds per system, test split; each cell the mean ± standard deviation over seeds. "+
-		"MOSI's Acc-2 and F1 are the y >= 0 variant (the paper's); results.csv also has the non-zero variant. "+
-		"The data is synthetic, so the paper's own numbers are not beside these: they measure other data.\n",
-		map[bool]string{true: " --quick", false: ""}[*quick], len(names), names, *seeds)
-	if err := experiment.WriteReport(filepath.Join(*out, "report.md"), header, results); err != nil {
+	if err := writePaperOutputs(*out, settings, results, stdout); err != nil {
 		return err
 	}
-	if err := experiment.WriteCSV(filepath.Join(*out, "results.csv"), results); err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "wrote %s and %s\n", filepath.Join(*out, "report.md"), filepath.Join(*out, "results.csv"))
 	if len(failed) > 0 {
 		sort.Strings(failed)
 		for _, f := range failed {
@@ -187,6 +193,76 @@ func runPaper(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 		return fmt.Errorf("paper: %d trials failed (not recorded; a rerun retries them)", len(failed))
 	}
+	return nil
+}
+
+// parseShard reads --shard "i/n" ("" is the whole run, 0/1).
+func parseShard(v string) (i, n int, err error) {
+	if v == "" {
+		return 0, 1, nil
+	}
+	a, b, ok := strings.Cut(v, "/")
+	i, err1 := strconv.Atoi(a)
+	n, err2 := strconv.Atoi(b)
+	if !ok || err1 != nil || err2 != nil || n < 1 || i < 0 || i >= n {
+		return 0, 0, usagef("paper: --shard %q: want i/n with 0 <= i < n, such as 0/4", v)
+	}
+	return i, n, nil
+}
+
+// paperSettings are the settings that shape a run's report; shards merged
+// into one report must agree on them.
+type paperSettings struct {
+	Data  string `json:"data"`
+	Quick bool   `json:"quick"`
+}
+
+const settingsFile = "paper.json"
+
+func writeSettings(dir string, s paperSettings) error {
+	path := filepath.Join(dir, settingsFile)
+	if old, err := readSettings(dir); err == nil && old != s {
+		return usagef("paper: %s was made with other settings (%+v, not %+v); use a fresh --out", dir, old, s)
+	}
+	b, _ := json.MarshalIndent(s, "", "  ")
+	return atomicfile.WriteFile(path, append(b, '\n'))
+}
+
+func readSettings(dir string) (paperSettings, error) {
+	var s paperSettings
+	b, err := os.ReadFile(filepath.Join(dir, settingsFile))
+	if err != nil {
+		return s, err
+	}
+	if err := json.Unmarshal(b, &s); err != nil {
+		return s, fmt.Errorf("%s: %w", filepath.Join(dir, settingsFile), err)
+	}
+	return s, nil
+}
+
+// writePaperOutputs writes report.md and results.csv for results.
+func writePaperOutputs(out string, settings paperSettings, results []*experiment.Result, stdout io.Writer) error {
+	datasets, seeds := map[string]bool{}, map[uint64]bool{}
+	for _, r := range results {
+		datasets[r.Dataset], seeds[r.Seed] = true, true
+	}
+	var names []string
+	for d := range datasets {
+		names = append(names, d)
+	}
+	sort.Strings(names)
+	header := fmt.Sprintf("# The paper's tables on the synthetic benchmark\n\n"+
+		"modistill paper --data %s%s: %d trials on %d datasets (%s), %d seeds, test split; each cell the mean ± standard deviation over seeds. "+
+		"MOSI's Acc-2 and F1 are the y >= 0 variant (the paper's); results.csv also has the non-zero variant. "+
+		"The data is synthetic, so the paper's own numbers are not beside these: they measure other data.\n",
+		settings.Data, map[bool]string{true: " --quick", false: ""}[settings.Quick], len(results), len(names), strings.Join(names, ", "), len(seeds))
+	if err := experiment.WriteReport(filepath.Join(out, "report.md"), header, results); err != nil {
+		return err
+	}
+	if err := experiment.WriteCSV(filepath.Join(out, "results.csv"), results); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "wrote %s and %s\n", filepath.Join(out, "report.md"), filepath.Join(out, "results.csv"))
 	return nil
 }
 
@@ -200,5 +276,15 @@ func readResults(recs []runstore.Record) ([]*experiment.Result, error) {
 		}
 		out = append(out, &res)
 	}
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.Dataset != b.Dataset {
+			return a.Dataset < b.Dataset
+		}
+		if a.System != b.System {
+			return a.System < b.System
+		}
+		return a.Seed < b.Seed
+	})
 	return out, nil
 }

@@ -55,6 +55,7 @@ func commands() []command {
 		{"summarize", "tabulate eval results over seeds (mean ± standard deviation)", runSummarize},
 		{"plot-temperatures", "chart the temperatures adaptive models learned, per modality and epoch", runPlotTemperatures},
 		{"paper", "run the paper's tables (systems x modality conditions x seeds), resumable", runPaper},
+		{"report", "merge the run stores of modistill paper shards into one report", runReport},
 	}
 }
 

@@ -417,3 +417,58 @@ func TestPaperBadFlags(t *testing.T) {
 		}
 	}
 }
+
+// csvWithoutSeconds reads results.csv, dropping the wall-time column.
+func csvWithoutSeconds(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	for i, l := range lines {
+		f := strings.Split(l, ",")
+		lines[i] = strings.Join(append(f[:len(f)-2:len(f)-2], f[len(f)-1]), ",")
+	}
+	return strings.Join(lines, "\n")
+}
+
+func TestPaperShardsMergeToTheUnshardedRun(t *testing.T) {
+	whole, a, b, merged := t.TempDir(), t.TempDir(), t.TempDir(), t.TempDir()
+	args := []string{"paper", "--quick", "--quiet", "--seeds", "2", "--systems", "lmf,svm"}
+	for _, run := range [][]string{{"--out", whole}, {"--out", a, "--shard", "0/2"}, {"--out", b, "--shard", "1/2"}} {
+		out, err := runCmd(t, append(append([]string{}, args...), run...)...)
+		if err != nil {
+			t.Fatalf("%v: %v", run, err)
+		}
+		if len(run) > 2 && !strings.Contains(out, "2 trials, 0 already recorded") {
+			t.Errorf("shard %s did not take half the trials:\n%s", run[3], out)
+		}
+	}
+	out, err := runCmd(t, "report", "--in", a, "--in", b, "--out", merged)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, "4 trials from 2 directories") {
+		t.Errorf("report output:\n%s", out)
+	}
+	want, got := csvWithoutSeconds(t, whole+"/results.csv"), csvWithoutSeconds(t, merged+"/results.csv")
+	if got != want {
+		t.Errorf("merged shards:\n%s\nunsharded run:\n%s", got, want)
+	}
+	wantMD, _ := os.ReadFile(whole + "/report.md")
+	gotMD, _ := os.ReadFile(merged + "/report.md")
+	if string(gotMD) != string(wantMD) {
+		t.Errorf("merged report.md differs from the unsharded one:\n%s\n---\n%s", gotMD, wantMD)
+	}
+	for _, bad := range [][]string{{"report", "--out", merged}, {"report", "--in", t.TempDir(), "--out", merged}} {
+		if _, err := runCmd(t, bad...); err == nil {
+			t.Errorf("%v: no error", bad)
+		}
+	}
+	for _, bad := range []string{"2/2", "x", "1/0", "-1/3"} {
+		if _, err := runCmd(t, append(append([]string{}, args...), "--out", a, "--shard", bad)...); exitCode(err, io.Discard) != 2 {
+			t.Errorf("--shard %s: %v, want a usage error", bad, err)
+		}
+	}
+}

@@ -1,0 +1,80 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/modistill/modistill/runstore"
+)
+
+// dirList is a flag that may be repeated and may hold comma-separated values.
+type dirList []string
+
+func (d *dirList) String() string { return strings.Join(*d, ",") }
+
+func (d *dirList) Set(v string) error {
+	for _, s := range strings.Split(v, ",") {
+		if s != "" {
+			*d = append(*d, s)
+		}
+	}
+	return nil
+}
+
+func runReport(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := newFlags("report")
+	var in dirList
+	fs.Var(&in, "in", "a modistill paper --out directory (repeat, or list after the flags, to merge shards)")
+	out := fs.String("out", "", "directory for the merged report.md and results.csv")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	in = append(in, fs.Args()...)
+	if len(in) == 0 || *out == "" {
+		return usagef("report: want --in DIR... and --out DIR")
+	}
+	var settings paperSettings
+	var all []runstore.Record
+	seen := map[string]string{}
+	for i, dir := range in {
+		s, err := readSettings(dir)
+		if err != nil {
+			return fmt.Errorf("report: %s is not a modistill paper directory: %w", dir, err)
+		}
+		if i == 0 {
+			settings = s
+		} else if s != settings {
+			return fmt.Errorf("report: %s was run with %+v but %s with %+v; merge only shards of one run", dir, s, in[0], settings)
+		}
+		path := filepath.Join(dir, "runs.log")
+		if _, err := os.Stat(path); err != nil {
+			return fmt.Errorf("report: %w", err)
+		}
+		store, err := runstore.Open(path)
+		if err != nil {
+			return fmt.Errorf("report: %w", err)
+		}
+		for _, r := range store.Records() {
+			if first, dup := seen[r.Key]; dup {
+				fmt.Fprintf(stdout, "%s: in %s and %s; keeping the first\n", r.Key, first, dir)
+				continue
+			}
+			seen[r.Key] = dir
+			all = append(all, r)
+		}
+		store.Close()
+	}
+	results, err := readResults(all)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(*out, 0o755); err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	fmt.Fprintf(stdout, "%d trials from %d directories\n", len(results), len(in))
+	return writePaperOutputs(*out, settings, results, stdout)
+}
