@@ -28,12 +28,11 @@ func (d *dirList) Set(v string) error {
 func runReport(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := newFlags("report")
 	var in dirList
-	fs.Var(&in, "in", "a modistill paper --out directory (repeat, or list after the flags, to merge shards)")
+	fs.Var(&in, "in", "a modistill paper --out directory; repeat the flag or separate with commas to merge shards")
 	out := fs.String("out", "", "directory for the merged report.md and results.csv")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	in = append(in, fs.Args()...)
 	if len(in) == 0 || *out == "" {
 		return usagef("report: want --in DIR... and --out DIR")
 	}
