@@ -121,3 +121,24 @@ func TestSystemsForListsEachRowOnce(t *testing.T) {
 		}
 	}
 }
+
+func TestWritePlots(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "plots")
+	files, err := WritePlots(dir, fakeResults())
+	if err != nil {
+		t.Fatal(err)
+	}
+	// MOSI has five table metrics; the fake results have two of them.
+	if len(files) != 2*2 {
+		t.Errorf("%d files: %v", len(files), files)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "mosi-mae.svg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"ours", "svm", "vt"} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("mosi-mae.svg lacks %q", want)
+		}
+	}
+}

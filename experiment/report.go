@@ -49,8 +49,8 @@ func columns(results []*Result) []column {
 	return cols
 }
 
-// cell is the mean ± standard deviation over seeds of a metric, or "-".
-func cell(results []*Result, system, dataset, subset, metric string) string {
+// values are a metric's values over the seeds of a system on a dataset.
+func values(results []*Result, system, dataset, subset, metric string) []float64 {
 	var v []float64
 	for _, r := range results {
 		if r.System == system && r.Dataset == dataset {
@@ -59,6 +59,12 @@ func cell(results []*Result, system, dataset, subset, metric string) string {
 			}
 		}
 	}
+	return v
+}
+
+// cell is the mean ± standard deviation over seeds of a metric, or "-".
+func cell(results []*Result, system, dataset, subset, metric string) string {
+	v := values(results, system, dataset, subset, metric)
 	switch len(v) {
 	case 0:
 		return "-"

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -27,5 +28,32 @@ func TestLinesWritesSVGAndPNG(t *testing.T) {
 	}
 	if err := Lines(filepath.Join(dir, "t.pdfx"), "", "", "", s); err == nil {
 		t.Error("unknown format accepted")
+	}
+}
+
+func TestPointsSkipsMissingValues(t *testing.T) {
+	dir := t.TempDir()
+	nan := math.NaN()
+	groups := []Group{
+		{Name: "ours", Values: []Estimate{{1.0, 0.1}, {1.2, 0.05}, {1.4, 0}}},
+		{Name: "lmf", Values: []Estimate{{0.9, 0.02}, {nan, 0}, {nan, 0}}},
+	}
+	for _, name := range []string{"m.svg", "m.png"} {
+		if err := Points(filepath.Join(dir, name), "MOSI MAE", "MAE", []string{"avt", "av", "t"}, groups); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b, _ := os.ReadFile(filepath.Join(dir, "m.svg"))
+	for _, want := range []string{"ours", "lmf", "avt", "av"} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("the SVG lacks %q", want)
+		}
+	}
+	bad := []Group{{Name: "short", Values: []Estimate{{1, 0}}}}
+	if err := Points(filepath.Join(dir, "bad.svg"), "", "", []string{"a", "b"}, bad); err == nil {
+		t.Error("a group with too few values accepted")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "bad.svg")); err == nil {
+		t.Error("a failed chart left a file")
 	}
 }

@@ -30,7 +30,7 @@ func runPaper(ctx context.Context, args []string, stdout io.Writer) error {
 	seeds := fs.Int("seeds", 5, "seeds per system (--quick: 2)")
 	workers := fs.Int("workers", runtime.GOMAXPROCS(0), "trials run in parallel")
 	quick := fs.Bool("quick", false, "a small version: small synthetic splits, 5 epochs")
-	out := fs.String("out", "", "directory for runs.log, results.csv and report.md")
+	out := fs.String("out", "", "directory for runs.log, results.csv, report.md and plots/")
 	quiet := fs.Bool("quiet", false, "no progress bar")
 	shardFlag := fs.String("shard", "", "i/n: run only trial i, i+n, i+2n, ... of the run's fixed trial order (i from 0), for a job array; merge the shards' directories with modistill report")
 	systemList := fs.String("systems", "", "comma-separated systems to run (default: every row of Tables 1-3)")
@@ -262,7 +262,11 @@ func writePaperOutputs(out string, settings paperSettings, results []*experiment
 	if err := experiment.WriteCSV(filepath.Join(out, "results.csv"), results); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "wrote %s and %s\n", filepath.Join(out, "report.md"), filepath.Join(out, "results.csv"))
+	plots, err := experiment.WritePlots(filepath.Join(out, "plots"), results)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "wrote %s, %s and %d charts in %s\n", filepath.Join(out, "report.md"), filepath.Join(out, "results.csv"), len(plots), filepath.Join(out, "plots"))
 	return nil
 }
 

@@ -391,6 +391,11 @@ func TestPaperQuickResumes(t *testing.T) {
 			t.Errorf("report.md lacks %q:\n%s", want, report)
 		}
 	}
+	for _, f := range []string{"mosi-mae.svg", "mosi-mae.png", "mosi-acc7.svg"} {
+		if _, err := os.Stat(dir + "/plots/" + f); err != nil {
+			t.Errorf("no chart: %v", err)
+		}
+	}
 	csvText, err := os.ReadFile(dir + "/results.csv")
 	if err != nil {
 		t.Fatal(err)

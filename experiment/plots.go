@@ -1,0 +1,83 @@
+package experiment
+
+import (
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+
+	"github.com/modistill/modistill/report"
+	"gonum.org/v1/gonum/stat"
+)
+
+// Conditions are the modality conditions in the tables' order: complete,
+// one missing, two missing.
+var Conditions = []string{"avt", "av", "at", "vt", "a", "v", "t"}
+
+// WritePlots writes, into dir, one chart per dataset and table metric: the
+// metric's mean ± standard deviation over seeds by condition and system, as
+// <dataset>-<metric>.svg and .png, skipping metrics no system has. It returns the files written.
+func WritePlots(dir string, results []*Result) ([]string, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	var systemsRun []string
+	seen := map[string]bool{}
+	for _, r := range results {
+		seen[r.System] = true
+	}
+	for _, s := range SystemsFor() {
+		if seen[s] {
+			systemsRun = append(systemsRun, s)
+			delete(seen, s)
+		}
+	}
+	for _, r := range results { // systems outside the tables, in order met
+		if seen[r.System] {
+			systemsRun = append(systemsRun, r.System)
+			delete(seen, r.System)
+		}
+	}
+	var files []string
+	for _, c := range columns(results) {
+		var groups []report.Group
+		for _, sys := range systemsRun {
+			g := report.Group{Name: sys}
+			any := false
+			for _, cond := range Conditions {
+				e := estimate(results, sys, c.dataset, cond, c.metric)
+				any = any || !math.IsNaN(e.Mean)
+				g.Values = append(g.Values, e)
+			}
+			if any {
+				groups = append(groups, g)
+			}
+		}
+		if len(groups) == 0 {
+			continue
+		}
+		for _, ext := range []string{".svg", ".png"} {
+			path := filepath.Join(dir, c.dataset+"-"+c.metric+ext)
+			title := fmt.Sprintf("%s by modality condition (mean ± std over seeds, test split)", c.title)
+			if err := report.Points(path, title, c.metric, Conditions, groups); err != nil {
+				return files, err
+			}
+			files = append(files, path)
+		}
+	}
+	return files, nil
+}
+
+// estimate is the mean and standard deviation over seeds of a metric (NaN
+// mean when there is no value; zero deviation for one seed).
+func estimate(results []*Result, system, dataset, subset, metric string) report.Estimate {
+	v := values(results, system, dataset, subset, metric)
+	switch len(v) {
+	case 0:
+		return report.Estimate{Mean: math.NaN()}
+	case 1:
+		return report.Estimate{Mean: v[0]}
+	}
+	m, s := stat.MeanStdDev(v, nil)
+	return report.Estimate{Mean: m, Std: s}
+}
