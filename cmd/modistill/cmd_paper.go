@@ -252,7 +252,8 @@ func writePaperOutputs(out string, settings paperSettings, results []*experiment
 	}
 	sort.Strings(names)
 	header := fmt.Sprintf("# The paper's tables on the synthetic benchmark\n\n"+
-		"modistill paper --data %s%s: %d trials on %d datasets (%s), %d seeds, test split; each cell the mean ± standard deviation over seeds. "+
+		"modistill paper --data %s%s: %d trials on %d dataset(s) (%s), %d seeds, test split; each cell the mean ± standard deviation over seeds "+
+		"(svm and strh are fitted without randomness, so their deviation is 0). "+
 		"MOSI's Acc-2 and F1 are the y >= 0 variant (the paper's); results.csv also has the non-zero variant. "+
 		"The data is synthetic, so the paper's own numbers are not beside these: they measure other data.\n",
 		settings.Data, map[bool]string{true: " --quick", false: ""}[settings.Quick], len(results), len(names), strings.Join(names, ", "), len(seeds))
