@@ -36,6 +36,9 @@ type Result struct {
 	Seconds float64                    `json:"seconds"`
 	Config  any                        `json:"config"` // the hyperparameters used
 	Scores  map[string]evaluate.Scores `json:"scores"` // by subset code (avt, av, ..., t)
+	// Temperatures are the adaptive model's temperatures per epoch (see
+	// TemperaturesOf); empty for other systems.
+	Temperatures map[string][]float64 `json:"temperatures,omitempty"`
 }
 
 // Run trains t.System on ds with t.Seed (tc gives epochs and patience) and
@@ -64,6 +67,7 @@ func Run(ctx context.Context, t Trial, ds *data.Dataset, tc train.Config) (*Resu
 			return nil, fmt.Errorf("%s: %w", t.Key(), err)
 		}
 		res.Status, res.Epochs = string(fit.Status), len(fit.History)
+		res.Temperatures = TemperaturesOf(fit.History)
 	default:
 		return nil, fmt.Errorf("%s: the system is neither trained nor fitted", t.Key())
 	}

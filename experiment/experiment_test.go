@@ -3,6 +3,8 @@ package experiment
 import (
 	"context"
 	"encoding/csv"
+	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -38,6 +40,9 @@ func TestRunTrainedAndFittedSystems(t *testing.T) {
 		if _, ok := res.Scores["avt"]["mae"]; !ok {
 			t.Errorf("%s: no avt MAE: %v", tt.system, res.Scores)
 		}
+		if learns := tt.system == "ours"; learns != (len(res.Temperatures) == 6) {
+			t.Errorf("%s: temperatures %v", tt.system, res.Temperatures)
+		}
 		if tt.status != "" && res.Status != tt.status {
 			t.Errorf("%s: status %q, want %q", tt.system, res.Status, tt.status)
 		}
@@ -55,7 +60,9 @@ func fakeResults() []*Result {
 		return &Result{Trial: Trial{System: sys, Dataset: "mosi", Seed: seed}, Status: "fitted",
 			Scores: map[string]evaluate.Scores{"avt": {"mae": mae, "corr": 0.5}, "t": {"mae": mae + 1}}}
 	}
-	return []*Result{mk("ours", 1, 1.0), mk("ours", 2, 2.0), mk("svm", 1, 0.75)}
+	rs := []*Result{mk("ours", 1, 1.0), mk("ours", 2, 2.0), mk("svm", 1, 0.75)}
+	rs[0].Temperatures = map[string][]float64{"T_s_a": {1, 2}, "T_z_a": {2, 2}}
+	return rs
 }
 
 func TestWriteReportMeanAndStd(t *testing.T) {
@@ -128,8 +135,9 @@ func TestWritePlots(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// MOSI has five table metrics; the fake results have two of them.
-	if len(files) != 2*2 {
+	// MOSI has five table metrics; the fake results have two of them, and
+	// one system with temperatures.
+	if len(files) != 2*2+2 {
 		t.Errorf("%d files: %v", len(files), files)
 	}
 	b, err := os.ReadFile(filepath.Join(dir, "mosi-mae.svg"))
@@ -140,5 +148,24 @@ func TestWritePlots(t *testing.T) {
 		if !strings.Contains(string(b), want) {
 			t.Errorf("mosi-mae.svg lacks %q", want)
 		}
+	}
+}
+
+func TestTemperatures(t *testing.T) {
+	h := []train.Epoch{
+		{Metrics: map[string]float64{"T_s_a": 1, "T_z_t": 4}},
+		{Metrics: map[string]float64{"T_s_a": 3, "T_z_t": math.NaN()}},
+	}
+	got := TemperaturesOf(h)
+	if len(got) != 2 || len(got["T_s_a"]) != 2 || len(got["T_z_t"]) != 1 {
+		t.Fatalf("TemperaturesOf = %v; want T_s_a over 2 epochs, T_z_t cut at the NaN", got)
+	}
+	if TemperaturesOf([]train.Epoch{{TrainLoss: 1}}) != nil {
+		t.Error("a history without temperatures gave some")
+	}
+	// Two runs: the second is one epoch longer; epoch 3 averages one run.
+	s := TemperatureSeries([]map[string][]float64{{"T_s_a": {1, 2}}, {"T_s_a": {3, 4, 5}}})
+	if len(s) != 1 || s[0].Name != "T_s audio" || fmt.Sprint(s[0].Y) != "[2 3 5]" || s[0].Dashed {
+		t.Errorf("TemperatureSeries = %+v", s)
 	}
 }

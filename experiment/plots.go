@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"sort"
 
 	"github.com/modistill/modistill/report"
 	"gonum.org/v1/gonum/stat"
@@ -16,7 +17,9 @@ var Conditions = []string{"avt", "av", "at", "vt", "a", "v", "t"}
 
 // WritePlots writes, into dir, one chart per dataset and table metric: the
 // metric's mean ± standard deviation over seeds by condition and system, as
-// <dataset>-<metric>.svg and .png, skipping metrics no system has. It returns the files written.
+// <dataset>-<metric>.svg and .png, skipping metrics no system has, and the
+// temperatures each adaptive system learned, averaged over seeds, as
+// <dataset>-temperatures-<system>.svg and .png. It returns the files written.
 func WritePlots(dir string, results []*Result) ([]string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
@@ -65,7 +68,43 @@ func WritePlots(dir string, results []*Result) ([]string, error) {
 			files = append(files, path)
 		}
 	}
+	// The temperatures each adaptive system learned, averaged over seeds.
+	for _, dataset := range datasetsOf(results) {
+		for _, sys := range systemsRun {
+			var runs []map[string][]float64
+			for _, r := range results {
+				if r.System == sys && r.Dataset == dataset && len(r.Temperatures) > 0 {
+					runs = append(runs, r.Temperatures)
+				}
+			}
+			if len(runs) == 0 {
+				continue
+			}
+			title := fmt.Sprintf("temperatures %s learned on %s, mean over %d seed(s)", sys, dataset, len(runs))
+			for _, ext := range []string{".svg", ".png"} {
+				path := filepath.Join(dir, dataset+"-temperatures-"+sys+ext)
+				if err := report.Lines(path, title, "epoch", "mean temperature over the epoch", TemperatureSeries(runs)); err != nil {
+					return files, err
+				}
+				files = append(files, path)
+			}
+		}
+	}
 	return files, nil
+}
+
+// datasetsOf lists the datasets of results, sorted.
+func datasetsOf(results []*Result) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, r := range results {
+		if !seen[r.Dataset] {
+			seen[r.Dataset] = true
+			out = append(out, r.Dataset)
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 // estimate is the mean and standard deviation over seeds of a metric (NaN

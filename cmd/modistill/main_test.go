@@ -477,3 +477,27 @@ func TestPaperShardsMergeToTheUnshardedRun(t *testing.T) {
 		}
 	}
 }
+
+func TestPlotTemperatures(t *testing.T) {
+	dir := t.TempDir()
+	for _, m := range []string{"ours", "lmf"} {
+		if _, err := runCmd(t, "train", "--data", "synth", "--synth-train", "64", "--system", m, "--epochs", "2", "--quiet", "--out", dir+"/"+m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := runCmd(t, "plot-temperatures", "--out", dir+"/t.svg", dir+"/ours"); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(dir + "/t.svg")
+	for _, want := range []string{"T_s audio", "T_z text"} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("t.svg lacks %q", want)
+		}
+	}
+	if _, err := runCmd(t, "plot-temperatures", "--out", dir+"/l.svg", dir+"/lmf"); err == nil || !strings.Contains(err.Error(), "no temperatures") {
+		t.Errorf("lmf has no temperatures: %v", err)
+	}
+	if _, err := os.Stat(dir + "/l.svg"); err == nil {
+		t.Error("a failed plot left a file")
+	}
+}
