@@ -7,6 +7,7 @@ package experiment
 import (
 	"context"
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/modistill/modistill/autodiff"
@@ -18,33 +19,52 @@ import (
 	"github.com/modistill/modistill/train"
 )
 
-// Trial is one system, dataset and seed.
+// Trial is one system, dataset and seed, with the system's defaults or a
+// setting of the grid. A search trial (Search > 0, the setting's number) is
+// scored on the validation split only.
 type Trial struct {
-	System  string `json:"system"`
-	Dataset string `json:"dataset"`
-	Seed    uint64 `json:"seed"`
+	System  string   `json:"system"`
+	Dataset string   `json:"dataset"`
+	Seed    uint64   `json:"seed"`
+	Setting *Setting `json:"setting,omitempty"`
+	Search  int      `json:"search,omitempty"`
 }
 
 // Key identifies the trial in a run store.
-func (t Trial) Key() string { return fmt.Sprintf("%s/%s/seed%d", t.Dataset, t.System, t.Seed) }
+func (t Trial) Key() string {
+	if t.Search > 0 {
+		return fmt.Sprintf("search/%s/%s/%d", t.Dataset, t.System, t.Search)
+	}
+	return fmt.Sprintf("%s/%s/seed%d", t.Dataset, t.System, t.Seed)
+}
 
 // Result is a finished trial.
 type Result struct {
 	Trial
-	Status  string                     `json:"status"` // the training status, or "fitted"
-	Epochs  int                        `json:"epochs"`
-	Seconds float64                    `json:"seconds"`
-	Config  any                        `json:"config"` // the hyperparameters used
-	Scores  map[string]evaluate.Scores `json:"scores"` // by subset code (avt, av, ..., t)
+	Status string `json:"status"` // the training status, or "fitted"
+	Epochs int    `json:"epochs"`
+	// ValidLoss is the best validation loss of a trained system (what the
+	// search selects on).
+	ValidLoss float64                    `json:"valid_loss,omitempty"`
+	BatchSize int                        `json:"batch_size,omitempty"` // of a trained system
+	Seconds   float64                    `json:"seconds"`
+	Config    any                        `json:"config"` // the hyperparameters used
+	Scores    map[string]evaluate.Scores `json:"scores"` // by subset code (avt, av, ..., t)
 	// Temperatures are the adaptive model's temperatures per epoch (see
 	// TemperaturesOf); empty for other systems.
 	Temperatures map[string][]float64 `json:"temperatures,omitempty"`
 }
 
-// Run trains t.System on ds with t.Seed (tc gives epochs and patience) and
-// evaluates it on the test split under every subset it can take.
+// Run trains t.System on ds with t.Seed (tc gives epochs and patience; a
+// setting, its hyperparameters and batch size) and evaluates it on the test
+// split under every subset it can take; a search trial is not evaluated.
 func Run(ctx context.Context, t Trial, ds *data.Dataset, tc train.Config) (*Result, error) {
-	cfg, err := systems.Config(t.System, systems.DefaultHyper)
+	hyper := systems.DefaultHyper
+	if t.Setting != nil {
+		hyper = t.Setting.Hyper()
+		tc.BatchSize = t.Setting.BatchSize
+	}
+	cfg, err := systems.Config(t.System, hyper)
 	if err != nil {
 		return nil, err
 	}
@@ -66,12 +86,18 @@ func Run(ctx context.Context, t Trial, ds *data.Dataset, tc train.Config) (*Resu
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", t.Key(), err)
 		}
-		res.Status, res.Epochs = string(fit.Status), len(fit.History)
+		res.Status, res.Epochs, res.ValidLoss, res.BatchSize = string(fit.Status), len(fit.History), fit.BestValid, tc.BatchSize
+		if math.IsNaN(res.ValidLoss) || math.IsInf(res.ValidLoss, 0) { // never selected; JSON has no NaN
+			res.ValidLoss = math.MaxFloat64
+		}
 		res.Temperatures = TemperaturesOf(fit.History)
 	default:
 		return nil, fmt.Errorf("%s: the system is neither trained nor fitted", t.Key())
 	}
 	res.Seconds = time.Since(start).Seconds()
+	if t.Search > 0 {
+		return res, nil
+	}
 	for _, use := range m.Subsets() {
 		pred := m.Predict(autodiff.NewTape(), ds.Test.All(), use)
 		res.Scores[amd.SubsetName(use)] = evaluate.Score(ds.Task, pred, ds.Test.Labels)

@@ -3,6 +3,7 @@ package experiment
 import (
 	"context"
 	"encoding/csv"
+	"encoding/json"
 	"fmt"
 	"math"
 	"os"
@@ -101,14 +102,14 @@ func TestWriteCSVOneRowPerCondition(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := "system,dataset,condition,seed,hyperparameters,corr,mae,epochs,seconds,status"
+	want := "system,dataset,condition,seed,hyperparameters,batch_size,corr,mae,epochs,seconds,status"
 	if got := strings.Join(rows[0], ","); got != want {
 		t.Errorf("header %s, want %s", got, want)
 	}
 	if len(rows) != 1+6 {
 		t.Fatalf("%d rows, want 7", len(rows))
 	}
-	if r := rows[2]; r[0] != "ours" || r[2] != "t" || r[5] != "" || r[6] != "2" {
+	if r := rows[2]; r[0] != "ours" || r[2] != "t" || r[6] != "" || r[7] != "2" {
 		t.Errorf("row 2 = %v, want ours condition t with no corr and MAE 2", r)
 	}
 }
@@ -167,5 +168,79 @@ func TestTemperatures(t *testing.T) {
 	s := TemperatureSeries([]map[string][]float64{{"T_s_a": {1, 2}}, {"T_s_a": {3, 4, 5}}})
 	if len(s) != 1 || s[0].Name != "T_s audio" || fmt.Sprint(s[0].Y) != "[2 3 5]" || s[0].Dashed {
 		t.Errorf("TemperatureSeries = %+v", s)
+	}
+}
+
+func TestSampleSettings(t *testing.T) {
+	a, b := SampleSettings(20, 7), SampleSettings(20, 7)
+	if fmt.Sprint(a) != fmt.Sprint(b) {
+		t.Error("the same seed drew different settings")
+	}
+	if fmt.Sprint(a) == fmt.Sprint(SampleSettings(20, 8)) {
+		t.Error("another seed drew the same settings")
+	}
+	seen := map[Setting]bool{}
+	in := func(v int, set []int) bool {
+		for _, x := range set {
+			if x == v {
+				return true
+			}
+		}
+		return false
+	}
+	for _, s := range a {
+		if seen[s] {
+			t.Errorf("%+v drawn twice", s)
+		}
+		seen[s] = true
+		if !in(s.Rank, Grid.Rank) || !in(s.BatchSize, Grid.BatchSize) || !in(s.TextHidden, Grid.TextHidden) || s.LR <= 0 {
+			t.Errorf("%+v is not in the grid", s)
+		}
+	}
+}
+
+func TestBestPicksLowestValidationLoss(t *testing.T) {
+	rs := []*Result{
+		{Trial: Trial{Search: 1}, ValidLoss: 2},
+		{Trial: Trial{Search: 2}, ValidLoss: 1},
+		{Trial: Trial{Search: 3}, ValidLoss: 1},
+	}
+	if b, err := Best(rs); err != nil || b.Search != 2 {
+		t.Errorf("Best = %+v, %v; want setting 2 (lowest, earlier on a tie)", b, err)
+	}
+	if _, err := Best(nil); err == nil {
+		t.Error("no trials: no error")
+	}
+	if _, err := Best([]*Result{{}}); err == nil {
+		t.Error("a main trial taken for a search trial")
+	}
+}
+
+func TestRunAppliesTheSetting(t *testing.T) {
+	dss, err := synth.Generate(synth.Config{Kind: synth.MOSI, Seed: 3, Sizes: synth.Sizes{Train: 60, Valid: 20, Test: 20}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tc := train.DefaultConfig()
+	tc.Epochs, tc.Patience = 1, 1
+	st := Setting{AudioHidden: 4, VisualHidden: 8, TextHidden: 128, Dropout: 0.3, LR: 3e-3, BatchSize: 16, WeightDecay: 0.01, Rank: 8}
+	res, err := Run(context.Background(), Trial{System: "lmf", Dataset: "mosi", Seed: 5, Setting: &st, Search: 1}, dss[0], tc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, _ := json.Marshal(res.Config)
+	for _, want := range []string{`"rank":8`, `"text_hidden":128`, `"audio_hidden":4`, `"lr":0.003`} {
+		if !strings.Contains(string(cfg), want) {
+			t.Errorf("config %s lacks %s", cfg, want)
+		}
+	}
+	if res.BatchSize != 16 || res.ValidLoss <= 0 {
+		t.Errorf("batch size %d, valid loss %g", res.BatchSize, res.ValidLoss)
+	}
+	if len(res.Scores) != 0 {
+		t.Errorf("a search trial was scored on test: %v", res.Scores)
+	}
+	if k := res.Key(); k != "search/mosi/lmf/1" {
+		t.Errorf("key %s", k)
 	}
 }

@@ -123,7 +123,7 @@ func WriteCSV(path string, results []*Result) error {
 	sort.Strings(metrics)
 	var b bytes.Buffer
 	w := csv.NewWriter(&b)
-	w.Write(append(append([]string{"system", "dataset", "condition", "seed", "hyperparameters"}, metrics...), "epochs", "seconds", "status"))
+	w.Write(append(append([]string{"system", "dataset", "condition", "seed", "hyperparameters", "batch_size"}, metrics...), "epochs", "seconds", "status"))
 	for _, r := range results {
 		hp, _ := json.Marshal(r.Config)
 		var conds []string
@@ -134,7 +134,11 @@ func WriteCSV(path string, results []*Result) error {
 			return len(conds[i]) > len(conds[j]) || len(conds[i]) == len(conds[j]) && conds[i] < conds[j]
 		})
 		for _, c := range conds {
-			row := []string{r.System, r.Dataset, c, fmt.Sprint(r.Seed), string(hp)}
+			bs := ""
+			if r.BatchSize > 0 {
+				bs = fmt.Sprint(r.BatchSize)
+			}
+			row := []string{r.System, r.Dataset, c, fmt.Sprint(r.Seed), string(hp), bs}
 			for _, k := range metrics {
 				if v, ok := r.Scores[c][k]; ok {
 					row = append(row, fmt.Sprintf("%.6g", v))

@@ -214,3 +214,6 @@ func Merge(paths ...string) ([]Record, error) {
 	}
 	return out, nil
 }
+
+// Path is the store's file.
+func (s *Store) Path() string { return s.path }

@@ -72,10 +72,12 @@ type Fitter interface {
 type Hyper struct {
 	LR, WeightDecay, Dropout float64
 	Rank, Hidden, EmbedDim   int
-	Alpha, Beta, TMax        float64 // separable systems; Alpha and Beta < 0 keep the default
-	FixedT                   float64 // ours-fixed's temperature
-	Share                    string  // what students share with the teacher: all or none
-	TemperatureGrad          string
+	// The encoders' hidden sizes per modality (systems built on encoder).
+	AudioHidden, VisualHidden, TextHidden int
+	Alpha, Beta, TMax                     float64 // separable systems; Alpha and Beta < 0 keep the default
+	FixedT                                float64 // ours-fixed's temperature
+	Share                                 string  // what students share with the teacher: all or none
+	TemperatureGrad                       string
 }
 
 // DefaultHyper overrides nothing.
@@ -153,6 +155,9 @@ func applyEncoder(e *encoder.Config, h Hyper) {
 		e.Dropout = float32(h.Dropout)
 	}
 	setI(&e.EmbedDim, h.EmbedDim)
+	setI(&e.AudioHidden, h.AudioHidden)
+	setI(&e.VisualHidden, h.VisualHidden)
+	setI(&e.TextHidden, h.TextHidden)
 }
 
 func setF(dst *float64, v float64) {

@@ -33,6 +33,7 @@ func runPaper(ctx context.Context, args []string, stdout io.Writer) error {
 	out := fs.String("out", "", "directory for runs.log, results.csv, report.md and plots/")
 	quiet := fs.Bool("quiet", false, "no progress bar")
 	shardFlag := fs.String("shard", "", "i/n: run only trial i, i+n, i+2n, ... of the run's fixed trial order (i from 0), for a job array; merge the shards' directories with modistill report")
+	search := fs.Int("search", 0, "N: before the seeds, try N random settings of the grid per trained system and dataset, keep the best on validation (0: the defaults)")
 	systemList := fs.String("systems", "", "comma-separated systems to run (default: every row of Tables 1-3)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -43,8 +44,8 @@ func runPaper(ctx context.Context, args []string, stdout io.Writer) error {
 	if *dataPath != "synth" {
 		return usagef("paper: --data %q: only the synthetic benchmark (synth) is supported so far", *dataPath)
 	}
-	if *seeds < 1 || *workers < 1 {
-		return usagef("paper: --seeds and --workers must be at least 1")
+	if *seeds < 1 || *workers < 1 || *search < 0 {
+		return usagef("paper: --seeds and --workers must be at least 1, --search at least 0")
 	}
 	runSystems := experiment.SystemsFor()
 	if *systemList != "" {
@@ -107,7 +108,7 @@ func runPaper(ctx context.Context, args []string, stdout io.Writer) error {
 			names = append(names, name)
 		}
 	}
-	settings := paperSettings{Data: *dataPath, Quick: *quick}
+	settings := paperSettings{Data: *dataPath, Quick: *quick, Search: *search}
 	if err := writeSettings(*out, settings); err != nil {
 		return err
 	}
@@ -116,48 +117,133 @@ func runPaper(ctx context.Context, args []string, stdout io.Writer) error {
 		return fmt.Errorf("paper: %w", err)
 	}
 	defer store.Close()
-	var todo []experiment.Trial
-	total, index := 0, 0
+	var mine []experiment.Trial // this shard's trials
+	index := 0
 	for _, name := range names {
 		for _, sys := range runSystems {
 			for s := 1; s <= *seeds; s++ {
-				t := experiment.Trial{System: sys, Dataset: name, Seed: uint64(s)}
 				index++
-				if (index-1)%nShards != shard {
-					continue
-				}
-				total++
-				if !store.Has(t.Key()) {
-					todo = append(todo, t)
+				if (index-1)%nShards == shard {
+					mine = append(mine, experiment.Trial{System: sys, Dataset: name, Seed: uint64(s)})
 				}
 			}
 		}
 	}
-	fmt.Fprintf(stdout, "%d trials, %d already recorded in %s, %d to run on %d workers\n", total, total-len(todo), filepath.Join(*out, "runs.log"), len(todo), *workers)
+	pool := trialPool{store: store, datasets: datasets, tc: tc, workers: *workers, quiet: *quiet, stdout: stdout}
+	var failed []string
+	if *search > 0 {
+		// Phase 1: each searched (dataset, system) of this shard tries N
+		// settings, trained with one seed and scored on validation.
+		var searchTrials []experiment.Trial
+		seen := map[string]bool{}
+		for _, t := range mine {
+			pair := t.Dataset + "/" + t.System
+			if !experiment.Searched(t.System) || seen[pair] {
+				continue
+			}
+			seen[pair] = true
+			seed := experiment.SearchSeed(t.Dataset, t.System)
+			for i, st := range experiment.SampleSettings(*search, seed) {
+				st := st
+				searchTrials = append(searchTrials, experiment.Trial{System: t.System, Dataset: t.Dataset, Seed: seed, Setting: &st, Search: i + 1})
+			}
+		}
+		f, err := pool.run(ctx, "search", searchTrials)
+		if err != nil {
+			return err
+		}
+		failed = append(failed, f...)
+		// Phase 2 uses each pair's best setting.
+		bySearch := map[string][]*experiment.Result{}
+		all, err := readResults(store.Records())
+		if err != nil {
+			return err
+		}
+		for _, r := range all {
+			if r.Search > 0 {
+				bySearch[r.Dataset+"/"+r.System] = append(bySearch[r.Dataset+"/"+r.System], r)
+			}
+		}
+		var ready []experiment.Trial
+		for _, t := range mine {
+			if experiment.Searched(t.System) {
+				best, err := experiment.Best(bySearch[t.Dataset+"/"+t.System])
+				if err != nil { // every setting failed: the failures are listed below
+					continue
+				}
+				t.Setting = best.Setting
+			}
+			ready = append(ready, t)
+		}
+		mine = ready
+	}
+	f, err := pool.run(ctx, "trials", mine)
+	if err != nil {
+		return err
+	}
+	failed = append(failed, f...)
+	results, err := readResults(store.Records())
+	if err != nil {
+		return err
+	}
+	if err := writePaperOutputs(*out, settings, results, stdout); err != nil {
+		return err
+	}
+	if len(failed) > 0 {
+		sort.Strings(failed)
+		for _, f := range failed {
+			fmt.Fprintln(stdout, "failed:", f)
+		}
+		return fmt.Errorf("paper: %d trials failed (not recorded; a rerun retries them)", len(failed))
+	}
+	return nil
+}
+
+// trialPool runs trials on workers, recording each in the store as it
+// finishes.
+type trialPool struct {
+	store    *runstore.Store
+	datasets map[string]*data.Dataset
+	tc       train.Config
+	workers  int
+	quiet    bool
+	stdout   io.Writer
+}
+
+// run runs the trials not yet recorded and returns the failures; the error
+// is for an interrupted run.
+func (p trialPool) run(ctx context.Context, what string, trials []experiment.Trial) ([]string, error) {
+	var todo []experiment.Trial
+	for _, t := range trials {
+		if !p.store.Has(t.Key()) {
+			todo = append(todo, t)
+		}
+	}
+	fmt.Fprintf(p.stdout, "%d %s, %d already recorded in %s, %d to run on %d workers\n", len(trials), what, len(trials)-len(todo), p.store.Path(), len(todo), p.workers)
 	var bar *progressbar.ProgressBar
-	if !*quiet {
+	if !p.quiet {
 		bar = progressbar.NewOptions(len(todo), progressbar.OptionSetWriter(os.Stderr), progressbar.OptionShowCount(),
-			progressbar.OptionSetPredictTime(true), progressbar.OptionSetDescription("trials"))
+			progressbar.OptionSetPredictTime(true), progressbar.OptionSetDescription(what))
 	}
 	var mu sync.Mutex
 	var failed []string
 	jobs := make(chan experiment.Trial)
 	var wg sync.WaitGroup
-	for range *workers {
+	for range p.workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for t := range jobs {
-				res, err := experiment.Run(ctx, t, datasets[t.Dataset], tc)
+				res, err := experiment.Run(ctx, t, p.datasets[t.Dataset], p.tc)
 				if err == nil {
-					err = store.Append(t.Key(), res)
+					err = p.store.Append(t.Key(), res)
 				}
 				mu.Lock()
 				if err != nil {
 					failed = append(failed, fmt.Sprintf("%s: %v", t.Key(), err))
 				}
 				if bar != nil {
-					bar.Describe(fmt.Sprintf("trials (%d failed)", len(failed)))
+					bar.Describe(fmt.Sprintf("%s (%d failed)", what, len(failed)))
 					bar.Add(1)
 				}
 				mu.Unlock()
@@ -177,23 +263,9 @@ func runPaper(ctx context.Context, args []string, stdout io.Writer) error {
 		fmt.Fprintln(os.Stderr)
 	}
 	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("paper: interrupted; finished trials are recorded, rerun to resume: %w", err)
+		return nil, fmt.Errorf("paper: interrupted; finished trials are recorded, rerun to resume: %w", err)
 	}
-	results, err := readResults(store.Records())
-	if err != nil {
-		return err
-	}
-	if err := writePaperOutputs(*out, settings, results, stdout); err != nil {
-		return err
-	}
-	if len(failed) > 0 {
-		sort.Strings(failed)
-		for _, f := range failed {
-			fmt.Fprintln(stdout, "failed:", f)
-		}
-		return fmt.Errorf("paper: %d trials failed (not recorded; a rerun retries them)", len(failed))
-	}
-	return nil
+	return failed, nil
 }
 
 // parseShard reads --shard "i/n" ("" is the whole run, 0/1).
@@ -213,8 +285,9 @@ func parseShard(v string) (i, n int, err error) {
 // paperSettings are the settings that shape a run's report; shards merged
 // into one report must agree on them.
 type paperSettings struct {
-	Data  string `json:"data"`
-	Quick bool   `json:"quick"`
+	Data   string `json:"data"`
+	Quick  bool   `json:"quick"`
+	Search int    `json:"search"`
 }
 
 const settingsFile = "paper.json"
@@ -241,7 +314,18 @@ func readSettings(dir string) (paperSettings, error) {
 }
 
 // writePaperOutputs writes report.md and results.csv for results.
-func writePaperOutputs(out string, settings paperSettings, results []*experiment.Result, stdout io.Writer) error {
+// Search trials are left out: they were scored on validation only.
+func writePaperOutputs(out string, settings paperSettings, all []*experiment.Result, stdout io.Writer) error {
+	var results []*experiment.Result
+	for _, r := range all {
+		if r.Search == 0 {
+			results = append(results, r)
+		}
+	}
+	hp := "each trained system with its defaults"
+	if settings.Search > 0 {
+		hp = fmt.Sprintf("each trained system with the best of %d random settings of the grid on the validation split (seed-independent; results.csv gives the setting)", settings.Search)
+	}
 	datasets, seeds := map[string]bool{}, map[uint64]bool{}
 	for _, r := range results {
 		datasets[r.Dataset], seeds[r.Seed] = true, true
@@ -252,11 +336,11 @@ func writePaperOutputs(out string, settings paperSettings, results []*experiment
 	}
 	sort.Strings(names)
 	header := fmt.Sprintf("# The paper's tables on the synthetic benchmark\n\n"+
-		"modistill paper --data %s%s: %d trials on %d dataset(s) (%s), %d seeds, test split; each cell the mean ± standard deviation over seeds "+
+		"modistill paper --data %s%s: %d trials on %d dataset(s) (%s), %d seeds, test split, %s; each cell the mean ± standard deviation over seeds "+
 		"(svm and strh are fitted without randomness, so their deviation is 0). "+
 		"MOSI's Acc-2 and F1 are the y >= 0 variant (the paper's); results.csv also has the non-zero variant. "+
 		"The data is synthetic, so the paper's own numbers are not beside these: they measure other data.\n",
-		settings.Data, map[bool]string{true: " --quick", false: ""}[settings.Quick], len(results), len(names), strings.Join(names, ", "), len(seeds))
+		settings.Data, map[bool]string{true: " --quick", false: ""}[settings.Quick], len(results), len(names), strings.Join(names, ", "), len(seeds), hp)
 	if err := experiment.WriteReport(filepath.Join(out, "report.md"), header, results); err != nil {
 		return err
 	}

@@ -501,3 +501,46 @@ func TestPlotTemperatures(t *testing.T) {
 		t.Error("a failed plot left a file")
 	}
 }
+
+func TestPaperSearchKeepsTheChosenSetting(t *testing.T) {
+	dir := t.TempDir()
+	args := []string{"paper", "--quick", "--quiet", "--seeds", "1", "--systems", "lmf,svm", "--search", "2", "--out", dir}
+	out, err := runCmd(t, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// svm chooses its own settings when fitted: only lmf is searched.
+	if !strings.Contains(out, "2 search, 0 already recorded") || !strings.Contains(out, "2 trials, 0 already recorded") {
+		t.Errorf("output:\n%s", out)
+	}
+	log, _ := os.ReadFile(dir + "/runs.log")
+	type record struct {
+		Setting   json.RawMessage `json:"setting"`
+		ValidLoss float64         `json:"valid_loss"`
+	}
+	best, chosen := record{ValidLoss: 1e300}, record{}
+	for _, line := range strings.Split(strings.TrimSpace(string(log)), "\n") {
+		f := strings.SplitN(line, " ", 3)
+		var r record
+		if err := json.Unmarshal([]byte(f[2]), &r); err != nil {
+			t.Fatal(err)
+		}
+		switch {
+		case strings.HasPrefix(f[1], "search/") && r.ValidLoss < best.ValidLoss:
+			best = r
+		case f[1] == "mosi/lmf/seed1":
+			chosen = r
+		}
+	}
+	if len(chosen.Setting) == 0 || string(chosen.Setting) != string(best.Setting) {
+		t.Errorf("lmf trained with %s, the best search setting is %s", chosen.Setting, best.Setting)
+	}
+	report, _ := os.ReadFile(dir + "/report.md")
+	if !strings.Contains(string(report), "best of 2 random settings") {
+		t.Errorf("report.md does not state the search:\n%s", report)
+	}
+	// The same directory with another search size is refused.
+	if _, err := runCmd(t, "paper", "--quick", "--quiet", "--seeds", "1", "--systems", "lmf", "--search", "3", "--out", dir); exitCode(err, io.Discard) != 2 {
+		t.Errorf("another --search into the same --out: %v", err)
+	}
+}
