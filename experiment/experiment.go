@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"time"
 
 	"github.com/modistill/modistill/autodiff"
@@ -28,12 +29,37 @@ type Trial struct {
 	Seed    uint64   `json:"seed"`
 	Setting *Setting `json:"setting,omitempty"`
 	Search  int      `json:"search,omitempty"`
+	// Protocol is how the test split is made incomplete: "" (or "paper")
+	// for the paper's fixed modality subsets, RandomRate for steps masked at
+	// random (MMSA, LNLN).
+	Protocol string `json:"protocol,omitempty"`
 }
+
+// RandomRate is the random-missing-rate protocol of MMSA and LNLN: every
+// system is given all modalities with each frame or token masked with
+// probability r, for r in Rates; the scores at each rate are kept under the
+// condition "avt@r" and their means over the rates under "avt@avg".
+const RandomRate = "random-rate"
+
+// Rates are the random-rate protocol's test missing rates.
+var Rates = []float64{0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9}
+
+// RateConditions are the random-rate protocol's conditions, in order.
+var RateConditions = func() []string {
+	var c []string
+	for _, r := range Rates {
+		c = append(c, fmt.Sprintf("avt@%.1f", r))
+	}
+	return append(c, "avt@avg")
+}()
 
 // Key identifies the trial in a run store.
 func (t Trial) Key() string {
 	if t.Search > 0 {
 		return fmt.Sprintf("search/%s/%s/%d", t.Dataset, t.System, t.Search)
+	}
+	if t.Protocol == RandomRate {
+		return fmt.Sprintf("%s/%s/%s/seed%d", RandomRate, t.Dataset, t.System, t.Seed)
 	}
 	return fmt.Sprintf("%s/%s/seed%d", t.Dataset, t.System, t.Seed)
 }
@@ -96,6 +122,24 @@ func Run(ctx context.Context, t Trial, ds *data.Dataset, tc train.Config) (*Resu
 	}
 	res.Seconds = time.Since(start).Seconds()
 	if t.Search > 0 {
+		return res, nil
+	}
+	if t.Protocol == RandomRate {
+		all := [3]bool{true, true, true}
+		sums := evaluate.Scores{}
+		for i, r := range Rates {
+			// The same masks for every system and seed: the rate's own stream.
+			b, err := data.MaskSteps(ds.Test.All(), r, rand.New(rand.NewPCG(uint64(i), 0x6d61736b)))
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", t.Key(), err)
+			}
+			sc := evaluate.Score(ds.Task, m.Predict(autodiff.NewTape(), b, all), b.Labels)
+			res.Scores[RateConditions[i]] = sc
+			for k, v := range sc {
+				sums[k] += v / float64(len(Rates))
+			}
+		}
+		res.Scores["avt@avg"] = sums
 		return res, nil
 	}
 	for _, use := range m.Subsets() {

@@ -244,3 +244,48 @@ func TestRunAppliesTheSetting(t *testing.T) {
 		t.Errorf("key %s", k)
 	}
 }
+
+func TestRunRandomRate(t *testing.T) {
+	dss, err := synth.Generate(synth.Config{Kind: synth.MOSI, Seed: 3, Frames: true, Sizes: synth.Sizes{Train: 60, Valid: 20, Test: 40}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tc := train.DefaultConfig()
+	tc.Epochs, tc.Patience = 1, 1
+	paper, err := Run(context.Background(), Trial{System: "lmf", Dataset: "mosi", Seed: 2}, dss[0], tc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rr, err := Run(context.Background(), Trial{System: "lmf", Dataset: "mosi", Seed: 2, Protocol: RandomRate}, dss[0], tc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rr.Scores) != len(Rates)+1 {
+		t.Fatalf("%d conditions, want %d: %v", len(rr.Scores), len(Rates)+1, rr.Scores)
+	}
+	// Rate 0 masks nothing: the same model scores as under the paper's protocol.
+	if got, want := rr.Scores["avt@0.0"]["mae"], paper.Scores["avt"]["mae"]; got != want {
+		t.Errorf("MAE at rate 0 = %g, paper protocol %g", got, want)
+	}
+	var sum float64
+	for _, c := range RateConditions[:len(Rates)] {
+		sum += rr.Scores[c]["mae"]
+	}
+	if got := rr.Scores["avt@avg"]["mae"]; math.Abs(got-sum/float64(len(Rates))) > 1e-9 {
+		t.Errorf("avg MAE %g, mean of the rates %g", got, sum/float64(len(Rates)))
+	}
+	if rr.Scores["avt@0.9"]["mae"] == rr.Scores["avt@0.0"]["mae"] {
+		t.Error("masking 90% of the steps changed nothing")
+	}
+	if !strings.HasPrefix(rr.Key(), "random-rate/") {
+		t.Errorf("key %s", rr.Key())
+	}
+	path := filepath.Join(t.TempDir(), "report.md")
+	if err := WriteReport(path, "", []*Result{rr}); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(path)
+	if !strings.Contains(string(b), "Random missing rate") || !strings.Contains(string(b), "| lmf | avt@avg | ") || strings.Contains(string(b), "Table 1") {
+		t.Errorf("random-rate report:\n%s", b)
+	}
+}

@@ -41,13 +41,17 @@ func WritePlots(dir string, results []*Result) ([]string, error) {
 			delete(seen, r.System)
 		}
 	}
+	conditions := Conditions
+	if isRandomRate(results) {
+		conditions = RateConditions
+	}
 	var files []string
 	for _, c := range columns(results) {
 		var groups []report.Group
 		for _, sys := range systemsRun {
 			g := report.Group{Name: sys}
 			any := false
-			for _, cond := range Conditions {
+			for _, cond := range conditions {
 				e := estimate(results, sys, c.dataset, cond, c.metric)
 				any = any || !math.IsNaN(e.Mean)
 				g.Values = append(g.Values, e)
@@ -62,7 +66,7 @@ func WritePlots(dir string, results []*Result) ([]string, error) {
 		for _, ext := range []string{".svg", ".png"} {
 			path := filepath.Join(dir, c.dataset+"-"+c.metric+ext)
 			title := fmt.Sprintf("%s by modality condition (mean ± std over seeds, test split)", c.title)
-			if err := report.Points(path, title, c.metric, Conditions, groups); err != nil {
+			if err := report.Points(path, title, c.metric, conditions, groups); err != nil {
 				return files, err
 			}
 			files = append(files, path)

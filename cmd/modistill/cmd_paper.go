@@ -34,6 +34,7 @@ func runPaper(ctx context.Context, args []string, stdout io.Writer) error {
 	quiet := fs.Bool("quiet", false, "no progress bar")
 	shardFlag := fs.String("shard", "", "i/n: run only trial i, i+n, i+2n, ... of the run's fixed trial order (i from 0), for a job array; merge the shards' directories with modistill report")
 	search := fs.Int("search", 0, "N: before the seeds, try N random settings of the grid per trained system and dataset, keep the best on validation (0: the defaults)")
+	protocol := fs.String("protocol", "paper", "how test inputs go missing: paper (the tables' fixed modality subsets) or random-rate (each frame or token masked at rates 0.0 to 0.9, as MMSA and LNLN)")
 	systemList := fs.String("systems", "", "comma-separated systems to run (default: every row of Tables 1-3)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -61,6 +62,9 @@ func runPaper(ctx context.Context, args []string, stdout io.Writer) error {
 			}
 			runSystems = append(runSystems, s)
 		}
+	}
+	if *protocol != "paper" && *protocol != experiment.RandomRate {
+		return usagef("paper: --protocol %q: want paper or random-rate", *protocol)
 	}
 	shard, nShards, err := parseShard(*shardFlag)
 	if err != nil {
@@ -108,7 +112,7 @@ func runPaper(ctx context.Context, args []string, stdout io.Writer) error {
 			names = append(names, name)
 		}
 	}
-	settings := paperSettings{Data: *dataPath, Quick: *quick, Search: *search}
+	settings := paperSettings{Data: *dataPath, Quick: *quick, Search: *search, Protocol: *protocol}
 	if err := writeSettings(*out, settings); err != nil {
 		return err
 	}
@@ -124,7 +128,11 @@ func runPaper(ctx context.Context, args []string, stdout io.Writer) error {
 			for s := 1; s <= *seeds; s++ {
 				index++
 				if (index-1)%nShards == shard {
-					mine = append(mine, experiment.Trial{System: sys, Dataset: name, Seed: uint64(s)})
+					t := experiment.Trial{System: sys, Dataset: name, Seed: uint64(s)}
+					if *protocol == experiment.RandomRate {
+						t.Protocol = experiment.RandomRate
+					}
+					mine = append(mine, t)
 				}
 			}
 		}
@@ -288,6 +296,8 @@ type paperSettings struct {
 	Data   string `json:"data"`
 	Quick  bool   `json:"quick"`
 	Search int    `json:"search"`
+	// Protocol is paper or random-rate (empty in stores made before it).
+	Protocol string `json:"protocol,omitempty"`
 }
 
 const settingsFile = "paper.json"
@@ -322,6 +332,10 @@ func writePaperOutputs(out string, settings paperSettings, all []*experiment.Res
 			results = append(results, r)
 		}
 	}
+	proto := "protocol: the paper's fixed conditions, complete input and the six incomplete modality subsets (the fixed conditions of MMIN and CorrKD too)"
+	if settings.Protocol == experiment.RandomRate {
+		proto = "protocol: random missing rate (MMSA, LNLN), every modality given with each frame or token masked with probability r, the same masks for every system"
+	}
 	hp := "each trained system with its defaults"
 	if settings.Search > 0 {
 		hp = fmt.Sprintf("each trained system with the best of %d random settings of the grid on the validation split (seed-independent; results.csv gives the setting)", settings.Search)
@@ -336,11 +350,11 @@ func writePaperOutputs(out string, settings paperSettings, all []*experiment.Res
 	}
 	sort.Strings(names)
 	header := fmt.Sprintf("# The paper's tables on the synthetic benchmark\n\n"+
-		"modistill paper --data %s%s: %d trials on %d dataset(s) (%s), %d seeds, test split, %s; each cell the mean ± standard deviation over seeds "+
+		"modistill paper --data %s%s: %d trials on %d dataset(s) (%s), %d seeds, test split, %s; %s; each cell the mean ± standard deviation over seeds "+
 		"(svm and strh are fitted without randomness, so their deviation is 0). "+
 		"MOSI's Acc-2 and F1 are the y >= 0 variant (the paper's); results.csv also has the non-zero variant. "+
 		"The data is synthetic, so the paper's own numbers are not beside these: they measure other data.\n",
-		settings.Data, map[bool]string{true: " --quick", false: ""}[settings.Quick], len(results), len(names), strings.Join(names, ", "), len(seeds), hp)
+		settings.Data, map[bool]string{true: " --quick", false: ""}[settings.Quick], len(results), len(names), strings.Join(names, ", "), len(seeds), proto, hp)
 	if err := experiment.WriteReport(filepath.Join(out, "report.md"), header, results); err != nil {
 		return err
 	}

@@ -544,3 +544,30 @@ func TestPaperSearchKeepsTheChosenSetting(t *testing.T) {
 		t.Errorf("another --search into the same --out: %v", err)
 	}
 }
+
+func TestPaperRandomRateProtocol(t *testing.T) {
+	dir := t.TempDir()
+	out, err := runCmd(t, "paper", "--quick", "--quiet", "--seeds", "1", "--systems", "lmf,ours", "--protocol", "random-rate", "--out", dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, "2 trials, 0 already recorded") {
+		t.Errorf("output:\n%s", out)
+	}
+	report, _ := os.ReadFile(dir + "/report.md")
+	for _, want := range []string{"random missing rate (MMSA, LNLN)", "| lmf | avt@avg | ", "| ours | avt@avg | "} {
+		if !strings.Contains(string(report), want) {
+			t.Errorf("report.md lacks %q:\n%s", want, report)
+		}
+	}
+	csvText, _ := os.ReadFile(dir + "/results.csv")
+	if n := strings.Count(string(csvText), "avt@0.5"); n != 2 {
+		t.Errorf("results.csv has %d rows at rate 0.5, want 2", n)
+	}
+	if _, err := os.Stat(dir + "/plots/mosi-mae.svg"); err != nil {
+		t.Error(err)
+	}
+	if _, err := runCmd(t, "paper", "--quick", "--out", t.TempDir(), "--protocol", "sometimes"); exitCode(err, io.Discard) != 2 {
+		t.Errorf("bad --protocol: %v", err)
+	}
+}
