@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/modistill/modistill/data/load"
+	"github.com/modistill/modistill/data/synth"
 	"github.com/modistill/modistill/systems"
 )
 
@@ -569,5 +571,43 @@ func TestPaperRandomRateProtocol(t *testing.T) {
 	}
 	if _, err := runCmd(t, "paper", "--quick", "--out", t.TempDir(), "--protocol", "sometimes"); exitCode(err, io.Discard) != 2 {
 		t.Errorf("bad --protocol: %v", err)
+	}
+}
+
+func TestPaperOnADatasetFile(t *testing.T) {
+	dir := t.TempDir()
+	dss, err := synth.Generate(synth.Config{Kind: synth.MOSI, Seed: 4, Sizes: synth.Sizes{Train: 80, Valid: 30, Test: 40}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := load.EncodeLMF(dss[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := dir + "/mosi.pkl"
+	if err := os.WriteFile(file, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := runCmd(t, "paper", "--data", file, "--out", dir+"/x"); exitCode(err, io.Discard) != 2 {
+		t.Errorf("a file without --dataset: %v", err)
+	}
+	out, err := runCmd(t, "paper", "--data", file, "--dataset", "mosi", "--quick", "--quiet", "--seeds", "1", "--systems", "lmf,svm", "--out", dir+"/run")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, "2 trials, 0 already recorded") {
+		t.Errorf("output:\n%s", out)
+	}
+	report, _ := os.ReadFile(dir + "/run/report.md")
+	for _, want := range []string{"# The paper's tables on mosi.pkl", "| lmf | avt | ", "| svm | t | "} {
+		if !strings.Contains(string(report), want) {
+			t.Errorf("report.md lacks %q:\n%s", want, report)
+		}
+	}
+	if _, err := runCmd(t, "paper", "--data", dir+"/nope.pkl", "--dataset", "mosi", "--out", dir+"/y"); err == nil || !strings.Contains(err.Error(), "nope.pkl") {
+		t.Errorf("a missing file: %v", err)
+	}
+	if _, err := os.Stat(dir + "/y"); err == nil {
+		t.Error("a failed run left its --out directory")
 	}
 }
