@@ -68,7 +68,7 @@ func fakeResults() []*Result {
 
 func TestWriteReportMeanAndStd(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "report.md")
-	if err := WriteReport(path, "# header\n", fakeResults()); err != nil {
+	if err := WriteReport(path, "# header\n", fakeResults(), false); err != nil {
 		t.Fatal(err)
 	}
 	b, err := os.ReadFile(path)
@@ -83,8 +83,19 @@ func TestWriteReportMeanAndStd(t *testing.T) {
 			t.Errorf("report lacks %q:\n%s", want, s)
 		}
 	}
-	if strings.Contains(s, "POM") || strings.Contains(s, "IEMOCAP") {
-		t.Errorf("report has columns for datasets not run:\n%s", s)
+	if strings.Contains(s, "POM") || strings.Contains(s, "IEMOCAP") || strings.Contains(s, "(paper)") {
+		t.Errorf("report has columns for datasets not run, or the paper's numbers unasked:\n%s", s)
+	}
+	if err := WriteReport(path, "", fakeResults(), true); err != nil {
+		t.Fatal(err)
+	}
+	b, _ = os.ReadFile(path)
+	// Rows of the paper's Tables 1, 2 and 3, as printed.
+	for _, want := range []string{"| ours (paper) | avt | 0.996 | 0.606 | 74.0 | 74.0 | 34.3 |", "| svm (paper) | avt | 1.864 |",
+		"| ours (paper) | t | 1.074 | 0.570 | 71.8 | 70.9 | 30.5 |", "| strh (paper) | v | 1.458 |", "| ours-fixed (paper) | at | 1.091 |", "| svm (paper) | vt | 1.977 |", "| ours (paper) | av | 1.374 | 0.126 |"} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("report lacks %q:\n%s", want, b)
+		}
 	}
 }
 
@@ -281,7 +292,7 @@ func TestRunRandomRate(t *testing.T) {
 		t.Errorf("key %s", rr.Key())
 	}
 	path := filepath.Join(t.TempDir(), "report.md")
-	if err := WriteReport(path, "", []*Result{rr}); err != nil {
+	if err := WriteReport(path, "", []*Result{rr}, false); err != nil {
 		t.Fatal(err)
 	}
 	b, _ := os.ReadFile(path)

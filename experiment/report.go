@@ -77,7 +77,11 @@ func cell(results []*Result, system, dataset, subset, metric string) string {
 
 // WriteReport writes report.md: the three tables in the paper's layout, or
 // for the random-rate protocol its one table.
-func WriteReport(path, header string, results []*Result) error {
+//
+// withPaper adds, under each of our rows, the paper's own numbers for it as
+// printed (accuracies and F1 in percent; "-" where the paper has none), for
+// data that is the paper's.
+func WriteReport(path, header string, results []*Result, withPaper bool) error {
 	cols := columns(results)
 	var b bytes.Buffer
 	b.WriteString(header)
@@ -98,6 +102,17 @@ func WriteReport(path, header string, results []*Result) error {
 					fmt.Fprintf(&b, " %s |", cell(results, sys, c.dataset, sub, c.metric))
 				}
 				b.WriteString("\n")
+				if p, ok := paperNumbers[sys][sub]; ok && withPaper {
+					fmt.Fprintf(&b, "| %s (paper) | %s |", sys, sub)
+					for _, c := range cols {
+						v, ok := p[c.title]
+						if !ok {
+							v = "-"
+						}
+						fmt.Fprintf(&b, " %s |", v)
+					}
+					b.WriteString("\n")
+				}
 			}
 		}
 	}

@@ -259,6 +259,7 @@ func (p trialPool) run(ctx context.Context, what string, trials []experiment.Tri
 	}
 	var mu sync.Mutex
 	var failed []string
+	running := 0
 	jobs := make(chan experiment.Trial)
 	var wg sync.WaitGroup
 	for range p.workers {
@@ -266,16 +267,23 @@ func (p trialPool) run(ctx context.Context, what string, trials []experiment.Tri
 		go func() {
 			defer wg.Done()
 			for t := range jobs {
+				mu.Lock()
+				running++
+				if bar != nil {
+					bar.Describe(fmt.Sprintf("%s (%d running, %d failed)", what, running, len(failed)))
+				}
+				mu.Unlock()
 				res, err := experiment.Run(ctx, t, p.datasets[t.Dataset], p.tc)
 				if err == nil {
 					err = p.store.Append(t.Key(), res)
 				}
 				mu.Lock()
+				running--
 				if err != nil {
 					failed = append(failed, fmt.Sprintf("%s: %v", t.Key(), err))
 				}
 				if bar != nil {
-					bar.Describe(fmt.Sprintf("%s (%d failed)", what, len(failed)))
+					bar.Describe(fmt.Sprintf("%s (%d running, %d failed)", what, running, len(failed)))
 					bar.Add(1)
 				}
 				mu.Unlock()
@@ -375,7 +383,7 @@ func writePaperOutputs(out string, settings paperSettings, all []*experiment.Res
 	sort.Strings(names)
 	title, caveat := "on the synthetic benchmark", "The data is synthetic, so the paper's own numbers are not beside these: they measure other data."
 	if settings.Data != "synth" {
-		title, caveat = "on "+filepath.Base(settings.Data), "The paper's own numbers are not beside these yet; compare with its Tables 1-3 by hand, minding that single runs drift (METHOD.md)."
+		title, caveat = "on "+filepath.Base(settings.Data), "Rows marked (paper) are the paper's own numbers as printed (accuracies and F1 in percent; of Table 2 only Ours-fixed and Ours are in the project's copy of the text), meaningful only if the file is the paper's dataset; single runs drift (METHOD.md)."
 	}
 	header := fmt.Sprintf("# The paper's tables %s\n\n"+
 		"modistill paper --data %s%s: %d trials on %d dataset(s) (%s), %d seeds, test split, %s; %s; each cell the mean ± standard deviation over seeds "+
@@ -383,7 +391,8 @@ func writePaperOutputs(out string, settings paperSettings, all []*experiment.Res
 		"MOSI's Acc-2 and F1 are the y >= 0 variant (the paper's); results.csv also has the non-zero variant. "+
 		"%s\n", title,
 		settings.Data, map[bool]string{true: " --quick", false: ""}[settings.Quick], len(results), len(names), strings.Join(names, ", "), len(seeds), proto, hp, caveat)
-	if err := experiment.WriteReport(filepath.Join(out, "report.md"), header, results); err != nil {
+	withPaper := settings.Data != "synth" && settings.Protocol != experiment.RandomRate
+	if err := experiment.WriteReport(filepath.Join(out, "report.md"), header, results, withPaper); err != nil {
 		return err
 	}
 	if err := experiment.WriteCSV(filepath.Join(out, "results.csv"), results); err != nil {

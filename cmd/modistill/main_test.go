@@ -393,6 +393,9 @@ func TestPaperQuickResumes(t *testing.T) {
 			t.Errorf("report.md lacks %q:\n%s", want, report)
 		}
 	}
+	if strings.Contains(string(report), "(paper)") {
+		t.Error("the paper's numbers shown beside synthetic results")
+	}
 	for _, f := range []string{"mosi-mae.svg", "mosi-mae.png", "mosi-acc7.svg"} {
 		if _, err := os.Stat(dir + "/plots/" + f); err != nil {
 			t.Errorf("no chart: %v", err)
@@ -599,7 +602,7 @@ func TestPaperOnADatasetFile(t *testing.T) {
 		t.Errorf("output:\n%s", out)
 	}
 	report, _ := os.ReadFile(dir + "/run/report.md")
-	for _, want := range []string{"# The paper's tables on mosi.pkl", "| lmf | avt | ", "| svm | t | "} {
+	for _, want := range []string{"# The paper's tables on mosi.pkl", "| lmf | avt | ", "| svm | t | ", "| lmf (paper) | avt | 0.912 | 0.668 | 76.4 |"} {
 		if !strings.Contains(string(report), want) {
 			t.Errorf("report.md lacks %q:\n%s", want, report)
 		}
