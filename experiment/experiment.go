@@ -14,7 +14,6 @@ import (
 	"github.com/modistill/modistill/autodiff"
 	"github.com/modistill/modistill/data"
 	"github.com/modistill/modistill/evaluate"
-	"github.com/modistill/modistill/models/amd"
 	"github.com/modistill/modistill/nn"
 	"github.com/modistill/modistill/systems"
 	"github.com/modistill/modistill/train"
@@ -144,7 +143,7 @@ func Run(ctx context.Context, t Trial, ds *data.Dataset, tc train.Config) (*Resu
 	}
 	for _, use := range m.Subsets() {
 		pred := m.Predict(autodiff.NewTape(), ds.Test.All(), use)
-		res.Scores[amd.SubsetName(use)] = evaluate.Score(ds.Task, pred, ds.Test.Labels)
+		res.Scores[data.SubsetName(use)] = evaluate.Score(ds.Task, pred, ds.Test.Labels)
 	}
 	return res, nil
 }

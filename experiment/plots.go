@@ -7,13 +7,20 @@ import (
 	"path/filepath"
 	"sort"
 
+	"github.com/modistill/modistill/data"
 	"github.com/modistill/modistill/report"
 	"gonum.org/v1/gonum/stat"
 )
 
 // Conditions are the modality conditions in the tables' order: complete,
-// one missing, two missing.
-var Conditions = []string{"avt", "av", "at", "vt", "a", "v", "t"}
+// one missing, two missing (the names of data.Subsets).
+var Conditions = func() []string {
+	var c []string
+	for _, use := range data.Subsets {
+		c = append(c, data.SubsetName(use))
+	}
+	return c
+}()
 
 // WritePlots writes, into dir, one chart per dataset and table metric: the
 // metric's mean ± standard deviation over seeds by condition and system, as
@@ -73,7 +80,7 @@ func WritePlots(dir string, results []*Result) ([]string, error) {
 		}
 	}
 	// The temperatures each adaptive system learned, averaged over seeds.
-	for _, dataset := range datasetsOf(results) {
+	for _, dataset := range DatasetsOf(results) {
 		for _, sys := range systemsRun {
 			var runs []map[string][]float64
 			for _, r := range results {
@@ -97,8 +104,8 @@ func WritePlots(dir string, results []*Result) ([]string, error) {
 	return files, nil
 }
 
-// datasetsOf lists the datasets of results, sorted.
-func datasetsOf(results []*Result) []string {
+// DatasetsOf lists the datasets of results, sorted.
+func DatasetsOf(results []*Result) []string {
 	seen := map[string]bool{}
 	var out []string
 	for _, r := range results {

@@ -34,17 +34,25 @@ func Loss(tp *autodiff.Tape, t data.Task, out *autodiff.Node, labels *tensor.Ten
 	if out.Value.Cols() != K*C {
 		panic(fmt.Sprintf("objective.Loss: outputs %s for %d targets of %d classes", tensor.ShapeString(out.Shape()), K, C))
 	}
-	var total *autodiff.Node
-	idx := make([]int, B)
-	for k := range K {
+	return MeanOverTargets(tp, K, C, out, func(k int, logits *autodiff.Node) *autodiff.Node {
+		idx := make([]int, B)
 		for b := range B {
 			idx[b] = int(labels.Data[b*K+k])
 		}
-		logits := out
+		return loss.SoftmaxCrossEntropy(tp, logits, idx)
+	})
+}
+
+// MeanOverTargets is the mean over K targets of lossOf(k, the target's C
+// output columns of out); with one target, out is passed whole.
+func MeanOverTargets(tp *autodiff.Tape, K, C int, out *autodiff.Node, lossOf func(k int, cols *autodiff.Node) *autodiff.Node) *autodiff.Node {
+	var total *autodiff.Node
+	for k := range K {
+		cols := out
 		if K > 1 {
-			logits = tp.SliceCols(out, k*C, (k+1)*C)
+			cols = tp.SliceCols(out, k*C, (k+1)*C)
 		}
-		l := loss.SoftmaxCrossEntropy(tp, logits, append([]int(nil), idx...))
+		l := lossOf(k, cols)
 		if total == nil {
 			total = l
 		} else {

@@ -272,12 +272,12 @@ func Build(name string, config any, dims data.Dims, task data.Task, rng *rand.Ra
 type separableModel struct{ *amd.Model }
 
 // Subsets: the separable framework answers for all seven.
-func (separableModel) Subsets() [][3]bool { return amd.Subsets }
+func (separableModel) Subsets() [][3]bool { return data.Subsets }
 
 type deepsModel struct{ *deeps.Model }
 
 // Subsets: Deep-S answers for all seven.
-func (deepsModel) Subsets() [][3]bool { return amd.Subsets }
+func (deepsModel) Subsets() [][3]bool { return data.Subsets }
 
 // sequenceNet is what MFN and MARN offer.
 type sequenceNet interface {

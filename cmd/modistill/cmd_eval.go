@@ -13,7 +13,6 @@ import (
 	"github.com/modistill/modistill/autodiff"
 	"github.com/modistill/modistill/data"
 	"github.com/modistill/modistill/evaluate"
-	"github.com/modistill/modistill/models/amd"
 	"github.com/modistill/modistill/systems"
 )
 
@@ -39,7 +38,7 @@ func parseSubsets(s string, can [][3]bool) ([][3]bool, error) {
 		if !slices.Contains(can, use) {
 			names := make([]string, len(can))
 			for i, u := range can {
-				names[i] = amd.SubsetName(u)
+				names[i] = data.SubsetName(u)
 			}
 			return nil, fmt.Errorf("subset %q: this model predicts only from %s", code, strings.Join(names, ", "))
 		}
@@ -114,7 +113,7 @@ func runEval(ctx context.Context, args []string, stdout io.Writer) error {
 			return err
 		}
 		pred := m.Predict(autodiff.NewTape(), s.All(), use)
-		name := amd.SubsetName(use)
+		name := data.SubsetName(use)
 		res.Results[name] = evaluate.Score(ds.Task, pred, s.Labels)
 		pf.Subsets[name] = rows(pred.Data, pred.Cols())
 	}
@@ -132,7 +131,7 @@ func runEval(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "%s on %s, %s split (%d samples), %s\n", meta.System, ds.Name, *split, s.N(), res.Task)
 	var keys []string
-	for k := range res.Results[amd.SubsetName(uses[0])] {
+	for k := range res.Results[data.SubsetName(uses[0])] {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
@@ -142,7 +141,7 @@ func runEval(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	fmt.Fprintln(stdout)
 	for _, use := range uses {
-		name := amd.SubsetName(use)
+		name := data.SubsetName(use)
 		fmt.Fprintf(stdout, "%-6s", name)
 		for _, k := range keys {
 			fmt.Fprintf(stdout, " %12.4f", res.Results[name][k])

@@ -372,15 +372,11 @@ func writePaperOutputs(out string, settings paperSettings, all []*experiment.Res
 	if settings.Search > 0 {
 		hp = fmt.Sprintf("each trained system with the best of %d random settings of the grid on the validation split (seed-independent; results.csv gives the setting)", settings.Search)
 	}
-	datasets, seeds := map[string]bool{}, map[uint64]bool{}
+	seeds := map[uint64]bool{}
 	for _, r := range results {
-		datasets[r.Dataset], seeds[r.Seed] = true, true
+		seeds[r.Seed] = true
 	}
-	var names []string
-	for d := range datasets {
-		names = append(names, d)
-	}
-	sort.Strings(names)
+	names := experiment.DatasetsOf(results)
 	title, caveat := "on the synthetic benchmark", "The data is synthetic, so the paper's own numbers are not beside these: they measure other data."
 	if settings.Data != "synth" {
 		title, caveat = "on "+filepath.Base(settings.Data), "Rows marked (paper) are the paper's own numbers as printed (accuracies and F1 in percent; of Table 2 only Ours-fixed and Ours are in the project's copy of the text), meaningful only if the file is the paper's dataset; single runs drift (METHOD.md)."

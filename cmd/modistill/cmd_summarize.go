@@ -11,7 +11,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/modistill/modistill/models/amd"
+	"github.com/modistill/modistill/data"
 	"gonum.org/v1/gonum/stat"
 )
 
@@ -78,11 +78,11 @@ func runSummarize(ctx context.Context, args []string, stdout io.Writer) error {
 	metricsWanted := strings.Split(*metricList, ",")
 	for _, metric := range metricsWanted {
 		fmt.Fprintf(stdout, "\n%s, mean ± standard deviation over seeds\n\n| system (seeds) |", metric)
-		for _, use := range amd.Subsets {
-			fmt.Fprintf(stdout, " %s |", amd.SubsetName(use))
+		for _, use := range data.Subsets {
+			fmt.Fprintf(stdout, " %s |", data.SubsetName(use))
 		}
 		fmt.Fprint(stdout, "\n| --- |")
-		for range amd.Subsets {
+		for range data.Subsets {
 			fmt.Fprint(stdout, " ---: |")
 		}
 		fmt.Fprintln(stdout)
@@ -91,8 +91,8 @@ func runSummarize(ctx context.Context, args []string, stdout io.Writer) error {
 				continue
 			}
 			fmt.Fprintf(stdout, "| %s (%d) |", sys, seeds[sys])
-			for _, use := range amd.Subsets {
-				v := values[sys][amd.SubsetName(use)][metric]
+			for _, use := range data.Subsets {
+				v := values[sys][data.SubsetName(use)][metric]
 				if len(v) == 0 {
 					fmt.Fprint(stdout, " - |")
 					continue

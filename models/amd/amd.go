@@ -55,25 +55,6 @@ type Model struct {
 	lastLoss               [2]float64 // teacher, students
 }
 
-// Subsets are the 7 non-empty subsets of {audio, visual, text}: all three,
-// then the pairs (av, at, vt), then each alone.
-var Subsets = [][3]bool{
-	{true, true, true},
-	{true, true, false}, {true, false, true}, {false, true, true},
-	{true, false, false}, {false, true, false}, {false, false, true},
-}
-
-// SubsetName is a subset's code, the letters of its modalities ("avt", "t").
-func SubsetName(use [3]bool) string {
-	s := ""
-	for i, u := range use {
-		if u {
-			s += "avt"[i : i+1]
-		}
-	}
-	return s
-}
-
 // New builds the framework for data of the given dimensions and task.
 func New(dims data.Dims, task data.Task, c Config, rng *rand.Rand) (*Model, error) {
 	if err := c.Validate(); err != nil {
@@ -306,23 +287,13 @@ func (m *Model) softLoss(tp *autodiff.Tape, s, ym, Ts *autodiff.Node) *autodiff.
 		return loss.L1(tp, ym, s)
 	}
 	C, K := m.Task.Classes, len(m.Task.Targets)
-	var total *autodiff.Node
-	for k := range K {
-		sk, yk := s, ym
+	return objective.MeanOverTargets(tp, K, C, ym, func(k int, yk *autodiff.Node) *autodiff.Node {
+		sk := s
 		if K > 1 {
-			sk, yk = tp.SliceCols(s, k*C, (k+1)*C), tp.SliceCols(ym, k*C, (k+1)*C)
+			sk = tp.SliceCols(s, k*C, (k+1)*C)
 		}
-		l := loss.KLTemperature(tp, sk, yk, Ts)
-		if total == nil {
-			total = l
-		} else {
-			total = tp.Add(total, l)
-		}
-	}
-	if K > 1 {
-		total = tp.Scale(total, 1/float32(K))
-	}
-	return total
+		return loss.KLTemperature(tp, sk, yk, Ts)
+	})
 }
 
 // ValidationLoss is the early-stopping criterion (METHOD.md item 5): the

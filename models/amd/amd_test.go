@@ -198,7 +198,7 @@ func TestPredictSubsets(t *testing.T) {
 		m, _ := New(ds.Dims(), ds.Task, tinyConfig(t, "ours"), nn.NewRNG(1))
 		b := ds.Test.All()
 		out := objectiveOutputs(ds.Task)
-		for _, use := range Subsets {
+		for _, use := range data.Subsets {
 			p := m.Predict(autodiff.NewTape(), b, use)
 			if p.Shape[0] != b.N() || p.Shape[1] != out {
 				t.Fatalf("%s %v: shape %v", kind, use, p.Shape)
@@ -258,15 +258,15 @@ func TestOursLearns(t *testing.T) {
 	}
 	baseMAE := metrics.MAE(base, truth)
 	var students float64
-	for _, use := range Subsets {
+	for _, use := range data.Subsets {
 		p := m.Predict(autodiff.NewTape(), ds.Test.All(), use)
 		pred := make([]float64, p.Len())
 		for i, v := range p.Data {
 			pred[i] = float64(v)
 		}
 		mae := metrics.MAE(pred, truth)
-		t.Logf("%s: test MAE %.3f (predicting the mean: %.3f)", SubsetName(use), mae, baseMAE)
-		switch SubsetName(use) {
+		t.Logf("%s: test MAE %.3f (predicting the mean: %.3f)", data.SubsetName(use), mae, baseMAE)
+		switch data.SubsetName(use) {
 		case "avt":
 			if mae > 0.9*baseMAE {
 				t.Errorf("teacher: test MAE %.3f, predicting the mean %.3f", mae, baseMAE)

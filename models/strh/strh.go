@@ -41,13 +41,6 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
-// Subsets are the 7 non-empty subsets of {audio, visual, text}.
-var Subsets = [][3]bool{
-	{true, true, true},
-	{true, true, false}, {true, false, true}, {false, true, true},
-	{true, false, false}, {false, true, false}, {false, false, true},
-}
-
 // Config holds STRH's hyperparameters.
 type Config struct {
 	Bits     int       `json:"bits"`             // code length K per modality
@@ -93,7 +86,7 @@ func New(dims data.Dims, task data.Task, c Config) (*Model, error) {
 		m.Std[i] = nn.NewParam("strh."+l+".std", d)
 		m.W[i] = nn.NewParam("strh."+l+".W", d, c.Bits)
 	}
-	for _, use := range Subsets {
+	for _, use := range data.Subsets {
 		n := 0
 		for _, u := range use {
 			if u {
@@ -125,7 +118,7 @@ func (m *Model) Params() []*nn.Param {
 }
 
 // Subsets answers for all seven subsets.
-func (m *Model) Subsets() [][3]bool { return Subsets }
+func (m *Model) Subsets() [][3]bool { return data.Subsets }
 
 // FittedConfig is the configuration with the chosen ridge penalties.
 func (m *Model) FittedConfig() any { return m.Config }
@@ -210,7 +203,7 @@ func (m *Model) Fit(ctx context.Context, ds *data.Dataset) error {
 		return err
 	}
 	m.Config.Chosen = nil
-	for si, use := range Subsets {
+	for si, use := range data.Subsets {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
@@ -428,7 +421,7 @@ func (m *Model) validationScore(Z, W *mat.Dense, labels *tensor.Tensor) float64 
 
 // Predict returns predictions for a batch from the modalities in use.
 func (m *Model) Predict(_ *autodiff.Tape, b *data.Batch, use [3]bool) *tensor.Tensor {
-	for si, u := range Subsets {
+	for si, u := range data.Subsets {
 		if u != use {
 			continue
 		}

@@ -114,7 +114,7 @@ func TestIEMOCAPAndShapes(t *testing.T) {
 	if err := m.Fit(context.Background(), ds); err != nil {
 		t.Fatal(err)
 	}
-	for _, use := range Subsets {
+	for _, use := range data.Subsets {
 		p := m.Predict(autodiff.NewTape(), ds.Test.All(), use)
 		if p.Shape[1] != 2 || math.Abs(float64(p.Data[0]+p.Data[1])-1) > 1e-6 {
 			t.Fatalf("%v: predictions %v", use, p.Shape)

@@ -27,14 +27,6 @@ import (
 	"github.com/modistill/modistill/tensor"
 )
 
-// Subsets are the 7 non-empty subsets of {audio, visual, text}, in the order
-// of the paper's tables.
-var Subsets = [][3]bool{
-	{true, true, true},
-	{true, true, false}, {true, false, true}, {false, true, true},
-	{true, false, false}, {false, true, false}, {false, false, true},
-}
-
 func subsetName(use [3]bool) string {
 	s := ""
 	for i, u := range use {
@@ -159,7 +151,7 @@ func New(dims data.Dims, task data.Task, c Config) (*Model, error) {
 }
 
 func parseSubset(s string) ([3]bool, bool) {
-	for _, use := range Subsets {
+	for _, use := range data.Subsets {
 		if subsetName(use) == s {
 			return use, true
 		}
@@ -180,7 +172,7 @@ func (m *Model) Params() []*nn.Param {
 func (m *Model) FittedConfig() any { return m.Config }
 
 // Subsets returns the subsets the model answers for: all seven once fitted.
-func (m *Model) Subsets() [][3]bool { return Subsets }
+func (m *Model) Subsets() [][3]bool { return data.Subsets }
 
 // standardise subtracts mean and divides by std in place.
 func standardise(x [][]float64, mean, std []float32) {
@@ -207,7 +199,7 @@ func (m *Model) Fit(ctx context.Context, ds *data.Dataset) error {
 	}
 	labels := train.Labels
 	m.subs, m.Config.Fitted = nil, nil
-	for _, use := range Subsets {
+	for _, use := range data.Subsets {
 		if err := ctx.Err(); err != nil {
 			return err
 		}

@@ -30,7 +30,7 @@ func TestFitsEveryKindAndRecordsChoices(t *testing.T) {
 		if len(m.Config.Fitted) != 7 || len(m.Params()) != 7*5 {
 			t.Fatalf("%s: %d choices, %d parameters", kind, len(m.Config.Fitted), len(m.Params()))
 		}
-		all := m.Predict(autodiff.NewTape(), ds.Test.All(), Subsets[0])
+		all := m.Predict(autodiff.NewTape(), ds.Test.All(), data.Subsets[0])
 		s := evaluate.Score(ds.Task, all, ds.Test.Labels)
 		if ds.Task.Kind == data.Classification {
 			// the positive class is about 1/3 of samples: beat predicting "no" always
