@@ -1,24 +1,45 @@
 // Package atomicfile writes files so that a crash never leaves a partial
 // file behind: the data goes to a temporary file in the same directory,
-// which is synced and then renamed over the destination.
+// which is synced and then renamed (or linked) into place. WriteFile
+// replaces the destination; WriteNew and RenameNew never replace anything,
+// and CheckNew tells before any work whether they could succeed.
 package atomicfile
 
 import (
+	"errors"
+	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 )
 
-// WriteFile writes data to path atomically.
+// WriteFile writes data to path atomically, replacing any file there. It is
+// for a program's own outputs (a report it rewrites on every run); a path a
+// user names is written with WriteNew.
 func WriteFile(path string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	tmp, err := writeTemp(path, data)
 	if err != nil {
 		return err
 	}
-	tmp := f.Name()
-	fail := func(err error) error {
-		f.Close()
+	if err := os.Rename(tmp, path); err != nil {
 		os.Remove(tmp)
 		return err
+	}
+	return nil
+}
+
+// writeTemp writes data to a synced temporary file (mode 0644) beside path
+// and returns its name.
+func writeTemp(path string, data []byte) (string, error) {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return "", err
+	}
+	tmp := f.Name()
+	fail := func(err error) (string, error) {
+		f.Close()
+		os.Remove(tmp)
+		return "", err
 	}
 	if _, err := f.Write(data); err != nil {
 		return fail(err)
@@ -31,11 +52,18 @@ func WriteFile(path string, data []byte) error {
 	}
 	if err := f.Close(); err != nil {
 		os.Remove(tmp)
+		return "", err
+	}
+	return tmp, nil
+}
+
+// renameChecked renames oldpath to newpath after checking that newpath does
+// not exist (a race with another writer remains).
+func renameChecked(oldpath, newpath string) error {
+	if _, err := os.Lstat(newpath); err == nil {
+		return fmt.Errorf("%s %w", newpath, ErrExists)
+	} else if !errors.Is(err, fs.ErrNotExist) {
 		return err
 	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	return nil
+	return os.Rename(oldpath, newpath)
 }

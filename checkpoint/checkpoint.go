@@ -2,23 +2,28 @@
 // file (model.safetensors, readable by Python's safetensors library and
 // PyTorch; float32, little-endian, named as the model names its parameters
 // and buffers) and a JSON description (model.json: the system, its
-// hyperparameters, the data's dimensions and the task).
+// hyperparameters, the data's dimensions and the task), which also records
+// the SHA-256 of the weights file, checked on every load.
 //
 // Save writes both into a fresh directory next to the destination and
 // renames it into place, so a crash mid-write never leaves a directory that
-// Load accepts; it refuses to overwrite an existing model.
+// Load accepts; it never replaces or removes anything that exists at the
+// destination.
 package checkpoint
 
 import (
+	"bytes"
+	"crypto/sha256"
 	"encoding/binary"
+	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"math"
 	"os"
 	"path/filepath"
 	"sort"
 
+	"github.com/modistill/modistill/atomicfile"
 	"github.com/modistill/modistill/nn"
 	"github.com/modistill/modistill/tensor"
 )
@@ -29,27 +34,29 @@ const (
 	MetaFile    = "model.json"
 )
 
-// ErrExists is returned by Save when the destination already holds a model.
-var ErrExists = errors.New("a model already exists there")
+// ChecksumKey is the model.json field that holds the hex SHA-256 of
+// WeightsFile.
+const ChecksumKey = "weights_sha256"
 
-// Save writes the named tensors and the description meta (any JSON value)
-// to the directory dir, which must not exist yet (or be empty).
+// ErrExists is returned by Save and CheckDestination when something (a
+// file, a directory, a symbolic link) already exists at the destination.
+var ErrExists = atomicfile.ErrExists
+
+// CheckDestination reports whether Save could write a model to dir: nothing
+// exists there and the nearest existing ancestor is a writable directory.
+// Call it before training, not after.
+func CheckDestination(dir string) error { return atomicfile.CheckNew(dir) }
+
+// Save writes the named tensors and the description meta (a value that
+// encodes as a JSON object without a ChecksumKey field) to the directory
+// dir, which must not exist; missing parent directories are created.
 func Save(dir string, params []*nn.Param, buffers []*nn.Buffer, meta any) error {
 	if err := nn.CheckNames(params, buffers); err != nil {
 		return fmt.Errorf("save %s: %w", dir, err)
 	}
-	if entries, err := os.ReadDir(dir); err == nil && len(entries) > 0 {
-		return fmt.Errorf("save %s: %w", dir, ErrExists)
+	if err := CheckDestination(dir); err != nil {
+		return fmt.Errorf("save %w", err)
 	}
-	parent := filepath.Dir(filepath.Clean(dir))
-	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return fmt.Errorf("save %s: %w", dir, err)
-	}
-	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(dir)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("save %s: %w", dir, err)
-	}
-	defer os.RemoveAll(tmp) // a no-op once renamed
 	named := map[string]*tensor.Tensor{}
 	for _, p := range params {
 		named[p.Name] = p.Value
@@ -61,24 +68,56 @@ func Save(dir string, params []*nn.Param, buffers []*nn.Buffer, meta any) error 
 	if err != nil {
 		return fmt.Errorf("save %s: %w", dir, err)
 	}
-	mj, err := json.MarshalIndent(meta, "", "  ")
+	mj, err := withChecksum(meta, st)
 	if err != nil {
 		return fmt.Errorf("save %s: %w", dir, err)
 	}
-	for name, b := range map[string][]byte{WeightsFile: st, MetaFile: append(mj, '\n')} {
+	parent := filepath.Dir(filepath.Clean(dir))
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return fmt.Errorf("save %s: %w", dir, err)
+	}
+	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(dir)+".tmp*")
+	if err != nil {
+		return fmt.Errorf("save %s: %w", dir, err)
+	}
+	defer os.RemoveAll(tmp) // a no-op once renamed
+	for name, b := range map[string][]byte{WeightsFile: st, MetaFile: mj} {
 		if err := writeSynced(filepath.Join(tmp, name), b); err != nil {
 			return fmt.Errorf("save %s: %w", dir, err)
 		}
 	}
-	os.Remove(dir) // an empty destination directory may stand in the way
-	if err := os.Rename(tmp, dir); err != nil {
+	if err := os.Chmod(tmp, 0o755); err != nil { // MkdirTemp makes it private
 		return fmt.Errorf("save %s: %w", dir, err)
 	}
-	if d, err := os.Open(parent); err == nil { // make the rename durable
-		d.Sync()
-		d.Close()
+	if err := atomicfile.RenameNew(tmp, dir); err != nil {
+		return fmt.Errorf("save %w", err)
 	}
 	return nil
+}
+
+// withChecksum encodes meta as indented JSON with the weights' SHA-256 as
+// its first field.
+func withChecksum(meta any, weights []byte) ([]byte, error) {
+	mj, err := json.MarshalIndent(meta, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(mj, &fields); err != nil {
+		return nil, fmt.Errorf("the model description must be a JSON object: %w", err)
+	}
+	if _, ok := fields[ChecksumKey]; ok {
+		return nil, fmt.Errorf("the model description has its own %s field", ChecksumKey)
+	}
+	sum := sha256.Sum256(weights)
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "{\n  %q: %q", ChecksumKey, hex.EncodeToString(sum[:]))
+	if body := bytes.TrimSpace(mj[1 : len(mj)-1]); len(body) > 0 {
+		b.WriteString(",\n  ")
+		b.Write(body)
+	}
+	b.WriteString("\n}\n")
+	return b.Bytes(), nil
 }
 
 func writeSynced(path string, b []byte) error {
@@ -109,13 +148,27 @@ func ReadMeta(dir string, meta any) error {
 	return nil
 }
 
-// LoadWeights reads dir's weights into params and buffers, which must match
+// LoadWeights reads dir's weights into params and buffers after checking
+// the file against the SHA-256 that model.json records. They must match
 // the file exactly: the same names, the same shapes, nothing extra or
 // missing.
 func LoadWeights(dir string, params []*nn.Param, buffers []*nn.Buffer) error {
 	b, err := os.ReadFile(filepath.Join(dir, WeightsFile))
 	if err != nil {
 		return fmt.Errorf("load %s: %w", dir, err)
+	}
+	var sum struct {
+		SHA256 string `json:"weights_sha256"`
+	}
+	if err := ReadMeta(dir, &sum); err != nil {
+		return err
+	}
+	if sum.SHA256 == "" {
+		return fmt.Errorf("load %s: %s records no %s, so %s cannot be checked (saved by a modistill before checksums, or edited); train the model again",
+			dir, MetaFile, ChecksumKey, WeightsFile)
+	}
+	if got := sha256.Sum256(b); hex.EncodeToString(got[:]) != sum.SHA256 {
+		return fmt.Errorf("load %s: %s is corrupt: its SHA-256 is %x, %s records %s", dir, WeightsFile, got, MetaFile, sum.SHA256)
 	}
 	named, _, err := Decode(b)
 	if err != nil {

@@ -83,3 +83,63 @@ func FuzzDecode(f *testing.F) {
 	f.Add(b)
 	f.Fuzz(func(t *testing.T, b []byte) { Decode(b) })
 }
+
+func TestSaveNeverReplaces(t *testing.T) {
+	a := nn.NewParam("w", 2)
+	root := t.TempDir()
+	file := filepath.Join(root, "results.csv")
+	os.WriteFile(file, []byte("precious"), 0o644)
+	empty := filepath.Join(root, "empty")
+	os.Mkdir(empty, 0o755)
+	link := filepath.Join(root, "link")
+	os.Symlink(file, link)
+	for _, dst := range []string{file, empty, link} {
+		if err := CheckDestination(dst); !errors.Is(err, ErrExists) {
+			t.Errorf("CheckDestination(%s) = %v, want ErrExists", dst, err)
+		}
+		if err := Save(dst, []*nn.Param{a}, nil, map[string]any{}); !errors.Is(err, ErrExists) {
+			t.Errorf("Save(%s) = %v, want ErrExists", dst, err)
+		}
+	}
+	if b, err := os.ReadFile(file); err != nil || string(b) != "precious" {
+		t.Errorf("the file at the destination now holds %q (%v)", b, err)
+	}
+	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("the symbolic link was replaced: %v", err)
+	}
+	if err := CheckDestination(filepath.Join(file, "model")); err == nil {
+		t.Error("a destination under a regular file was accepted")
+	}
+	if entries, _ := os.ReadDir(root); len(entries) != 3 {
+		t.Errorf("%d entries in the parent, want the 3 that were there", len(entries))
+	}
+}
+
+func TestLoadChecksWeights(t *testing.T) {
+	a := nn.NewParam("w", 4)
+	copy(a.Value.Data, []float32{1, 2, 3, 4})
+	dir := filepath.Join(t.TempDir(), "m")
+	if err := Save(dir, []*nn.Param{a}, nil, map[string]any{"system": "x"}); err != nil {
+		t.Fatal(err)
+	}
+	var meta map[string]any
+	if err := ReadMeta(dir, &meta); err != nil || meta["system"] != "x" || len(meta[ChecksumKey].(string)) != 64 {
+		t.Fatalf("model.json %v (%v)", meta, err)
+	}
+	wf := filepath.Join(dir, WeightsFile)
+	b, _ := os.ReadFile(wf)
+	b[len(b)-1] ^= 0x01 // one bit of the last weight
+	os.WriteFile(wf, b, 0o644)
+	err := LoadWeights(dir, []*nn.Param{nn.NewParam("w", 4)}, nil)
+	if err == nil || !strings.Contains(err.Error(), WeightsFile+" is corrupt") {
+		t.Errorf("a flipped bit: %v", err)
+	}
+	mf := filepath.Join(dir, MetaFile)
+	os.WriteFile(mf, []byte(`{"system": "x"}`), 0o644)
+	if err := LoadWeights(dir, []*nn.Param{nn.NewParam("w", 4)}, nil); err == nil || !strings.Contains(err.Error(), "records no "+ChecksumKey) {
+		t.Errorf("no checksum: %v", err)
+	}
+	if err := Save(filepath.Join(t.TempDir(), "m"), nil, nil, map[string]any{ChecksumKey: "mine"}); err == nil {
+		t.Error("a description with its own checksum field was accepted")
+	}
+}

@@ -429,3 +429,18 @@ func (b *Batch) Videos() [][]int {
 	}
 	return groups
 }
+
+// InputNotes says, one line per modality that needs it, how the systems
+// read the dataset's inputs: audio or visual given as frame sequences
+// (rank 3) are averaged over each sample's valid frames by the
+// utterance-level systems and read frame by frame by the sequence models.
+func (d *Dataset) InputNotes() []string {
+	var notes []string
+	for _, m := range []Modality{Audio, Visual} {
+		if x := d.Train.Inputs[m]; x != nil && len(x.Shape) == 3 {
+			notes = append(notes, fmt.Sprintf("%s: frame sequences of %d (%d features per frame), averaged over valid frames for utterance-level systems, read frame by frame by sequence models",
+				m, x.Shape[1], x.Shape[2]))
+		}
+	}
+	return notes
+}

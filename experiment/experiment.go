@@ -84,7 +84,7 @@ type Result struct {
 // setting, its hyperparameters and batch size) and evaluates it on the test
 // split under every subset it can take; a search trial is not evaluated.
 func Run(ctx context.Context, t Trial, ds *data.Dataset, tc train.Config) (*Result, error) {
-	hyper := systems.DefaultHyper
+	var hyper systems.Hyper
 	if t.Setting != nil {
 		hyper = t.Setting.Hyper()
 		tc.BatchSize = t.Setting.BatchSize

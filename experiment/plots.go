@@ -8,8 +8,8 @@ import (
 	"sort"
 
 	"github.com/modistill/modistill/data"
+	"github.com/modistill/modistill/evaluate"
 	"github.com/modistill/modistill/report"
-	"gonum.org/v1/gonum/stat"
 )
 
 // Conditions are the modality conditions in the tables' order: complete,
@@ -73,7 +73,7 @@ func WritePlots(dir string, results []*Result) ([]string, error) {
 		for _, ext := range []string{".svg", ".png"} {
 			path := filepath.Join(dir, c.dataset+"-"+c.metric+ext)
 			title := fmt.Sprintf("%s by modality condition (mean ± std over seeds, test split)", c.title)
-			if err := report.Points(path, title, c.metric, conditions, groups); err != nil {
+			if err := report.Points(path, title, evaluate.Label(c.metric), conditions, groups); err != nil {
 				return files, err
 			}
 			files = append(files, path)
@@ -118,16 +118,13 @@ func DatasetsOf(results []*Result) []string {
 	return out
 }
 
-// estimate is the mean and standard deviation over seeds of a metric (NaN
-// mean when there is no value; zero deviation for one seed).
+// estimate is the mean and standard deviation over seeds of a metric, as
+// evaluate.Summarize gives it (undefined seeds left out; NaN mean when there
+// is no value), in percent for accuracies and F1 as the tables show them.
 func estimate(results []*Result, system, dataset, subset, metric string) report.Estimate {
-	v := values(results, system, dataset, subset, metric)
-	switch len(v) {
-	case 0:
-		return report.Estimate{Mean: math.NaN()}
-	case 1:
-		return report.Estimate{Mean: v[0]}
+	s := evaluate.Summarize(values(results, system, dataset, subset, metric))
+	if evaluate.IsPercent(metric) {
+		s.Mean, s.Std = 100*s.Mean, 100*s.Std
 	}
-	m, s := stat.MeanStdDev(v, nil)
-	return report.Estimate{Mean: m, Std: s}
+	return report.Estimate{Mean: s.Mean, Std: s.Std}
 }

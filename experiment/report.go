@@ -8,7 +8,7 @@ import (
 	"sort"
 
 	"github.com/modistill/modistill/atomicfile"
-	"gonum.org/v1/gonum/stat"
+	"github.com/modistill/modistill/evaluate"
 )
 
 // Table1Systems, Table2Systems are the rows of the paper's tables: Table 1
@@ -62,17 +62,10 @@ func values(results []*Result, system, dataset, subset, metric string) []float64
 	return v
 }
 
-// cell is the mean ± standard deviation over seeds of a metric, or "-".
+// cell is the summary over seeds of a metric (see evaluate.Summary.Format:
+// accuracies and F1 in percent, "(n of m)" when some seeds were undefined).
 func cell(results []*Result, system, dataset, subset, metric string) string {
-	v := values(results, system, dataset, subset, metric)
-	switch len(v) {
-	case 0:
-		return "-"
-	case 1:
-		return fmt.Sprintf("%.3f", v[0])
-	}
-	mean, std := stat.MeanStdDev(v, nil)
-	return fmt.Sprintf("%.3f ± %.3f", mean, std)
+	return evaluate.Summarize(values(results, system, dataset, subset, metric)).Format(metric)
 }
 
 // WriteReport writes report.md: the three tables in the paper's layout, or

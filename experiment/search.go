@@ -20,8 +20,6 @@ type Setting struct {
 }
 
 // Grid is METHOD.md's search space (LMF's, with R in {1, 4, 8, 16}).
-// Dropout 0 and weight decay 0 are left out: systems.Hyper reads a zero as
-// "keep the default", so they could not be told apart from it.
 var Grid = struct {
 	AudioHidden, VisualHidden, TextHidden, BatchSize, Rank []int
 	Dropout, LR, WeightDecay                               []float64
@@ -29,10 +27,10 @@ var Grid = struct {
 	AudioHidden:  []int{4, 8, 16},
 	VisualHidden: []int{4, 8, 16},
 	TextHidden:   []int{64, 128, 256},
-	Dropout:      []float64{0.1, 0.15, 0.2, 0.3, 0.5},
+	Dropout:      []float64{0, 0.1, 0.15, 0.2, 0.3, 0.5},
 	LR:           []float64{3e-4, 5e-4, 1e-3, 3e-3},
 	BatchSize:    []int{4, 8, 16, 32, 64, 128},
-	WeightDecay:  []float64{0.001, 0.002, 0.01},
+	WeightDecay:  []float64{0, 0.001, 0.002, 0.01},
 	Rank:         []int{1, 4, 8, 16},
 }
 
@@ -59,10 +57,8 @@ func SampleSettings(n int, seed uint64) []Setting {
 // Hyper is the setting as overrides of a system's defaults (a system
 // ignores what it does not have, such as a rank without a fusion tensor).
 func (s Setting) Hyper() systems.Hyper {
-	h := systems.DefaultHyper
-	h.AudioHidden, h.VisualHidden, h.TextHidden = s.AudioHidden, s.VisualHidden, s.TextHidden
-	h.Dropout, h.LR, h.WeightDecay, h.Rank = s.Dropout, s.LR, s.WeightDecay, s.Rank
-	return h
+	return systems.Hyper{AudioHidden: &s.AudioHidden, VisualHidden: &s.VisualHidden, TextHidden: &s.TextHidden,
+		Dropout: &s.Dropout, LR: &s.LR, WeightDecay: &s.WeightDecay, Rank: &s.Rank}
 }
 
 // Searched reports whether a system's hyperparameters are searched: every

@@ -66,80 +66,187 @@ type Fitter interface {
 	FittedConfig() any
 }
 
-// Hyper are command-line overrides of a system's defaults; zero values
-// (and empty strings) keep the default, as do negative Alpha and Beta (which
-// may be set to 0). DefaultHyper keeps every default.
+// Hyper are overrides of a system's defaults, from the command line or a
+// point of the search grid. A nil field (or an empty string) keeps the
+// system's default, so that zero can be given where it means something
+// (dropout 0, weight decay 0, alpha 0). A system ignores what it does not
+// have (a rank without a fusion tensor). Validate checks the ranges.
 type Hyper struct {
-	LR, WeightDecay, Dropout float64
-	Rank, Hidden, EmbedDim   int
+	LR, WeightDecay, Dropout *float64
+	Rank, Hidden, EmbedDim   *int
 	// The encoders' hidden sizes per modality (systems built on encoder).
-	AudioHidden, VisualHidden, TextHidden int
-	Alpha, Beta, TMax                     float64 // separable systems; Alpha and Beta < 0 keep the default
-	FixedT                                float64 // ours-fixed's temperature
-	Share                                 string  // what students share with the teacher: all or none
+	AudioHidden, VisualHidden, TextHidden *int
+	Alpha, Beta, TMax                     *float64 // separable systems
+	FixedT                                *float64 // ours-fixed's temperature
+	Share                                 string   // what students share with the teacher: all or none
 	TemperatureGrad                       string
 }
 
-// DefaultHyper overrides nothing.
-var DefaultHyper = Hyper{Alpha: -1, Beta: -1}
+// HyperRange is the valid range of a hyperparameter, [Min, Max] with
+// MinOpen or MaxOpen making that end exclusive.
+type HyperRange struct {
+	Name             string // as the command line spells it: lr, dropout, rank, ...
+	Min, Max         float64
+	MinOpen, MaxOpen bool
+}
+
+// String is the range in interval notation, such as (0, 1].
+func (r HyperRange) String() string {
+	lo, hi := "[", "]"
+	if r.MinOpen {
+		lo = "("
+	}
+	if r.MaxOpen {
+		hi = ")"
+	}
+	return fmt.Sprintf("%s%g, %g%s", lo, r.Min, r.Max, hi)
+}
+
+// Contains reports whether v lies in the range (never for NaN).
+func (r HyperRange) Contains(v float64) bool {
+	above := v > r.Min || !r.MinOpen && v == r.Min
+	below := v < r.Max || !r.MaxOpen && v == r.Max
+	return above && below
+}
+
+// HyperRanges are the ranges Validate enforces, by name. Sizes are capped
+// where a larger value would only exhaust memory (a rank of 100000 asks for
+// gigabytes of factors).
+var HyperRanges = map[string]HyperRange{
+	"lr":            {Name: "lr", Min: 0, MinOpen: true, Max: 1},
+	"weight-decay":  {Name: "weight-decay", Min: 0, Max: 1},
+	"dropout":       {Name: "dropout", Min: 0, Max: 1, MaxOpen: true},
+	"rank":          {Name: "rank", Min: 1, Max: 256},
+	"hidden":        {Name: "hidden", Min: 1, Max: 4096},
+	"embed":         {Name: "embed", Min: 1, Max: 4096},
+	"audio-hidden":  {Name: "audio-hidden", Min: 1, Max: 4096},
+	"visual-hidden": {Name: "visual-hidden", Min: 1, Max: 4096},
+	"text-hidden":   {Name: "text-hidden", Min: 1, Max: 4096},
+	"alpha":         {Name: "alpha", Min: 0, Max: 1000},
+	"beta":          {Name: "beta", Min: 0, Max: 1000},
+	"t-max":         {Name: "t-max", Min: 1, MinOpen: true, Max: 1000},
+	"fixed-t":       {Name: "fixed-t", Min: 0, MinOpen: true, Max: 1000},
+}
+
+// RangeError is a hyperparameter given outside its range.
+type RangeError struct {
+	Range HyperRange
+	Value float64
+}
+
+// Error names the hyperparameter, the value and the range.
+func (e *RangeError) Error() string {
+	return fmt.Sprintf("%s %g is out of range: want a value in %v", e.Range.Name, e.Value, e.Range)
+}
+
+// Validate returns a *RangeError for the first override outside its range,
+// or an error for an unknown Share or TemperatureGrad.
+func (h Hyper) Validate() error {
+	floats := []struct {
+		name string
+		v    *float64
+	}{{"lr", h.LR}, {"weight-decay", h.WeightDecay}, {"dropout", h.Dropout}, {"alpha", h.Alpha}, {"beta", h.Beta},
+		{"t-max", h.TMax}, {"fixed-t", h.FixedT}}
+	for _, f := range floats {
+		if f.v != nil && !HyperRanges[f.name].Contains(*f.v) {
+			return &RangeError{HyperRanges[f.name], *f.v}
+		}
+	}
+	ints := []struct {
+		name string
+		v    *int
+	}{{"rank", h.Rank}, {"hidden", h.Hidden}, {"embed", h.EmbedDim},
+		{"audio-hidden", h.AudioHidden}, {"visual-hidden", h.VisualHidden}, {"text-hidden", h.TextHidden}}
+	for _, f := range ints {
+		if f.v != nil && !HyperRanges[f.name].Contains(float64(*f.v)) {
+			return &RangeError{HyperRanges[f.name], float64(*f.v)}
+		}
+	}
+	if h.Share != "" && h.Share != "all" && h.Share != "none" {
+		return fmt.Errorf("share %q: want all or none", h.Share)
+	}
+	if h.TemperatureGrad != "" && h.TemperatureGrad != "reverse" && h.TemperatureGrad != "descend" {
+		return fmt.Errorf("temperature-grad %q: want reverse or descend", h.TemperatureGrad)
+	}
+	return nil
+}
+
+// Known reports whether name is one of Names.
+func Known(name string) bool {
+	for _, n := range Names {
+		if n == name {
+			return true
+		}
+	}
+	return false
+}
+
+// errUnknown is the error for a system name not in Names.
+func errUnknown(name string) error {
+	return fmt.Errorf("unknown system %q (known: %s)", name, strings.Join(Names, ", "))
+}
 
 // Config returns the configuration of the named system with h applied, as
 // a value that Build and model.json both take.
 func Config(name string, h Hyper) (any, error) {
+	if !Known(name) {
+		return nil, errUnknown(name)
+	}
+	if err := h.Validate(); err != nil {
+		return nil, err
+	}
 	switch name {
 	case "svm":
 		return svmbase.DefaultConfig(), nil
 	case "bc-lstm":
 		c := bclstm.DefaultConfig()
 		applyEncoder(&c.Encoder, h)
-		setF(&c.LR, h.LR)
-		setF(&c.WeightDecay, h.WeightDecay)
-		setI(&c.Context, h.Hidden)
+		set(&c.LR, h.LR)
+		set(&c.WeightDecay, h.WeightDecay)
+		set(&c.Context, h.Hidden)
 		return c, nil
 	case "strh":
 		return strh.DefaultConfig(), nil
 	case "mfn", "marn", "mv-lstm":
 		c := recurrent.DefaultConfig()
-		if h.Dropout > 0 {
-			c.Dropout = float32(h.Dropout)
+		if h.Dropout != nil {
+			c.Dropout = float32(*h.Dropout)
 		}
-		setI(&c.EmbedDim, h.EmbedDim)
-		setI(&c.Memory, h.Hidden)
-		setF(&c.LR, h.LR)
-		setF(&c.WeightDecay, h.WeightDecay)
+		set(&c.EmbedDim, h.EmbedDim)
+		set(&c.Memory, h.Hidden)
+		set(&c.LR, h.LR)
+		set(&c.WeightDecay, h.WeightDecay)
 		return c, nil
 	case "deep-s", "unimodal-a", "unimodal-v", "unimodal-t":
 		c := unimodal.DefaultConfig()
 		applyEncoder(&c.Encoder, h)
-		setF(&c.LR, h.LR)
-		setF(&c.WeightDecay, h.WeightDecay)
+		set(&c.LR, h.LR)
+		set(&c.WeightDecay, h.WeightDecay)
 		return c, nil
 	case "lmf", "tfn", "df":
 		c := fused.DefaultConfig()
 		c.Fusion = name
 		applyEncoder(&c.Encoder, h)
-		setF(&c.LR, h.LR)
-		setF(&c.WeightDecay, h.WeightDecay)
-		setI(&c.Rank, h.Rank)
-		setI(&c.Hidden, h.Hidden)
+		set(&c.LR, h.LR)
+		set(&c.WeightDecay, h.WeightDecay)
+		set(&c.Rank, h.Rank)
+		set(&c.Hidden, h.Hidden)
 		return c, nil
 	}
 	c, err := amd.Preset(name)
 	if err != nil {
-		return nil, fmt.Errorf("unknown system %q: want one of %v", name, Names)
+		return nil, err
 	}
 	applyEncoder(&c.Encoder, h)
-	setF(&c.LR, h.LR)
-	setF(&c.WeightDecay, h.WeightDecay)
-	setI(&c.Rank, h.Rank)
-	setI(&c.Hidden, h.Hidden)
-	setF(&c.TMax, h.TMax)
-	setF(&c.FixedT, h.FixedT)
-	if h.Alpha >= 0 && c.Distill != "none" {
-		c.Alpha = h.Alpha
-	}
-	if h.Beta >= 0 && c.Distill != "none" {
-		c.Beta = h.Beta
+	set(&c.LR, h.LR)
+	set(&c.WeightDecay, h.WeightDecay)
+	set(&c.Rank, h.Rank)
+	set(&c.Hidden, h.Hidden)
+	set(&c.TMax, h.TMax)
+	set(&c.FixedT, h.FixedT)
+	if c.Distill != "none" {
+		set(&c.Alpha, h.Alpha)
+		set(&c.Beta, h.Beta)
 	}
 	if h.TemperatureGrad != "" {
 		c.TemperatureGrad = h.TemperatureGrad
@@ -151,30 +258,28 @@ func Config(name string, h Hyper) (any, error) {
 }
 
 func applyEncoder(e *encoder.Config, h Hyper) {
-	if h.Dropout > 0 {
-		e.Dropout = float32(h.Dropout)
+	if h.Dropout != nil {
+		e.Dropout = float32(*h.Dropout)
 	}
-	setI(&e.EmbedDim, h.EmbedDim)
-	setI(&e.AudioHidden, h.AudioHidden)
-	setI(&e.VisualHidden, h.VisualHidden)
-	setI(&e.TextHidden, h.TextHidden)
+	set(&e.EmbedDim, h.EmbedDim)
+	set(&e.AudioHidden, h.AudioHidden)
+	set(&e.VisualHidden, h.VisualHidden)
+	set(&e.TextHidden, h.TextHidden)
 }
 
-func setF(dst *float64, v float64) {
-	if v > 0 {
-		*dst = v
-	}
-}
-
-func setI(dst *int, v int) {
-	if v > 0 {
-		*dst = v
+// set overrides *dst with *v when v is given.
+func set[T any](dst *T, v *T) {
+	if v != nil {
+		*dst = *v
 	}
 }
 
 // Build makes the named system from its configuration (as Config returns it,
 // or decoded from model.json) for data of the given dimensions and task.
 func Build(name string, config any, dims data.Dims, task data.Task, rng *rand.Rand) (Model, error) {
+	if !Known(name) {
+		return nil, errUnknown(name)
+	}
 	raw, err := json.Marshal(config)
 	if err != nil {
 		return nil, err

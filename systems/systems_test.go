@@ -2,11 +2,15 @@ package systems
 
 import (
 	"context"
+	"math"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/modistill/modistill/autodiff"
+	"github.com/modistill/modistill/data"
 	"github.com/modistill/modistill/data/synth"
+	"github.com/modistill/modistill/models/amd"
 	"github.com/modistill/modistill/nn"
 	"github.com/modistill/modistill/train"
 )
@@ -19,11 +23,11 @@ func TestEverySystemTrainsSavesAndLoads(t *testing.T) {
 		}
 		ds := dss[0]
 		for _, variant := range append(Names, "ours/share-none") {
-			name, h := variant, DefaultHyper
+			name, h := variant, Hyper{}
 			if variant == "ours/share-none" {
 				name, h.Share = "ours", "none"
 			}
-			h.Hidden = 4
+			h.Hidden = ptr(4)
 			cfg, err := Config(name, h)
 			if err != nil {
 				t.Fatal(err)
@@ -65,7 +69,48 @@ func TestEverySystemTrainsSavesAndLoads(t *testing.T) {
 			}
 		}
 	}
-	if _, err := Config("mult", DefaultHyper); err == nil {
+	if _, err := Config("mult", Hyper{}); err == nil {
 		t.Error("unknown system accepted")
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func TestHyperRanges(t *testing.T) {
+	for _, c := range []struct {
+		h    Hyper
+		want string
+	}{
+		{Hyper{LR: ptr(0.0)}, "lr 0 is out of range: want a value in (0, 1]"},
+		{Hyper{LR: ptr(-1.0)}, "lr -1 is out of range"},
+		{Hyper{Dropout: ptr(1.5)}, "dropout 1.5 is out of range: want a value in [0, 1)"},
+		{Hyper{Dropout: ptr(-0.5)}, "dropout -0.5 is out of range"},
+		{Hyper{Rank: ptr(0)}, "rank 0 is out of range: want a value in [1, 256]"},
+		{Hyper{Hidden: ptr(-3)}, "hidden -3 is out of range"},
+		{Hyper{TMax: ptr(1.0)}, "t-max 1 is out of range: want a value in (1, 1000]"},
+		{Hyper{Alpha: ptr(math.NaN())}, "alpha NaN is out of range"},
+		{Hyper{Beta: ptr(math.Inf(1))}, "beta +Inf is out of range"},
+		{Hyper{Share: "some"}, `share "some": want all or none`},
+	} {
+		_, err := Config("ours", c.h)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%+v: %v, want %q", c.h, err, c.want)
+		}
+	}
+	// Zero is a value where it means something, not "the default".
+	cfg, err := Config("ours", Hyper{Dropout: ptr(0.0), WeightDecay: ptr(0.0), Alpha: ptr(0.0), Beta: ptr(0.0)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := cfg.(amd.Config)
+	if c.Encoder.Dropout != 0 || c.WeightDecay != 0 || c.Alpha != 0 || c.Beta != 0 {
+		t.Errorf("zeros not applied: dropout %g, weight decay %g, alpha %g, beta %g", c.Encoder.Dropout, c.WeightDecay, c.Alpha, c.Beta)
+	}
+	def, _ := Config("ours", Hyper{})
+	if d := def.(amd.Config); d.Encoder.Dropout != 0.2 || d.Alpha != 1 {
+		t.Errorf("defaults: dropout %g, alpha %g", d.Encoder.Dropout, d.Alpha)
+	}
+	if _, err := Build("distill", nil, data.Dims{}, data.Task{}, nn.NewRNG(1)); err == nil || !strings.Contains(err.Error(), `unknown system "distill" (known: ours, `) {
+		t.Errorf("unknown system: %v", err)
 	}
 }

@@ -45,7 +45,7 @@ func runBench(ctx context.Context, args []string, stdout io.Writer) error {
 	warmup := fs.Int("warmup", 10, "untimed warm-up steps")
 	inferReps := fs.Int("infer-reps", 5, "inference passes over the 686-sample batch per run")
 	asJSON := fs.Bool("json", false, "print one JSON object")
-	if err := parseFlags(fs, args); err != nil {
+	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
 	}
 	if *model != "lmf" && *model != "ours" {

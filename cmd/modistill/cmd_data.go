@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"math"
@@ -14,13 +15,24 @@ import (
 	"github.com/modistill/modistill/data/csd"
 	"github.com/modistill/modistill/data/load"
 	"github.com/modistill/modistill/data/synth"
+	"github.com/modistill/modistill/tensor"
 )
 
 func runData(ctx context.Context, args []string, stdout io.Writer) error {
 	if len(args) == 0 {
-		return usagef("data: want a subcommand: synth or inspect")
+		return usagef("data: want a subcommand: synth or inspect (see 'modistill data -h')")
 	}
 	switch args[0] {
+	case "-h", "--help", "help":
+		fmt.Fprint(stdout, `usage: modistill data <subcommand> [flags]
+
+subcommands:
+  synth     write a synthetic dataset (LMF's pickle layout)
+  inspect   describe a dataset file or directory: format, splits, shapes, labels
+
+Run 'modistill data <subcommand> -h' for its flags.
+`)
+		return flag.ErrHelp
 	case "synth":
 		return runDataSynth(args[1:], stdout)
 	case "inspect":
@@ -34,7 +46,7 @@ func runDataSynth(args []string, stdout io.Writer) error {
 	kind := fs.String("kind", "mosi", "dataset shape: mosi, pom or iemocap")
 	seed := fs.Uint64("seed", 1, "seed")
 	out := fs.String("out", "", "file to write (LMF's pickle layout)")
-	if err := parseFlags(fs, args); err != nil {
+	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
 	}
 	if *out == "" {
@@ -83,6 +95,8 @@ type datasetReport struct {
 	Vocab     int                    `json:"vocab,omitempty"`
 	Splits    map[string]splitReport `json:"splits"`
 	NonFinite map[string]int         `json:"nonfinite_replaced"`
+	// Notes say how the systems read the inputs (see data.Dataset.InputNotes).
+	Notes []string `json:"notes,omitempty"`
 }
 
 type csdReport struct {
@@ -101,21 +115,19 @@ func runDataInspect(args []string, stdout io.Writer) error {
 	asJSON := fs.Bool("json", false, "print one JSON object")
 	emotion := fs.String("emotion", "", "IEMOCAP (LMF layout): which emotion's task")
 	kind := fs.String("kind", "", "LMF labels: mosi, pom or regression (default: from the label width)")
-	// Allow the path before the flags: modistill data inspect PATH --json.
+	pos, err := parsePositional(fs, args, stdout)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 1 {
+		return usagef("data inspect: want one PATH, got %d (%s)", len(pos), strings.Join(pos, " "))
+	}
 	var path string
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		path, args = args[0], args[1:]
-	}
-	if err := fs.Parse(args); err != nil {
-		return usageError{err.Error()}
-	}
-	if path == "" && fs.NArg() > 0 {
-		path = fs.Arg(0)
-	} else if fs.NArg() > 0 {
-		return usagef("data inspect: unexpected argument %q", fs.Arg(0))
+	if len(pos) == 1 {
+		path = pos[0]
 	}
 	if path == "" {
-		return usagef("data inspect: want a PATH")
+		return usagef("data inspect: want a PATH: a dataset file or directory (modistill data inspect PATH [--json])")
 	}
 	f, err := load.Sniff(path)
 	if err != nil {
@@ -164,12 +176,16 @@ func runDataInspect(args []string, stdout io.Writer) error {
 	if r.Vocab > 0 {
 		fmt.Fprintf(stdout, "vocabulary: %d (training split; id 0 pads, id 1 is unknown)\n", r.Vocab)
 	}
+	for _, note := range r.Notes {
+		fmt.Fprintln(stdout, note)
+	}
 	for _, name := range []string{"train", "valid", "test"} {
 		s := r.Splits[name]
-		fmt.Fprintf(stdout, "%s: n %d, audio %v, visual %v, text %v, label %v\n", name, s.N, s.Audio, s.Visual, s.Text, s.Label)
+		fmt.Fprintf(stdout, "%s: n %d, audio %s, visual %s, text %s, label %s\n", name, s.N,
+			tensor.ShapeString(s.Audio), tensor.ShapeString(s.Visual), tensor.ShapeString(s.Text), tensor.ShapeString(s.Label))
 		for _, st := range s.Stats {
 			if st.Counts != nil {
-				fmt.Fprintf(stdout, "  %-14s classes %v\n", st.Target, st.Counts)
+				fmt.Fprintf(stdout, "  %-14s samples per class: %s\n", st.Target, counts(st.Counts))
 				continue
 			}
 			fmt.Fprintf(stdout, "  %-14s min %.3f max %.3f mean %.3f std %.3f\n", st.Target, st.Min, st.Max, st.Mean, st.Std)
@@ -178,9 +194,23 @@ func runDataInspect(args []string, stdout io.Writer) error {
 	if len(r.NonFinite) == 0 {
 		fmt.Fprintln(stdout, "non-finite values replaced: none")
 	} else {
-		fmt.Fprintf(stdout, "non-finite values replaced by 0: %v\n", r.NonFinite)
+		fmt.Fprintf(stdout, "non-finite values replaced by 0: %s\n", counts(r.NonFinite))
 	}
 	return nil
+}
+
+// counts lists a map's counts as "k1 n1, k2 n2" in key order.
+func counts(m map[string]int) string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = fmt.Sprintf("%s %d", k, m[k])
+	}
+	return strings.Join(parts, ", ")
 }
 
 func printJSON(w io.Writer, v any) error {
@@ -204,7 +234,7 @@ func shapeOf(s *data.Split, m data.Modality) []int {
 
 func inspect(ds *data.Dataset) datasetReport {
 	r := datasetReport{Format: ds.Format, Name: ds.Name, Task: ds.Task.Kind.String(), Targets: ds.Task.Targets,
-		Vocab: len(ds.Vocab), Splits: map[string]splitReport{}, NonFinite: ds.NonFinite}
+		Vocab: len(ds.Vocab), Splits: map[string]splitReport{}, NonFinite: ds.NonFinite, Notes: ds.InputNotes()}
 	if r.NonFinite == nil {
 		r.NonFinite = map[string]int{}
 	}

@@ -19,7 +19,7 @@ func runDemo(ctx context.Context, args []string, stdout io.Writer) error {
 	seed := fs.Uint64("seed", 1, "seed of the data, the initialisation and the training order")
 	epochs := fs.Int("epochs", 50, "maximum number of epochs")
 	patience := fs.Int("patience", 10, "epochs without validation improvement before stopping")
-	if err := parseFlags(fs, args); err != nil {
+	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
 	}
 	if *epochs < 1 || *patience < 1 {

@@ -49,17 +49,9 @@ func parseSubsets(s string, can [][3]bool) ([][3]bool, error) {
 
 type evalOutput struct {
 	Task    string                     `json:"task"`
-	System  string                     `json:"system"`
-	Split   string                     `json:"split"`
+	System  string                     `json:"system,omitempty"`
+	Split   string                     `json:"split,omitempty"`
 	Results map[string]evaluate.Scores `json:"results"`
-}
-
-type predictionsFile struct {
-	Task    string                 `json:"task"`
-	Targets []string               `json:"targets"`
-	Classes int                    `json:"classes,omitempty"`
-	Truth   [][]float32            `json:"truth"`
-	Subsets map[string][][]float32 `json:"predictions"`
 }
 
 func runEval(ctx context.Context, args []string, stdout io.Writer) error {
@@ -70,11 +62,16 @@ func runEval(ctx context.Context, args []string, stdout io.Writer) error {
 	split := fs.String("split", "test", "split to evaluate: test, valid or train")
 	asJSON := fs.Bool("json", false, "print one JSON object")
 	predOut := fs.String("predictions", "", "write the raw predictions and truths per subset to this JSON file")
-	if err := parseFlags(fs, args); err != nil {
+	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
 	}
 	if *dir == "" {
 		return usagef("eval: --model is required")
+	}
+	if *predOut != "" {
+		if err := atomicfile.CheckNew(*predOut); err != nil {
+			return usagef("eval: --predictions %v; choose a path that does not exist", err)
+		}
 	}
 	m, meta, err := systems.Load(*dir)
 	if err != nil {
@@ -107,7 +104,7 @@ func runEval(ctx context.Context, args []string, stdout io.Writer) error {
 		return usagef("eval: --split %q: want train, valid or test", *split)
 	}
 	res := evalOutput{Task: ds.Task.Kind.String(), System: meta.System, Split: *split, Results: map[string]evaluate.Scores{}}
-	pf := predictionsFile{Task: res.Task, Targets: ds.Task.Targets, Classes: ds.Task.Classes, Subsets: map[string][][]float32{}, Truth: rows(s.Labels.Data, s.Labels.Cols())}
+	pf := evaluate.Predictions{Task: res.Task, Targets: ds.Task.Targets, Classes: ds.Task.Classes, Subsets: map[string][][]float32{}, Truth: rows(s.Labels.Data, s.Labels.Cols())}
 	for _, use := range uses {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -122,7 +119,7 @@ func runEval(ctx context.Context, args []string, stdout io.Writer) error {
 		if err != nil {
 			return err
 		}
-		if err := atomicfile.WriteFile(*predOut, b); err != nil {
+		if err := atomicfile.WriteNew(*predOut, b); err != nil {
 			return fmt.Errorf("eval: %w", err)
 		}
 	}
@@ -130,24 +127,11 @@ func runEval(ctx context.Context, args []string, stdout io.Writer) error {
 		return printJSON(stdout, res)
 	}
 	fmt.Fprintf(stdout, "%s on %s, %s split (%d samples), %s\n", meta.System, ds.Name, *split, s.N(), res.Task)
-	var keys []string
-	for k := range res.Results[data.SubsetName(uses[0])] {
-		keys = append(keys, k)
+	rows := make([]scoreRow, len(uses))
+	for i, use := range uses {
+		rows[i] = scoreRow{data.SubsetName(use), res.Results[data.SubsetName(use)]}
 	}
-	sort.Strings(keys)
-	fmt.Fprintf(stdout, "%-6s", "subset")
-	for _, k := range keys {
-		fmt.Fprintf(stdout, " %12s", k)
-	}
-	fmt.Fprintln(stdout)
-	for _, use := range uses {
-		name := data.SubsetName(use)
-		fmt.Fprintf(stdout, "%-6s", name)
-		for _, k := range keys {
-			fmt.Fprintf(stdout, " %12.4f", res.Results[name][k])
-		}
-		fmt.Fprintln(stdout)
-	}
+	printScores(stdout, "subset", rows)
 	return nil
 }
 
@@ -158,4 +142,32 @@ func rows(v []float32, w int) [][]float32 {
 		out = append(out, v[i:i+w])
 	}
 	return out
+}
+
+// scoreRow is one row of a score table: a name (a subset) and its scores.
+type scoreRow struct {
+	name   string
+	scores evaluate.Scores
+}
+
+// printScores prints a table of scores, a column per metric (sorted;
+// accuracies and F1 in percent, undefined values as n/a), for people.
+func printScores(w io.Writer, first string, rows []scoreRow) {
+	var keys []string
+	for k := range rows[0].scores {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	fmt.Fprintf(w, "%-6s", first)
+	for _, k := range keys {
+		fmt.Fprintf(w, " %12s", evaluate.Label(k))
+	}
+	fmt.Fprintln(w)
+	for _, r := range rows {
+		fmt.Fprintf(w, "%-6s", r.name)
+		for _, k := range keys {
+			fmt.Fprintf(w, " %12s", evaluate.Format(k, r.scores[k]))
+		}
+		fmt.Fprintln(w)
+	}
 }

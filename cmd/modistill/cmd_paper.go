@@ -21,7 +21,6 @@ import (
 	"github.com/modistill/modistill/experiment"
 	"github.com/modistill/modistill/runstore"
 	"github.com/modistill/modistill/train"
-	"github.com/schollz/progressbar/v3"
 )
 
 func runPaper(ctx context.Context, args []string, stdout io.Writer) error {
@@ -37,7 +36,7 @@ func runPaper(ctx context.Context, args []string, stdout io.Writer) error {
 	search := fs.Int("search", 0, "N: before the seeds, try N random settings of the grid per trained system and dataset, keep the best on validation (0: the defaults)")
 	protocol := fs.String("protocol", "paper", "how test inputs go missing: paper (the tables' fixed modality subsets) or random-rate (each frame or token masked at rates 0.0 to 0.9, as MMSA and LNLN)")
 	systemList := fs.String("systems", "", "comma-separated systems to run (default: every row of Tables 1-3)")
-	if err := parseFlags(fs, args); err != nil {
+	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
 	}
 	if *out == "" {
@@ -114,6 +113,9 @@ func runPaper(ctx context.Context, args []string, stdout io.Writer) error {
 			name := *dataset
 			if e != "" {
 				name += "-" + e
+			}
+			for _, n := range ds.InputNotes() {
+				fmt.Fprintf(stdout, "data %s: %s\n", name, n)
 			}
 			datasets[name] = ds
 			names = append(names, name)
@@ -252,11 +254,7 @@ func (p trialPool) run(ctx context.Context, what string, trials []experiment.Tri
 		}
 	}
 	fmt.Fprintf(p.stdout, "%d %s, %d already recorded in %s, %d to run on %d workers\n", len(trials), what, len(trials)-len(todo), p.store.Path(), len(todo), p.workers)
-	var bar *progressbar.ProgressBar
-	if !p.quiet {
-		bar = progressbar.NewOptions(len(todo), progressbar.OptionSetWriter(os.Stderr), progressbar.OptionShowCount(),
-			progressbar.OptionSetPredictTime(true), progressbar.OptionSetDescription(what))
-	}
+	bar := newProgress(len(todo), what, p.quiet)
 	var mu sync.Mutex
 	var failed []string
 	running := 0
@@ -269,9 +267,7 @@ func (p trialPool) run(ctx context.Context, what string, trials []experiment.Tri
 			for t := range jobs {
 				mu.Lock()
 				running++
-				if bar != nil {
-					bar.Describe(fmt.Sprintf("%s (%d running, %d failed)", what, running, len(failed)))
-				}
+				bar.Describe(fmt.Sprintf("%s (%d running, %d failed)", what, running, len(failed)))
 				mu.Unlock()
 				res, err := experiment.Run(ctx, t, p.datasets[t.Dataset], p.tc)
 				if err == nil {
@@ -279,13 +275,12 @@ func (p trialPool) run(ctx context.Context, what string, trials []experiment.Tri
 				}
 				mu.Lock()
 				running--
+				outcome := "done"
 				if err != nil {
 					failed = append(failed, fmt.Sprintf("%s: %v", t.Key(), err))
+					outcome = "failed"
 				}
-				if bar != nil {
-					bar.Describe(fmt.Sprintf("%s (%d running, %d failed)", what, running, len(failed)))
-					bar.Add(1)
-				}
+				bar.Step(fmt.Sprintf("%s %s (%d running, %d failed)", t.Key(), outcome, running, len(failed)))
 				mu.Unlock()
 			}
 		}()
@@ -298,10 +293,7 @@ func (p trialPool) run(ctx context.Context, what string, trials []experiment.Tri
 	}
 	close(jobs)
 	wg.Wait()
-	if bar != nil {
-		bar.Finish()
-		fmt.Fprintln(os.Stderr)
-	}
+	bar.Finish()
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("paper: interrupted; finished trials are recorded, rerun to resume: %w", err)
 	}

@@ -4,6 +4,9 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"path/filepath"
+
+	"github.com/modistill/modistill/atomicfile"
 
 	"github.com/modistill/modistill/checkpoint"
 	"github.com/modistill/modistill/experiment"
@@ -15,12 +18,18 @@ func runPlotTemperatures(ctx context.Context, args []string, stdout io.Writer) e
 	fs := newFlags("plot-temperatures")
 	out := fs.String("out", "", "chart to write (.svg or .png)")
 	title := fs.String("title", "", "chart title (default: the system)")
-	if err := fs.Parse(args); err != nil {
-		return usageError{err.Error()}
+	dirs, err := parsePositional(fs, args, stdout)
+	if err != nil {
+		return err
 	}
-	dirs := fs.Args()
 	if *out == "" || len(dirs) == 0 {
-		return usagef("plot-temperatures: want --out FILE and one or more model directories")
+		return usagef("plot-temperatures: want --out FILE and one or more model directories (modistill plot-temperatures --out t.svg DIR...)")
+	}
+	if ext := filepath.Ext(*out); ext != ".svg" && ext != ".png" {
+		return usagef("plot-temperatures: --out %s: want a .svg or .png file", *out)
+	}
+	if err := atomicfile.CheckNew(*out); err != nil {
+		return usagef("plot-temperatures: --out %v; choose a path that does not exist", err)
 	}
 	var runs []map[string][]float64
 	system := ""
@@ -43,7 +52,7 @@ func runPlotTemperatures(ctx context.Context, args []string, stdout io.Writer) e
 		*title = fmt.Sprintf("temperatures learned by %s, mean over %d run(s)", system, len(dirs))
 	}
 	if err := report.Lines(*out, *title, "epoch", "mean temperature over the epoch", series); err != nil {
-		return err
+		return fmt.Errorf("plot-temperatures: %w", err)
 	}
 	fmt.Fprintf(stdout, "wrote %s\n", *out)
 	return nil

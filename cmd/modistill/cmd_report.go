@@ -30,7 +30,7 @@ func runReport(ctx context.Context, args []string, stdout io.Writer) error {
 	var in dirList
 	fs.Var(&in, "in", "a modistill paper --out directory; repeat the flag or separate with commas to merge shards")
 	out := fs.String("out", "", "directory for the merged report.md and results.csv")
-	if err := parseFlags(fs, args); err != nil {
+	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
 	}
 	if len(in) == 0 || *out == "" {

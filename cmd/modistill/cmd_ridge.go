@@ -21,7 +21,7 @@ func runRidge(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := newFlags("ridge")
 	df := addDataFlags(fs)
 	asJSON := fs.Bool("json", false, "print one JSON object")
-	if err := parseFlags(fs, args); err != nil {
+	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
 	}
 	ds, err := df.open()

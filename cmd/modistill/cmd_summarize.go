@@ -12,7 +12,7 @@ import (
 	"strings"
 
 	"github.com/modistill/modistill/data"
-	"gonum.org/v1/gonum/stat"
+	"github.com/modistill/modistill/evaluate"
 )
 
 // evalFileName is SYSTEM-SEED.json, as scripts/compare_separable.sh writes.
@@ -23,7 +23,7 @@ func runSummarize(ctx context.Context, args []string, stdout io.Writer) error {
 	dir := fs.String("in", "", "directory of eval JSON files named SYSTEM-SEED.json")
 	metricList := fs.String("metrics", "mae,corr,acc2,acc7", "comma-separated metrics to tabulate")
 	order := fs.String("systems", "", "comma-separated systems in table order (default: sorted)")
-	if err := parseFlags(fs, args); err != nil {
+	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
 	}
 	if *dir == "" {
@@ -36,18 +36,24 @@ func runSummarize(ctx context.Context, args []string, stdout io.Writer) error {
 	// values[system][subset][metric] over seeds
 	values := map[string]map[string]map[string][]float64{}
 	seeds := map[string]int{}
+	known := map[string]bool{} // metrics found
 	for _, e := range entries {
 		m := evalFileName.FindStringSubmatch(e.Name())
 		if m == nil {
 			continue
 		}
-		b, err := os.ReadFile(filepath.Join(*dir, e.Name()))
+		path := filepath.Join(*dir, e.Name())
+		b, err := os.ReadFile(path)
 		if err != nil {
 			return fmt.Errorf("summarize: %w", err)
 		}
 		var r evalOutput
-		if err := json.Unmarshal(b, &r); err != nil {
-			return fmt.Errorf("summarize: %s: %w", e.Name(), err)
+		if err := json.Unmarshal(b, &r); err != nil || r.System == "" || len(r.Results) == 0 {
+			why := "it has no system and results"
+			if err != nil {
+				why = err.Error()
+			}
+			return usagef("summarize: %s is not the output of 'modistill eval --json' (%s)", path, why)
 		}
 		sys := m[1]
 		seeds[sys]++
@@ -60,15 +66,33 @@ func runSummarize(ctx context.Context, args []string, stdout io.Writer) error {
 			}
 			for k, v := range scores {
 				values[sys][subset][k] = append(values[sys][subset][k], v)
+				known[k] = true
 			}
 		}
 	}
 	if len(values) == 0 {
-		return fmt.Errorf("summarize: no SYSTEM-SEED.json files in %s", *dir)
+		return usagef("summarize: no SYSTEM-SEED.json files in %s (eval --json outputs named like ours-1.json)", *dir)
+	}
+	sortedKeys := func(m map[string]bool) string {
+		var k []string
+		for n := range m {
+			k = append(k, n)
+		}
+		sort.Strings(k)
+		return strings.Join(k, ", ")
 	}
 	var systemsOrder []string
 	if *order != "" {
 		systemsOrder = strings.Split(*order, ",")
+		have := map[string]bool{}
+		for s := range values {
+			have[s] = true
+		}
+		for _, s := range systemsOrder {
+			if !have[s] {
+				return usagef("summarize: --systems: no files for system %q in %s (found: %s)", s, *dir, sortedKeys(have))
+			}
+		}
 	} else {
 		for s := range values {
 			systemsOrder = append(systemsOrder, s)
@@ -77,7 +101,12 @@ func runSummarize(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	metricsWanted := strings.Split(*metricList, ",")
 	for _, metric := range metricsWanted {
-		fmt.Fprintf(stdout, "\n%s, mean ± standard deviation over seeds\n\n| system (seeds) |", metric)
+		if !known[metric] {
+			return usagef("summarize: --metrics: %q is not a metric of these files (they have: %s)", metric, sortedKeys(known))
+		}
+	}
+	for _, metric := range metricsWanted {
+		fmt.Fprintf(stdout, "\n%s, mean ± standard deviation over seeds\n\n| system (seeds) |", evaluate.Label(metric))
 		for _, use := range data.Subsets {
 			fmt.Fprintf(stdout, " %s |", data.SubsetName(use))
 		}
@@ -87,21 +116,9 @@ func runSummarize(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 		fmt.Fprintln(stdout)
 		for _, sys := range systemsOrder {
-			if values[sys] == nil {
-				continue
-			}
 			fmt.Fprintf(stdout, "| %s (%d) |", sys, seeds[sys])
 			for _, use := range data.Subsets {
-				v := values[sys][data.SubsetName(use)][metric]
-				if len(v) == 0 {
-					fmt.Fprint(stdout, " - |")
-					continue
-				}
-				mean, std := stat.MeanStdDev(v, nil)
-				if len(v) == 1 {
-					std = 0
-				}
-				fmt.Fprintf(stdout, " %.3f ± %.3f |", mean, std)
+				fmt.Fprintf(stdout, " %s |", evaluate.Summarize(values[sys][data.SubsetName(use)][metric]).Format(metric))
 			}
 			fmt.Fprintln(stdout)
 		}

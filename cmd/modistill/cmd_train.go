@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"strings"
 	"time"
 
@@ -17,7 +16,6 @@ import (
 	"github.com/modistill/modistill/nn"
 	"github.com/modistill/modistill/systems"
 	"github.com/modistill/modistill/train"
-	"github.com/schollz/progressbar/v3"
 )
 
 // dataFlags are the flags that say which dataset to read.
@@ -100,35 +98,28 @@ func runTrain(ctx context.Context, args []string, stdout io.Writer) error {
 	epochs := fs.Int("epochs", 50, "maximum epochs")
 	patience := fs.Int("patience", 10, "epochs without validation improvement before stopping")
 	batch := fs.Int("batch", 32, "batch size")
-	quiet := fs.Bool("quiet", false, "no progress bar")
-	h := systems.DefaultHyper
-	fs.Float64Var(&h.LR, "lr", 0, "learning rate (default: the system's, 1e-3)")
-	fs.Float64Var(&h.WeightDecay, "weight-decay", 0, "Adam weight decay")
-	fs.Float64Var(&h.Dropout, "dropout", 0, "dropout (default 0.2)")
-	fs.IntVar(&h.Rank, "rank", 0, "LMF rank R (default 4)")
-	fs.IntVar(&h.Hidden, "hidden", 0, "size h of the fused representation (default 32)")
-	fs.IntVar(&h.EmbedDim, "embed", 0, "word embedding size when text is token ids (default 100)")
-	fs.Float64Var(&h.Alpha, "alpha", -1, "weight of the soft-label term (default 1)")
-	fs.Float64Var(&h.Beta, "beta", -1, "weight of the representation term (default 1)")
-	fs.Float64Var(&h.TMax, "t-max", 0, "largest temperature (default 10)")
-	fs.Float64Var(&h.FixedT, "fixed-t", 0, "ours-fixed's temperature T_s = T_z (default 2)")
-	fs.StringVar(&h.TemperatureGrad, "temperature-grad", "", "reverse (default) or descend")
-	fs.StringVar(&h.Share, "share", "", "what the students share with the teacher: all (default: encoders and factors) or none")
-	if err := parseFlags(fs, args); err != nil {
+	quiet := fs.Bool("quiet", false, "no progress (a bar on a terminal, a line per epoch on standard error otherwise)")
+	h := addHyperFlags(fs)
+	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
 	}
 	if *out == "" {
 		return usagef("train: --out is required")
 	}
-	if entries, err := os.ReadDir(*out); err == nil && len(entries) > 0 {
-		return usagef("train: --out %s already exists and is not empty; choose a new directory", *out)
+	for _, c := range []struct {
+		name      string
+		v, lo, hi int
+	}{{"epochs", *epochs, 1, 100000}, {"patience", *patience, 1, 100000}, {"batch", *batch, 2, 1 << 20}} {
+		if err := intFlagInRange("train", c.name, c.v, c.lo, c.hi); err != nil {
+			return err
+		}
 	}
-	if *epochs < 1 || *patience < 1 || *batch < 2 {
-		return usagef("train: --epochs and --patience must be at least 1, --batch at least 2")
-	}
-	cfg, err := systems.Config(*system, h)
+	cfg, err := systems.Config(*system, *h)
 	if err != nil {
-		return usagef("train: %v", err)
+		return hyperError("train", err)
+	}
+	if err := checkpoint.CheckDestination(*out); err != nil {
+		return usagef("train: --out %v; choose a path that does not exist", err)
 	}
 	ds, err := df.open()
 	if err != nil {
@@ -137,6 +128,9 @@ func runTrain(ctx context.Context, args []string, stdout io.Writer) error {
 	m, err := systems.Build(*system, cfg, ds.Dims(), ds.Task, nn.NewRNG(*seed))
 	if err != nil {
 		return usagef("train: %v", err)
+	}
+	for _, n := range ds.InputNotes() {
+		fmt.Fprintln(stdout, "data:", n)
 	}
 	tc := train.Config{Epochs: *epochs, Patience: *patience, BatchSize: *batch, Seed: *seed}
 	var note string
@@ -158,25 +152,16 @@ func runTrain(ctx context.Context, args []string, stdout io.Writer) error {
 		return fmt.Errorf("train: system %s is neither trained by steps nor fitted", *system)
 	}
 	fmt.Fprintf(stdout, "training %s on %s (%d/%d/%d samples), %d parameters\n", *system, ds.Name, ds.Train.N(), ds.Valid.N(), ds.Test.N(), nn.Count(m.Params()))
-	var bar *progressbar.ProgressBar
-	if !*quiet {
-		bar = progressbar.NewOptions(*epochs, progressbar.OptionSetWriter(os.Stderr), progressbar.OptionShowCount(),
-			progressbar.OptionSetPredictTime(true), progressbar.OptionSetDescription("epoch"), progressbar.OptionClearOnFinish())
-	}
+	bar := newProgress(*epochs, "epoch", *quiet)
 	start := time.Now()
 	res, err := train.Fit(ctx, tm, ds, tc, func(e train.Epoch) {
-		if bar != nil {
-			desc := fmt.Sprintf("epoch %d: train %.4f, valid %.4f", e.Epoch, e.TrainLoss, e.ValidLoss)
-			if t, ok := e.Metrics["teacher_loss"]; ok {
-				desc += fmt.Sprintf(" (teacher %.3f, students %.3f)", t, e.Metrics["student_loss"])
-			}
-			bar.Describe(desc)
-			bar.Add(1)
+		desc := fmt.Sprintf("train %.4f, valid %.4f", e.TrainLoss, e.ValidLoss)
+		if t, ok := e.Metrics["teacher_loss"]; ok {
+			desc += fmt.Sprintf(" (teacher %.3f, students %.3f)", t, e.Metrics["student_loss"])
 		}
+		bar.Step(desc)
 	})
-	if bar != nil {
-		bar.Finish()
-	}
+	bar.Finish()
 	if err != nil {
 		return fmt.Errorf("train: %w", err)
 	}

@@ -12,6 +12,10 @@
 //	modistill train --data PATH|synth --system NAME [--seed N] [hyperparameters] --out DIR
 //	modistill ridge --data PATH [--json]
 //	modistill eval --model DIR --data PATH|synth [--subsets all|a,v,t,av,at,vt,avt] [--json] [--predictions FILE]
+//	modistill score --task mosi|pom|iemocap --predictions FILE|- [--json]
+//	modistill summarize --in DIR [--metrics M,...] [--systems S,...]
+//	modistill paper --data synth|FILE [flags] --out DIR
+//	modistill report --in DIR [--in DIR ...] --out DIR
 //
 // demo trains the LMF system on the embedded synthetic benchmark and prints
 // the training curve and test metrics; bench times one training step and
@@ -28,6 +32,9 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime"
+	"runtime/debug"
+	"strings"
 	"syscall"
 )
 
@@ -51,6 +58,7 @@ func commands() []command {
 		{"data", "make synthetic data (data synth) or describe a dataset file (data inspect)", runData},
 		{"train", "train a system and save it", runTrain},
 		{"eval", "evaluate a saved model under every pattern of missing modalities", runEval},
+		{"score", "compute a task's metrics from a predictions file (eval's, or pred,truth rows)", runScore},
 		{"ridge", "the bag-of-words ridge baseline for text given as token ids", runRidge},
 		{"summarize", "tabulate eval results over seeds (mean ± standard deviation)", runSummarize},
 		{"plot-temperatures", "chart the temperatures adaptive models learned, per modality and epoch", runPlotTemperatures},
@@ -64,10 +72,14 @@ func usage(w io.Writer) {
 	for _, c := range commands() {
 		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
 	}
-	fmt.Fprintln(w, "\nRun 'modistill <command> -h' for a command's flags.")
+	fmt.Fprintln(w, "\nRun 'modistill <command> -h' for a command's flags, 'modistill --version' for the version.")
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && (args[0] == "--version" || args[0] == "-version" || args[0] == "version") {
+		fmt.Fprintln(stdout, version())
+		return nil
+	}
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		usage(stdout)
 		if len(args) == 0 {
@@ -84,25 +96,70 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	return usagef("unknown command %q", args[0])
 }
 
-// newFlags returns a flag set for a subcommand that reports errors as values.
+// version is the module's version and the commit it was built from (as the
+// go command records it in the binary).
+func version() string {
+	v, rev, dirty := "(unknown)", "", ""
+	goVersion := runtime.Version()
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		v = bi.Main.Version
+		for _, s := range bi.Settings {
+			switch {
+			case s.Key == "vcs.revision":
+				rev = s.Value
+			case s.Key == "vcs.modified" && s.Value == "true":
+				dirty = ", with uncommitted changes"
+			}
+		}
+	}
+	if rev == "" {
+		return fmt.Sprintf("modistill %s (no commit recorded: built outside a git checkout or by go run), %s", v, goVersion)
+	}
+	return fmt.Sprintf("modistill %s, commit %s%s, %s", v, rev, dirty, goVersion)
+}
+
+// newFlags returns a flag set for a subcommand that reports errors as
+// values and prints nothing itself: parseFlags says what went wrong, and
+// -h prints the flags to standard output.
 func newFlags(name string) *flag.FlagSet {
 	fs := flag.NewFlagSet("modistill "+name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
 	return fs
 }
 
 // parseFlags parses args, turning flag errors and stray arguments into usage
-// errors; -h prints the flags and returns flag.ErrHelp.
-func parseFlags(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
+// errors; -h or --help prints the flags to stdout and returns flag.ErrHelp
+// (exit status 0).
+func parseFlags(fs *flag.FlagSet, args []string, stdout io.Writer) error {
+	pos, err := parsePositional(fs, args, stdout)
+	if err == nil && len(pos) > 0 {
+		err = usagef("%s: unexpected argument %q (flags start with -; see '%s -h')", strings.TrimPrefix(fs.Name(), "modistill "), pos[0], fs.Name())
+	}
+	return err
+}
+
+// parsePositional is parseFlags for commands that take arguments: flags
+// may come before, between or after them; the arguments are returned.
+func parsePositional(fs *flag.FlagSet, args []string, stdout io.Writer) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				fmt.Fprintf(stdout, "usage: %s [flags]\n\nflags:\n", fs.Name())
+				fs.SetOutput(stdout)
+				fs.PrintDefaults()
+				fs.SetOutput(io.Discard)
+				return nil, err
+			}
+			return nil, usagef("%s: %v (see '%s -h')", strings.TrimPrefix(fs.Name(), "modistill "), err, fs.Name())
 		}
-		return usageError{err.Error()}
+		if fs.NArg() == 0 {
+			return pos, nil
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
 	}
-	if fs.NArg() > 0 {
-		return usagef("%s: unexpected argument %q", fs.Name(), fs.Arg(0))
-	}
-	return nil
 }
 
 func main() {

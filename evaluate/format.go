@@ -1,0 +1,93 @@
+package evaluate
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"gonum.org/v1/gonum/stat"
+)
+
+// Undefined is how text output shows a metric with no value (NaN).
+const Undefined = "n/a"
+
+// IsPercent reports whether a metric is a proportion (accuracies and F1
+// scores), which people read in percent. JSON keeps every metric as a
+// fraction; text shows these times 100.
+func IsPercent(metric string) bool {
+	return strings.HasPrefix(metric, "acc") || strings.HasPrefix(metric, "f1")
+}
+
+// Label is a metric's column heading for text output, with "%" for the
+// metrics shown in percent.
+func Label(metric string) string {
+	if IsPercent(metric) {
+		return metric + " %"
+	}
+	return metric
+}
+
+// Format shows one value of a metric: accuracies and F1 in percent with two
+// decimals, other metrics with four, Undefined for NaN.
+func Format(metric string, v float64) string {
+	switch {
+	case math.IsNaN(v):
+		return Undefined
+	case IsPercent(metric):
+		return fmt.Sprintf("%.2f", 100*v)
+	}
+	return fmt.Sprintf("%.4f", v)
+}
+
+// Summary is a metric over seeds: the mean and sample standard deviation of
+// the defined values, N of them, out of Runs runs (the others gave an
+// undefined value).
+type Summary struct {
+	Mean, Std float64
+	N, Runs   int
+}
+
+// Summarize summarizes values over seeds, leaving out NaNs; the mean is
+// NaN if no value is defined, the deviation 0 for one value.
+func Summarize(values []float64) Summary {
+	var defined []float64
+	for _, v := range values {
+		if !math.IsNaN(v) {
+			defined = append(defined, v)
+		}
+	}
+	s := Summary{N: len(defined), Runs: len(values), Mean: math.NaN()}
+	switch len(defined) {
+	case 0:
+	case 1:
+		s.Mean = defined[0]
+	default:
+		s.Mean, s.Std = stat.MeanStdDev(defined, nil)
+	}
+	return s
+}
+
+// Format shows the summary in a table cell: "-" with no run, Undefined
+// with no defined value, the value alone for one run, "mean ± std"
+// otherwise (three decimals; accuracies and F1 in percent, two), and
+// "(n of runs)" when some runs were undefined.
+func (s Summary) Format(metric string) string {
+	if s.Runs == 0 {
+		return "-"
+	}
+	if s.N == 0 {
+		return Undefined
+	}
+	scale, prec := 1.0, 3
+	if IsPercent(metric) {
+		scale, prec = 100, 2
+	}
+	out := fmt.Sprintf("%.*f", prec, scale*s.Mean)
+	if s.N > 1 {
+		out += fmt.Sprintf(" ± %.*f", prec, scale*s.Std)
+	}
+	if s.N < s.Runs {
+		out += fmt.Sprintf(" (%d of %d)", s.N, s.Runs)
+	}
+	return out
+}
