@@ -26,7 +26,7 @@ func MaskSteps(b *Batch, rate float64, rng *rand.Rand) (*Batch, error) {
 			continue
 		}
 		if len(x.Shape) != 3 {
-			return nil, fmt.Errorf("mask %s: a %v tensor has no steps to mask; the random-rate protocol needs frame sequences", m, x.Shape)
+			return nil, fmt.Errorf("mask %s: a %s tensor has no steps to mask; the random-rate protocol needs frame sequences", m, tensor.ShapeString(x.Shape))
 		}
 		y := tensor.New(x.Shape...)
 		copy(y.Data, x.Data)

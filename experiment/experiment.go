@@ -91,7 +91,7 @@ func Run(ctx context.Context, t Trial, ds *data.Dataset, tc train.Config) (*Resu
 	}
 	cfg, err := systems.Config(t.System, hyper)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%s: %w", t.Key(), err)
 	}
 	m, err := systems.Build(t.System, cfg, ds.Dims(), ds.Task, nn.NewRNG(t.Seed))
 	if err != nil {

@@ -135,6 +135,15 @@ func runPaper(ctx context.Context, args []string, stdout io.Writer) error {
 			names = append(names, name)
 		}
 	}
+	if *protocol == experiment.RandomRate {
+		for _, name := range names {
+			for _, m := range []data.Modality{data.Audio, data.Visual} {
+				if x := datasets[name].Train.Inputs[m]; x != nil && len(x.Shape) != 3 {
+					return usagef("paper: --protocol random-rate masks frames, but %s gives %s as one vector per utterance; it needs frame sequences", name, m)
+				}
+			}
+		}
+	}
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		return fmt.Errorf("paper: %w", err)
 	}
@@ -269,15 +278,17 @@ func (p trialPool) run(ctx context.Context, what string, trials []experiment.Tri
 				running++
 				bar.Describe(fmt.Sprintf("%s (%d running, %d failed)", what, running, len(failed)))
 				mu.Unlock()
-				res, err := experiment.Run(ctx, t, p.datasets[t.Dataset], p.tc)
+				res, err := experiment.Run(ctx, t, p.datasets[t.Dataset], p.tc) // its errors name the trial
 				if err == nil {
-					err = p.store.Append(t.Key(), res)
+					if err = p.store.Append(t.Key(), res); err != nil {
+						err = fmt.Errorf("%s: %w", t.Key(), err)
+					}
 				}
 				mu.Lock()
 				running--
 				outcome := "done"
 				if err != nil {
-					failed = append(failed, fmt.Sprintf("%s: %v", t.Key(), err))
+					failed = append(failed, err.Error())
 					outcome = "failed"
 				}
 				bar.Step(fmt.Sprintf("%s %s (%d running, %d failed)", t.Key(), outcome, running, len(failed)))

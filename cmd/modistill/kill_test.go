@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/modistill/modistill/data/synth"
 )
 
 // TestMain lets a test run this binary's main in a child process, so that
@@ -17,7 +19,14 @@ func TestMain(m *testing.M) {
 		main()
 		return
 	}
-	os.Exit(m.Run())
+	dir, err := os.MkdirTemp("", "modistill-test-data")
+	if err != nil {
+		panic(err)
+	}
+	testDataDir = dir
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
 }
 
 func child(args ...string) *exec.Cmd {
@@ -41,7 +50,8 @@ func wholeLines(t *testing.T, path string) []string {
 
 func TestPaperKilledPartwayResumes(t *testing.T) {
 	killed, whole := t.TempDir(), t.TempDir()
-	args := []string{"paper", "--quick", "--quiet", "--seeds", "2", "--systems", "ours,svm", "--workers", "1"}
+	args := append([]string{"paper", "--quick", "--quiet", "--seeds", "2", "--systems", "ours,svm", "--workers", "1", "--dataset", "mosi"},
+		smallData(t, "mosi", false, synth.Sizes{Train: 160, Valid: 60, Test: 80})...)
 	log := filepath.Join(killed, "runs.log")
 
 	cmd := child(append(args, "--out", killed)...)

@@ -158,12 +158,13 @@ func TestPredictionsFile(t *testing.T) {
 	dir := t.TempDir()
 	// IEMOCAP: a classification task.
 	out := dir + "/iemocap"
-	if _, err := runCmd(t, "train", "--data", "synth", "--kind", "iemocap", "--emotion", "angry", "--system", "ours", "--epochs", "1", "--quiet", "--out", out); err != nil {
+	data := smallData(t, "iemocap", false, synth.Sizes{Train: 60, Valid: 20, Test: 30})
+	if _, err := runCmd(t, append([]string{"train", "--system", "ours", "--epochs", "1", "--quiet", "--out", out}, data...)...); err != nil {
 		t.Fatal(err)
 	}
 	pred := dir + "/pred.json"
-	res, err := runCmd(t, "eval", "--model", out, "--data", "synth", "--kind", "iemocap", "--emotion", "angry", "--subsets", "t,avt", "--json", "--predictions", pred)
-	if err != nil || !strings.Contains(res, `"f1_angry"`) {
+	res, err := runCmd(t, append([]string{"eval", "--model", out, "--subsets", "t,avt", "--json", "--predictions", pred}, data...)...)
+	if err != nil || !strings.Contains(res, `"f1_happy"`) {
 		t.Fatalf("%v %s", err, res)
 	}
 	var p struct {
@@ -171,7 +172,7 @@ func TestPredictionsFile(t *testing.T) {
 		Predictions map[string][][]float32 `json:"predictions"`
 	}
 	b, _ := os.ReadFile(pred)
-	if err := json.Unmarshal(b, &p); err != nil || len(p.Predictions) != 2 || len(p.Predictions["t"][0]) != 2 || len(p.Truth) != 1807 {
+	if err := json.Unmarshal(b, &p); err != nil || len(p.Predictions) != 2 || len(p.Predictions["t"][0]) != 2 || len(p.Truth) != 30 {
 		t.Errorf("predictions file: %v, %d subsets", err, len(p.Predictions))
 	}
 }
@@ -267,7 +268,7 @@ func TestTrainThenEvalFittedSystems(t *testing.T) {
 
 func testFitted(t *testing.T, system string) {
 	out := t.TempDir() + "/" + system
-	data := []string{"--data", "synth", "--synth-train", "120"}
+	data := smallData(t, "mosi", false, synth.Sizes{Train: 120, Valid: 40, Test: 40})
 	if _, err := runCmd(t, append(append([]string{"train"}, data...), "--system", system, "--out", out)...); err != nil {
 		t.Fatal(err)
 	}
@@ -319,10 +320,7 @@ func TestTrainThenEvalSequenceModels(t *testing.T) {
 func TestEverySystemOnSmallMOSIAndIEMOCAP(t *testing.T) {
 	dir := t.TempDir()
 	for _, kind := range []string{"mosi", "iemocap"} {
-		data := []string{"--data", "synth", "--kind", kind, "--synth-train", "48", "--frames"}
-		if kind == "iemocap" {
-			data = append(data, "--emotion", "happy")
-		}
+		data := smallData(t, kind, true, synth.Sizes{Train: 48, Valid: 16, Test: 16})
 		for _, system := range systemNames() {
 			out := fmt.Sprintf("%s/%s-%s", dir, kind, system)
 			args := append(append([]string{"train"}, data...), "--system", system, "--epochs", "1", "--quiet", "--out", out)
@@ -445,7 +443,8 @@ func csvWithoutSeconds(t *testing.T, path string) string {
 
 func TestPaperShardsMergeToTheUnshardedRun(t *testing.T) {
 	whole, a, b, merged := t.TempDir(), t.TempDir(), t.TempDir(), t.TempDir()
-	args := []string{"paper", "--quick", "--quiet", "--seeds", "2", "--systems", "lmf,svm"}
+	args := append([]string{"paper", "--quick", "--quiet", "--seeds", "2", "--systems", "lmf,svm", "--dataset", "mosi"},
+		smallData(t, "mosi", false, synth.Sizes{Train: 160, Valid: 60, Test: 80})...)
 	for _, run := range [][]string{{"--out", whole}, {"--out", a, "--shard", "0/2"}, {"--out", b, "--shard", "1/2"}} {
 		out, err := runCmd(t, append(append([]string{}, args...), run...)...)
 		if err != nil {
@@ -509,7 +508,8 @@ func TestPlotTemperatures(t *testing.T) {
 
 func TestPaperSearchKeepsTheChosenSetting(t *testing.T) {
 	dir := t.TempDir()
-	args := []string{"paper", "--quick", "--quiet", "--seeds", "1", "--systems", "lmf,svm", "--search", "2", "--out", dir}
+	small := append([]string{"--dataset", "mosi"}, smallData(t, "mosi", false, synth.Sizes{Train: 160, Valid: 60, Test: 80})...)
+	args := append([]string{"paper", "--quick", "--quiet", "--seeds", "1", "--systems", "lmf,svm", "--search", "2", "--out", dir}, small...)
 	out, err := runCmd(t, args...)
 	if err != nil {
 		t.Fatal(err)
@@ -545,14 +545,15 @@ func TestPaperSearchKeepsTheChosenSetting(t *testing.T) {
 		t.Errorf("report.md does not state the search:\n%s", report)
 	}
 	// The same directory with another search size is refused.
-	if _, err := runCmd(t, "paper", "--quick", "--quiet", "--seeds", "1", "--systems", "lmf", "--search", "3", "--out", dir); exitCode(err, io.Discard) != 2 {
+	if _, err := runCmd(t, append([]string{"paper", "--quick", "--quiet", "--seeds", "1", "--systems", "lmf", "--search", "3", "--out", dir}, small...)...); exitCode(err, io.Discard) != 2 {
 		t.Errorf("another --search into the same --out: %v", err)
 	}
 }
 
 func TestPaperRandomRateProtocol(t *testing.T) {
 	dir := t.TempDir()
-	out, err := runCmd(t, "paper", "--quick", "--quiet", "--seeds", "1", "--systems", "lmf,ours", "--protocol", "random-rate", "--out", dir)
+	out, err := runCmd(t, append([]string{"paper", "--quick", "--quiet", "--seeds", "1", "--systems", "lmf,ours", "--protocol", "random-rate", "--out", dir, "--dataset", "mosi"},
+		smallData(t, "mosi", true, synth.Sizes{Train: 160, Valid: 60, Test: 80})...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
