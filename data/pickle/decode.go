@@ -10,6 +10,7 @@ import (
 	"math/big"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -445,7 +446,11 @@ func (d *decoder) step() error {
 		if err != nil {
 			return err
 		}
-		d.push(s)
+		u, err := rawUnicodeUnescape(s)
+		if err != nil {
+			return d.fail("%v", err)
+		}
+		d.push(u)
 	case 'X', 0x8c, 0x8d: // BINUNICODE, SHORT_BINUNICODE, BINUNICODE8
 		var n uint64
 		var err error
@@ -804,7 +809,51 @@ func decodeLong(b []byte) (int64, error) {
 	return int64(u), nil
 }
 
-// unquote decodes a protocol-0 string literal: quoted, with Python escapes.
+// rawUnicodeUnescape decodes Python's raw-unicode-escape, as protocol 0's
+// UNICODE argument is written: each byte is the code point of that value
+// (latin-1), except \uXXXX and \UXXXXXXXX, which the pickler also uses for
+// backslash, NUL, newline, carriage return and ^Z. A backslash before
+// anything else stands for itself, and so does the character after it.
+func rawUnicodeUnescape(s string) (string, error) {
+	out := make([]byte, 0, len(s))
+	for i := 0; i < len(s); {
+		c := s[i]
+		i++
+		if c != '\\' || i == len(s) {
+			out = utf8.AppendRune(out, rune(c))
+			continue
+		}
+		count := 0
+		switch s[i] {
+		case 'u':
+			count = 4
+		case 'U':
+			count = 8
+		default:
+			out = append(out, '\\')
+			out = utf8.AppendRune(out, rune(s[i]))
+			i++
+			continue
+		}
+		i++
+		if i+count > len(s) {
+			return "", fmt.Errorf("truncated \\%c escape in UNICODE", s[i-1])
+		}
+		r, err := strconv.ParseUint(s[i:i+count], 16, 32)
+		if err != nil {
+			return "", fmt.Errorf("bad \\%c escape %q in UNICODE", s[i-1], s[i:i+count])
+		}
+		if r > unicode.MaxRune {
+			return "", fmt.Errorf("\\U%s is beyond Unicode", s[i:i+count])
+		}
+		out = utf8.AppendRune(out, rune(r)) // a lone surrogate, which Go strings cannot hold, becomes U+FFFD
+		i += count
+	}
+	return string(out), nil
+}
+
+// unquote decodes a protocol-0 string literal: quoted, with the escapes of
+// Python's codecs.escape_decode.
 func unquote(s string) ([]byte, error) {
 	if len(s) < 2 || s[0] != s[len(s)-1] || (s[0] != '\'' && s[0] != '"') {
 		return nil, fmt.Errorf("STRING argument %q is not quoted", s)
@@ -828,8 +877,23 @@ func unquote(s string) ([]byte, error) {
 			out = append(out, '\t')
 		case 'r':
 			out = append(out, '\r')
+		case 'a':
+			out = append(out, '\a')
+		case 'b':
+			out = append(out, '\b')
+		case 'f':
+			out = append(out, '\f')
+		case 'v':
+			out = append(out, '\v')
 		case '\\', '\'', '"':
 			out = append(out, s[i])
+		case '0', '1', '2', '3', '4', '5', '6', '7': // up to three octal digits, the byte's low 8 bits
+			v := int(s[i] - '0')
+			for k := 0; k < 2 && i+1 < len(s) && s[i+1] >= '0' && s[i+1] <= '7'; k++ {
+				i++
+				v = v*8 + int(s[i]-'0')
+			}
+			out = append(out, byte(v))
 		case 'x':
 			if i+2 >= len(s) {
 				return nil, fmt.Errorf("short \\x escape")

@@ -77,14 +77,24 @@ func (d *decoder) call(g Global, args Tuple) (any, error) {
 		if !ok {
 			return nil, fmt.Errorf("_codecs.encode of a %s", TypeName(args[0]))
 		}
-		out := make([]byte, 0, len(s))
-		for _, r := range s {
-			if r > 255 {
-				return nil, fmt.Errorf("_codecs.encode: rune %U outside latin-1", r)
+		return latin1(s)
+	case "builtins.bytes", "__builtin__.bytes", "builtins.bytearray", "__builtin__.bytearray":
+		// bytes() is how Python 3 writes b'' at protocols 0 to 2;
+		// bytearray(str, 'latin-1') a bytearray, bytearray(bytes) at 3 and 4.
+		switch {
+		case len(args) == 0:
+			return []byte{}, nil
+		case len(args) == 1:
+			if b, ok := args[0].([]byte); ok {
+				return append([]byte{}, b...), nil
 			}
-			out = append(out, byte(r))
+		case len(args) == 2 && g.Name == "bytearray":
+			s, ok1 := args[0].(string)
+			enc, ok2 := str(args[1])
+			if ok1 && ok2 && (enc == "latin-1" || enc == "latin1") {
+				return latin1(s)
+			}
 		}
-		return out, nil
 	case "collections.OrderedDict", "builtins.dict", "__builtin__.dict":
 		return &Dict{}, nil
 	case "builtins.set", "builtins.frozenset", "__builtin__.set", "builtins.list", "__builtin__.list":
@@ -97,6 +107,19 @@ func (d *decoder) call(g Global, args Tuple) (any, error) {
 		return &l, nil
 	}
 	return &Object{Class: g, Args: args}, nil
+}
+
+// latin1 encodes s as latin-1, as _codecs.encode(s, 'latin1') does for
+// the bytes Python 3 writes at protocols 0 to 2.
+func latin1(s string) ([]byte, error) {
+	out := make([]byte, 0, len(s))
+	for _, r := range s {
+		if r > 255 {
+			return nil, fmt.Errorf("_codecs.encode: rune %U outside latin-1", r)
+		}
+		out = append(out, byte(r))
+	}
+	return out, nil
 }
 
 // build applies a BUILD state to obj.

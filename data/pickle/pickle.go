@@ -13,8 +13,8 @@
 // caller that wants part of a file reads only that part. It builds plain Go
 // values:
 //
-//	None -> nil; bool; int -> int64; float -> float64
-//	str (Python 3) -> string; bytes and Python 2 str -> []byte
+//	None -> nil; bool; int -> int64 (one beyond 64 bits is an error); float -> float64
+//	str (Python 3) -> string; bytes, bytearray and Python 2 str -> []byte
 //	list -> *List; tuple -> Tuple; dict -> *Dict (ordered; keys may be
 //	string or []byte, see Dict.Get)
 //	numpy.ndarray -> *Array; numpy.dtype -> *Dtype

@@ -202,7 +202,7 @@ func TestCorruptInputsAreErrors(t *testing.T) {
 // FuzzLoad feeds arbitrary bytes to the reader: it must return a value or an
 // error, never panic, and never allocate more than the input holds.
 func FuzzLoad(f *testing.F) {
-	for _, name := range []string{"lmf_p2.pkl", "lmf_p4.pkl", "lmf_p5.pkl", "mmsa_p4.pkl"} {
+	for _, name := range []string{"lmf_p2.pkl", "lmf_p4.pkl", "lmf_p5.pkl", "mmsa_p4.pkl", "lmf_py2_p0.pkl", "mmsa_p0.pkl", "plain_p0.pkl"} {
 		b, err := os.ReadFile(filepath.Join("testdata", name))
 		if err != nil {
 			f.Fatal(err)
