@@ -1,8 +1,9 @@
 package load
 
 import (
+	"bytes"
 	"fmt"
-	"os"
+	"io"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -27,18 +28,26 @@ var lmfKeys = [3]string{"covarep", "facet", "glove"}
 // more level, data[emotion][split][key], with one-hot labels (N, 2). NaN and
 // infinite values become 0, as LMF's loader does, and are counted in
 // NonFinite.
+//
+// The file is read as needed: only the chosen emotion's arrays (for IEMOCAP)
+// are read, each straight into its float32 tensor.
 func LMF(path string, opt Options) (*data.Dataset, error) {
-	b, err := os.ReadFile(path)
+	f, size, err := openPickle(path)
 	if err != nil {
 		return nil, fmt.Errorf("load %s: %w", path, err)
 	}
-	return DecodeLMF(b, path, opt)
+	defer f.Close()
+	return decodeLMF(f, size, path, opt)
 }
 
 // DecodeLMF reads LMF's layout from the bytes of a pickle; path names it in
 // errors and gives the dataset its name.
 func DecodeLMF(b []byte, path string, opt Options) (*data.Dataset, error) {
-	top, err := decodePickle(b)
+	return decodeLMF(bytes.NewReader(b), int64(len(b)), path, opt)
+}
+
+func decodeLMF(r io.ReaderAt, size int64, path string, opt Options) (*data.Dataset, error) {
+	top, err := decodePickle(r, size)
 	if err != nil {
 		return nil, fmt.Errorf("load %s: %w", path, err)
 	}
@@ -76,7 +85,10 @@ func DecodeLMF(b []byte, path string, opt Options) (*data.Dataset, error) {
 			if err != nil {
 				return nil, fmt.Errorf("load %w", err)
 			}
-			t, bad := toTensor(a)
+			t, bad, err := toTensor(a)
+			if err != nil {
+				return nil, fmt.Errorf("load %s: %s: %w", where, key, err)
+			}
 			s.Inputs[m] = t
 			if bad > 0 {
 				ds.NonFinite[sn+"/"+data.Modality(m).String()] = bad
@@ -86,7 +98,10 @@ func DecodeLMF(b []byte, path string, opt Options) (*data.Dataset, error) {
 		if err != nil {
 			return nil, fmt.Errorf("load %w", err)
 		}
-		labels, bad := toTensor(la)
+		labels, bad, err := toTensor(la)
+		if err != nil {
+			return nil, fmt.Errorf("load %s: label: %w", where, err)
+		}
 		if bad > 0 {
 			return nil, fmt.Errorf("load %s: label has %d NaN or infinite values", where, bad)
 		}

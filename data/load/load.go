@@ -10,6 +10,7 @@ package load
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -73,11 +74,11 @@ func Sniff(path string) (Format, error) {
 	case bytes.Equal(head, []byte("\x89HDF\r\n\x1a\n")):
 		return CSD, nil
 	case len(head) > 0 && (head[0] == 0x80 || head[0] == '(' || head[0] == '}'):
-		b, err := os.ReadFile(path)
+		st, err := f.Stat()
 		if err != nil {
 			return "", err
 		}
-		v, err := pickle.Load(b)
+		v, err := pickle.Decode(f, st.Size()) // the structure only: no array is read
 		if err != nil {
 			return "", fmt.Errorf("%s: %w", path, err)
 		}
@@ -142,18 +143,26 @@ func Open(path string, opt Options) (*data.Dataset, error) {
 	return ds, nil
 }
 
-// readPickle loads a pickle file whose top level is a dict.
-func readPickle(path string) (*pickle.Dict, error) {
-	b, err := os.ReadFile(path)
+// openPickle opens a pickle file for decodePickle; the caller closes it once
+// it has read the arrays it wants.
+func openPickle(path string) (*os.File, int64, error) {
+	f, err := os.Open(path)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	return decodePickle(b)
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, 0, err
+	}
+	return f, st.Size(), nil
 }
 
-// decodePickle decodes pickle bytes whose top level is a dict.
-func decodePickle(b []byte) (*pickle.Dict, error) {
-	v, err := pickle.Load(b)
+// decodePickle decodes a pickle whose top level is a dict, leaving its
+// arrays' data in r until toTensor reads them: only the arrays a caller
+// asks for are read, each straight into a tensor.
+func decodePickle(r io.ReaderAt, size int64) (*pickle.Dict, error) {
+	v, err := pickle.Decode(r, size)
 	if err != nil {
 		return nil, err
 	}
@@ -194,7 +203,7 @@ func arrayField(d *pickle.Dict, where, key string, ranks ...int) (*pickle.Array,
 		return nil, err
 	}
 	a, ok := v.(*pickle.Array)
-	if !ok || a.Values == nil && a.Size() > 0 {
+	if !ok || !a.Numeric() && a.Size() > 0 {
 		return nil, fmt.Errorf("%s: %s is a %s, want a numeric numpy array", where, key, pickle.TypeName(v))
 	}
 	for _, r := range ranks {
@@ -209,20 +218,25 @@ func arrayField(d *pickle.Dict, where, key string, ranks ...int) (*pickle.Array,
 	return nil, fmt.Errorf("%s: %s has shape %s, want a %s array", where, key, a.ShapeString(), strings.Join(want, " or "))
 }
 
-// toTensor converts an array to float32, replacing non-finite values by 0
-// and returning how many it replaced.
-func toTensor(a *pickle.Array) (*tensor.Tensor, int) {
-	t := tensor.New(a.Shape...)
+// toTensor reads an array into a new float32 tensor, replacing non-finite
+// values (float64 values too large for float32 among them) by 0 and
+// returning how many it replaced.
+func toTensor(a *pickle.Array) (*tensor.Tensor, int, error) {
+	if !a.Numeric() { // a 0-size object array, which arrayField lets through
+		return tensor.New(a.Shape...), 0, nil
+	}
+	data, err := a.Float32s()
+	if err != nil {
+		return nil, 0, err
+	}
 	bad := 0
-	for i, v := range a.Values {
-		f := float32(v)
-		if math.IsNaN(v) || math.IsInf(float64(f), 0) {
-			f = 0
+	for i, f := range data {
+		if f != f || math.IsInf(float64(f), 0) {
+			data[i] = 0
 			bad++
 		}
-		t.Data[i] = f
 	}
-	return t, bad
+	return tensor.From(data, a.Shape...), bad, nil
 }
 
 // splitNames are the three splits, with the key each format uses.

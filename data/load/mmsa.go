@@ -1,8 +1,9 @@
 package load
 
 import (
+	"bytes"
 	"fmt"
-	"os"
+	"io"
 	"path/filepath"
 	"strings"
 
@@ -17,18 +18,25 @@ var mmsaKeys = [3]string{"audio", "vision", "text"}
 // text (N, L, d), audio (N, L, d), vision (N, L, d), regression_labels (N),
 // and in the unaligned files audio_lengths and vision_lengths, which are
 // honoured as sequence lengths. Sample ids come from id when present.
+//
+// The file is read as needed, each array straight into its float32 tensor.
 func MMSA(path string) (*data.Dataset, error) {
-	b, err := os.ReadFile(path)
+	f, size, err := openPickle(path)
 	if err != nil {
 		return nil, fmt.Errorf("load %s: %w", path, err)
 	}
-	return DecodeMMSA(b, path)
+	defer f.Close()
+	return decodeMMSA(f, size, path)
 }
 
 // DecodeMMSA reads MMSA's layout from the bytes of a pickle; path names it
 // in errors.
 func DecodeMMSA(b []byte, path string) (*data.Dataset, error) {
-	top, err := decodePickle(b)
+	return decodeMMSA(bytes.NewReader(b), int64(len(b)), path)
+}
+
+func decodeMMSA(r io.ReaderAt, size int64, path string) (*data.Dataset, error) {
+	top, err := decodePickle(r, size)
 	if err != nil {
 		return nil, fmt.Errorf("load %s: %w", path, err)
 	}
@@ -47,7 +55,10 @@ func DecodeMMSA(b []byte, path string) (*data.Dataset, error) {
 			if err != nil {
 				return nil, fmt.Errorf("load %w", err)
 			}
-			t, bad := toTensor(a)
+			t, bad, err := toTensor(a)
+			if err != nil {
+				return nil, fmt.Errorf("load %s: %s: %w", where, key, err)
+			}
 			s.Inputs[m] = t
 			if bad > 0 {
 				ds.NonFinite[sn+"/"+data.Modality(m).String()] = bad
@@ -68,7 +79,10 @@ func DecodeMMSA(b []byte, path string) (*data.Dataset, error) {
 		if err != nil {
 			return nil, fmt.Errorf("load %w", err)
 		}
-		labels, bad := toTensor(la)
+		labels, bad, err := toTensor(la)
+		if err != nil {
+			return nil, fmt.Errorf("load %s: regression_labels: %w", where, err)
+		}
 		if bad > 0 {
 			return nil, fmt.Errorf("load %s: regression_labels has %d NaN or infinite values", where, bad)
 		}
@@ -105,10 +119,17 @@ func intsField(d *pickle.Dict, where, key string) ([]int, error) {
 	}
 	switch v := v.(type) {
 	case *pickle.Array:
-		if v.Values == nil && v.Size() > 0 {
-			return nil, fmt.Errorf("%s: %s is a %s, want integers", where, key, pickle.TypeName(v))
+		if !v.Numeric() {
+			if v.Size() > 0 {
+				return nil, fmt.Errorf("%s: %s is a %s, want integers", where, key, pickle.TypeName(v))
+			}
+			break
 		}
-		for _, f := range v.Values {
+		vals, err := v.Float64s()
+		if err != nil {
+			return nil, fmt.Errorf("%s: %s: %w", where, key, err)
+		}
+		for _, f := range vals {
 			if err := add(f); err != nil {
 				return nil, err
 			}

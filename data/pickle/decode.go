@@ -1,34 +1,71 @@
 package pickle
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"math/big"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
 // ErrCorrupt is wrapped by every error about a malformed pickle.
 var ErrCorrupt = errors.New("corrupt pickle")
 
-// Load decodes the first pickle in data and returns its value.
+// Load decodes the first pickle in data and returns its value, with every
+// numeric array's elements in Array.Values.
 func Load(data []byte) (any, error) {
-	d := &decoder{buf: data, memo: map[uint64]any{}}
-	return d.run()
+	return decode(bytes.NewReader(data), int64(len(data)), true)
 }
 
+// Decode decodes the first pickle in r, which holds size bytes, without
+// reading the data of numpy arrays: their Values stay nil and Float32s or
+// Float64s reads them from r when asked, so r must stay readable until then.
+// Only the pickle's structure is held in memory; an array that is never
+// asked for is never read. Every length is still checked against size, and
+// every error is the one Load would give, except an array's read errors,
+// which its Float32s or Float64s returns.
+func Decode(r io.ReaderAt, size int64) (any, error) {
+	return decode(r, size, false)
+}
+
+func decode(r io.ReaderAt, size int64, eager bool) (any, error) {
+	d := &decoder{src: r, size: size, memo: map[uint64]any{}}
+	v, err := d.run()
+	if err != nil {
+		return nil, err
+	}
+	return d.finish(v, eager)
+}
+
+// windowSize is how much of the input the decoder reads at a time.
+const windowSize = 16 << 10
+
+// lazyMin is the length from which a bytes value is left in the input until
+// something needs it: a numpy array's data is then never copied, and read
+// only when the array is.
+const lazyMin = 512
+
 type decoder struct {
-	buf   []byte
-	pos   int
+	src   io.ReaderAt
+	size  int64  // bytes in src
+	buf   []byte // src's bytes from win on
+	win   int64
+	pos   int64
 	op    byte // current opcode, for errors
-	opPos int
+	opPos int64
 	stack []any
 	marks []int
 	memo  map[uint64]any
 }
+
+// lazyBytes is a bytes value of n bytes at off in the input, not yet read.
+type lazyBytes struct{ off, n int64 }
 
 func (d *decoder) fail(format string, args ...any) error {
 	return fmt.Errorf("%w: at byte %d, opcode %s: %s", ErrCorrupt, d.opPos, opName(d.op), fmt.Sprintf(format, args...))
@@ -41,14 +78,83 @@ func opName(op byte) string {
 	return fmt.Sprintf("0x%02x", op)
 }
 
-// take returns the next n bytes, checking that they exist.
-func (d *decoder) take(n uint64) ([]byte, error) {
-	if n > uint64(len(d.buf)-d.pos) {
-		return nil, d.fail("needs %d bytes, %d remain", n, len(d.buf)-d.pos)
+func (d *decoder) remain() int64 { return d.size - d.pos }
+
+// ensure makes the window hold the n bytes from pos (n <= remain()).
+func (d *decoder) ensure(n int64) error {
+	if d.pos >= d.win && d.pos+n <= d.win+int64(len(d.buf)) {
+		return nil
 	}
-	b := d.buf[d.pos : d.pos+int(n)]
-	d.pos += int(n)
-	return b, nil
+	want := min(max(n, windowSize), d.remain())
+	if int64(cap(d.buf)) < want || cap(d.buf) > 4*windowSize && want <= windowSize {
+		d.buf = make([]byte, want)
+	}
+	d.buf = d.buf[:want]
+	d.win = d.pos
+	if err := readFull(d.src, d.buf, d.pos); err != nil {
+		d.buf = d.buf[:0]
+		return err
+	}
+	return nil
+}
+
+// readFull reads len(b) bytes at off.
+func readFull(r io.ReaderAt, b []byte, off int64) error {
+	n, err := r.ReadAt(b, off)
+	if n == len(b) {
+		return nil
+	}
+	if err == nil || err == io.EOF {
+		err = io.ErrUnexpectedEOF
+	}
+	return fmt.Errorf("pickle: reading %d bytes at byte %d: %w", len(b), off, err)
+}
+
+// take returns the next n bytes, checking that they exist. They are valid
+// until the next read from the input.
+func (d *decoder) take(n uint64) ([]byte, error) {
+	if n > uint64(d.remain()) {
+		return nil, d.fail("needs %d bytes, %d remain", n, d.remain())
+	}
+	if err := d.ensure(int64(n)); err != nil {
+		return nil, err
+	}
+	i := d.pos - d.win
+	d.pos += int64(n)
+	return d.buf[i : i+int64(n)], nil
+}
+
+// bytesValue returns the next n bytes as a value: a copy, or past lazyMin
+// a lazyBytes left in the input.
+func (d *decoder) bytesValue(n uint64) (any, error) {
+	if n < lazyMin {
+		b, err := d.take(n)
+		if err != nil {
+			return nil, err
+		}
+		return append([]byte(nil), b...), nil
+	}
+	if n > uint64(d.remain()) {
+		return nil, d.fail("needs %d bytes, %d remain", n, d.remain())
+	}
+	lb := lazyBytes{d.pos, int64(n)}
+	d.pos += int64(n)
+	return lb, nil
+}
+
+// read returns the bytes of a lazyBytes, in a new slice.
+func (d *decoder) read(lb lazyBytes) ([]byte, error) {
+	b := make([]byte, lb.n)
+	return b, readFull(d.src, b, lb.off)
+}
+
+// resolve reads v if it is a lazyBytes, for the opcodes that look into
+// bytes values.
+func (d *decoder) resolve(v any) (any, error) {
+	if lb, ok := v.(lazyBytes); ok {
+		return d.read(lb)
+	}
+	return v, nil
 }
 
 func (d *decoder) u8() (uint64, error) {
@@ -85,14 +191,25 @@ func (d *decoder) u64() (uint64, error) {
 
 // line returns the bytes up to the next newline (protocol 0 arguments).
 func (d *decoder) line() (string, error) {
-	for i := d.pos; i < len(d.buf); i++ {
-		if d.buf[i] == '\n' {
-			s := string(d.buf[d.pos:i])
-			d.pos = i + 1
+	var avail []byte // what the window holds from pos
+	if d.pos >= d.win && d.pos <= d.win+int64(len(d.buf)) {
+		avail = d.buf[d.pos-d.win:]
+	}
+	for want := int64(windowSize); ; want *= 2 {
+		if i := bytes.IndexByte(avail, '\n'); i >= 0 {
+			s := string(avail[:i])
+			d.pos += int64(i) + 1
 			return s, nil
 		}
+		if int64(len(avail)) >= d.remain() {
+			return "", d.fail("no newline before the end of the data")
+		}
+		want = min(max(want, 2*int64(len(avail))), d.remain())
+		if err := d.ensure(want); err != nil {
+			return "", err
+		}
+		avail = d.buf[d.pos-d.win : d.pos-d.win+want]
 	}
-	return "", d.fail("no newline before the end of the data")
 }
 
 func (d *decoder) push(v any) { d.stack = append(d.stack, v) }
@@ -129,6 +246,7 @@ func (d *decoder) popMark() ([]any, error) {
 	m := d.marks[len(d.marks)-1]
 	d.marks = d.marks[:len(d.marks)-1]
 	items := append([]any(nil), d.stack[m:]...)
+	clear(d.stack[m:])
 	d.stack = d.stack[:m]
 	return items, nil
 }
@@ -153,11 +271,15 @@ func (d *decoder) memoPut(i uint64) error {
 
 func (d *decoder) run() (any, error) {
 	for {
-		if d.pos >= len(d.buf) {
+		if d.pos >= d.size {
 			return nil, fmt.Errorf("%w: data ends at byte %d before the STOP opcode", ErrCorrupt, d.pos)
 		}
-		d.opPos, d.op = d.pos, d.buf[d.pos]
-		d.pos++
+		d.opPos = d.pos
+		b, err := d.take(1)
+		if err != nil {
+			return nil, err
+		}
+		d.op = b[0]
 		if d.op == '.' { // STOP
 			v, err := d.pop()
 			if err != nil {
@@ -314,17 +436,21 @@ func (d *decoder) step() error {
 		if err != nil {
 			return err
 		}
-		b, err := d.take(n)
+		v, err := d.bytesValue(n)
 		if err != nil {
 			return err
 		}
-		d.push(append([]byte(nil), b...))
+		d.push(v)
 	case 'V': // UNICODE (raw-unicode-escape)
 		s, err := d.line()
 		if err != nil {
 			return err
 		}
-		d.push(s)
+		u, err := rawUnicodeUnescape(s)
+		if err != nil {
+			return d.fail("%v", err)
+		}
+		d.push(u)
 	case 'X', 0x8c, 0x8d: // BINUNICODE, SHORT_BINUNICODE, BINUNICODE8
 		var n uint64
 		var err error
@@ -551,7 +677,7 @@ func (d *decoder) step() error {
 		if !ok {
 			return d.fail("REDUCE calls a %s, not a global", TypeName(fn))
 		}
-		v, err := call(g, t)
+		v, err := d.call(g, t)
 		if err != nil {
 			return d.fail("%v", err)
 		}
@@ -575,7 +701,7 @@ func (d *decoder) step() error {
 		if !ok1 || !ok2 {
 			return d.fail("NEWOBJ needs a class and a tuple, got %s and %s", TypeName(cls), TypeName(args))
 		}
-		v, err := call(g, t)
+		v, err := d.call(g, t)
 		if err != nil {
 			return d.fail("%v", err)
 		}
@@ -589,7 +715,7 @@ func (d *decoder) step() error {
 		if err != nil {
 			return err
 		}
-		if err := build(obj, state); err != nil {
+		if err := d.build(obj, state); err != nil {
 			return d.fail("%v", err)
 		}
 	case 'i', 'o': // INST, OBJ (protocol 0 and 1 instances)
@@ -638,7 +764,12 @@ func (d *decoder) setItems(dict *Dict, items []any) error {
 		return d.fail("odd number of items (%d) for a dict", len(items))
 	}
 	for i := 0; i < len(items); i += 2 {
-		switch items[i].(type) {
+		k, err := d.resolve(items[i])
+		if err != nil {
+			return err
+		}
+		items[i] = k
+		switch k.(type) {
 		case string, []byte, int64, bool, nil, float64, Tuple:
 		default:
 			return d.fail("unhashable dict key of type %s", TypeName(items[i]))
@@ -678,7 +809,51 @@ func decodeLong(b []byte) (int64, error) {
 	return int64(u), nil
 }
 
-// unquote decodes a protocol-0 string literal: quoted, with Python escapes.
+// rawUnicodeUnescape decodes Python's raw-unicode-escape, as protocol 0's
+// UNICODE argument is written: each byte is the code point of that value
+// (latin-1), except \uXXXX and \UXXXXXXXX, which the pickler also uses for
+// backslash, NUL, newline, carriage return and ^Z. A backslash before
+// anything else stands for itself, and so does the character after it.
+func rawUnicodeUnescape(s string) (string, error) {
+	out := make([]byte, 0, len(s))
+	for i := 0; i < len(s); {
+		c := s[i]
+		i++
+		if c != '\\' || i == len(s) {
+			out = utf8.AppendRune(out, rune(c))
+			continue
+		}
+		count := 0
+		switch s[i] {
+		case 'u':
+			count = 4
+		case 'U':
+			count = 8
+		default:
+			out = append(out, '\\')
+			out = utf8.AppendRune(out, rune(s[i]))
+			i++
+			continue
+		}
+		i++
+		if i+count > len(s) {
+			return "", fmt.Errorf("truncated \\%c escape in UNICODE", s[i-1])
+		}
+		r, err := strconv.ParseUint(s[i:i+count], 16, 32)
+		if err != nil {
+			return "", fmt.Errorf("bad \\%c escape %q in UNICODE", s[i-1], s[i:i+count])
+		}
+		if r > unicode.MaxRune {
+			return "", fmt.Errorf("\\U%s is beyond Unicode", s[i:i+count])
+		}
+		out = utf8.AppendRune(out, rune(r)) // a lone surrogate, which Go strings cannot hold, becomes U+FFFD
+		i += count
+	}
+	return string(out), nil
+}
+
+// unquote decodes a protocol-0 string literal: quoted, with the escapes of
+// Python's codecs.escape_decode.
 func unquote(s string) ([]byte, error) {
 	if len(s) < 2 || s[0] != s[len(s)-1] || (s[0] != '\'' && s[0] != '"') {
 		return nil, fmt.Errorf("STRING argument %q is not quoted", s)
@@ -702,8 +877,23 @@ func unquote(s string) ([]byte, error) {
 			out = append(out, '\t')
 		case 'r':
 			out = append(out, '\r')
+		case 'a':
+			out = append(out, '\a')
+		case 'b':
+			out = append(out, '\b')
+		case 'f':
+			out = append(out, '\f')
+		case 'v':
+			out = append(out, '\v')
 		case '\\', '\'', '"':
 			out = append(out, s[i])
+		case '0', '1', '2', '3', '4', '5', '6', '7': // up to three octal digits, the byte's low 8 bits
+			v := int(s[i] - '0')
+			for k := 0; k < 2 && i+1 < len(s) && s[i+1] >= '0' && s[i+1] <= '7'; k++ {
+				i++
+				v = v*8 + int(s[i]-'0')
+			}
+			out = append(out, byte(v))
 		case 'x':
 			if i+2 >= len(s) {
 				return nil, fmt.Errorf("short \\x escape")
@@ -719,4 +909,80 @@ func unquote(s string) ([]byte, error) {
 		}
 	}
 	return out, nil
+}
+
+// finish replaces the lazyBytes left in the decoded value by their bytes
+// (only numpy arrays keep their data in the input) and, for Load, decodes
+// every numeric array into Values. It walks the value with a stack of its
+// own, visiting each list, dict, object, array and tuple once, so neither
+// deep nesting nor sharing through the memo costs more than the input.
+func (d *decoder) finish(root any, eager bool) (any, error) {
+	read := map[int64][]byte{} // a lazyBytes in several places is one slice, as it was one object
+	seen := map[any]bool{}
+	var todo []any
+	fix := func(slot *any) error {
+		switch v := (*slot).(type) {
+		case lazyBytes:
+			b, ok := read[v.off]
+			if !ok {
+				var err error
+				if b, err = d.read(v); err != nil {
+					return err
+				}
+				read[v.off] = b
+			}
+			*slot = b
+		case *List, *Dict, *Object, *Array:
+			if !seen[v] {
+				seen[v] = true
+				todo = append(todo, v)
+			}
+		case Tuple:
+			if len(v) > 0 && !seen[&v[0]] {
+				seen[&v[0]] = true
+				todo = append(todo, v)
+			}
+		}
+		return nil
+	}
+	fixAll := func(vs []any) error {
+		for i := range vs {
+			if err := fix(&vs[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if err := fix(&root); err != nil {
+		return nil, err
+	}
+	for len(todo) > 0 {
+		v := todo[len(todo)-1]
+		todo = todo[:len(todo)-1]
+		var err error
+		switch v := v.(type) {
+		case *List:
+			err = fixAll(*v)
+		case Tuple:
+			err = fixAll(v)
+		case *Dict:
+			if err = fixAll(v.Keys); err == nil {
+				err = fixAll(v.Values)
+			}
+		case *Object:
+			if err = fixAll(v.Args); err == nil {
+				err = fix(&v.State)
+			}
+		case *Array:
+			err = fixAll(v.Objects)
+			if err == nil && eager && v.numeric && v.Values == nil {
+				v.Values, err = readArray[float64](v)
+				v.raw, v.src = nil, nil
+			}
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return root, nil
 }

@@ -4,13 +4,17 @@
 // writes protocol-2 pickles the way Python 2 wrote LMF's.
 //
 // The reader is a bounded interpreter of the pickle virtual machine
-// (protocols 0 to 5) over an in-memory file: every length is checked against
-// the bytes that remain, every memo reference against the memo, so a
-// corrupt file yields an error naming the offset and opcode, never a panic or
-// an allocation larger than the file. It builds plain Go values:
+// (protocols 0 to 5) over a file of known size, in memory (Load) or read as
+// needed (Decode): every length is checked against the bytes that remain,
+// every memo reference against the memo, so a corrupt file yields an error
+// naming the offset and opcode, never a panic or an allocation larger than
+// the file. Decode holds only the pickle's structure in memory and reads a
+// numpy array's data when it is asked for, converting it as it reads, so a
+// caller that wants part of a file reads only that part. It builds plain Go
+// values:
 //
-//	None -> nil; bool; int -> int64; float -> float64
-//	str (Python 3) -> string; bytes and Python 2 str -> []byte
+//	None -> nil; bool; int -> int64 (one beyond 64 bits is an error); float -> float64
+//	str (Python 3) -> string; bytes, bytearray and Python 2 str -> []byte
 //	list -> *List; tuple -> Tuple; dict -> *Dict (ordered; keys may be
 //	string or []byte, see Dict.Get)
 //	numpy.ndarray -> *Array; numpy.dtype -> *Dtype
@@ -23,6 +27,7 @@ package pickle
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"strings"
 )
 
@@ -118,13 +123,21 @@ type Dtype struct {
 	Order byte
 }
 
-// Array is a numpy ndarray. Numeric arrays are converted to float64 values in
-// C order; object arrays keep their elements in Objects.
+// Array is a numpy ndarray. Load converts numeric arrays to float64 values
+// in C order, in Values; Decode leaves their data in the input, to be read
+// with Float32s or Float64s. Object arrays, and fixed-width string arrays
+// ('S', 'U'), keep their elements in Objects.
 type Array struct {
 	Shape   []int
 	Dtype   Dtype
-	Values  []float64 // numeric dtypes
-	Objects []any     // dtype object ('O')
+	Values  []float64 // numeric dtypes, from Load
+	Objects []any     // dtype object ('O'), 'S' and 'U'
+
+	numeric bool
+	fortran bool        // data in column-major order
+	raw     []byte      // the data, or
+	src     io.ReaderAt // its n bytes at off in the input
+	off, n  int64
 }
 
 // Size is the number of elements.
@@ -158,7 +171,7 @@ func TypeName(v any) string {
 		return "float"
 	case string:
 		return "str"
-	case []byte:
+	case []byte, lazyBytes:
 		return "bytes"
 	case *List:
 		return "list"

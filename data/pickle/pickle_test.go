@@ -1,6 +1,7 @@
 package pickle
 
 import (
+	"bytes"
 	"errors"
 	"math"
 	"os"
@@ -184,6 +185,9 @@ func TestCorruptInputsAreErrors(t *testing.T) {
 		"unknown opcode":      []byte("\x80\x02\xff."),
 		"no STOP":             []byte("\x80\x02K\x01"),
 		"bad array data":      []byte("\x80\x02cnumpy.core.multiarray\n_reconstruct\ncnumpy\nndarray\nK\x00\x85U\x01b\x87R(K\x01K\x03\x85cnumpy\ndtype\nU\x02f4K\x00K\x01\x87R\x89U\x04abcdtb."),
+		// 2^44 elements of 2^20 bytes: size*itemsize wraps to 0, the data's length.
+		"overflowing size":    []byte("\x80\x02cnumpy.core.multiarray\n_reconstruct\ncnumpy\nndarray\nK\x00\x85U\x01b\x87R(K\x01J\x00\x00\x40\x00J\x00\x00\x40\x00\x86cnumpy\ndtype\nU\x08f1048576K\x00K\x01\x87R\x89U\x00tb."),
+		"overflowing strings": []byte("\x80\x02cnumpy.core.multiarray\n_reconstruct\ncnumpy\nndarray\nK\x00\x85U\x01b\x87R(K\x01J\x00\x00\x40\x00J\x00\x00\x40\x00\x86cnumpy\ndtype\nU\x08S1048576K\x00K\x01\x87R\x89U\x00tb."),
 	}
 	for i := 1; i < len(good); i += len(good) / 20 {
 		cases["truncated at byte "+strconv.Itoa(i)] = good[:i]
@@ -198,7 +202,7 @@ func TestCorruptInputsAreErrors(t *testing.T) {
 // FuzzLoad feeds arbitrary bytes to the reader: it must return a value or an
 // error, never panic, and never allocate more than the input holds.
 func FuzzLoad(f *testing.F) {
-	for _, name := range []string{"lmf_p2.pkl", "lmf_p4.pkl", "lmf_p5.pkl", "mmsa_p4.pkl"} {
+	for _, name := range []string{"lmf_p2.pkl", "lmf_p4.pkl", "lmf_p5.pkl", "mmsa_p4.pkl", "lmf_py2_p0.pkl", "mmsa_p0.pkl", "plain_p0.pkl"} {
 		b, err := os.ReadFile(filepath.Join("testdata", name))
 		if err != nil {
 			f.Fatal(err)
@@ -207,6 +211,19 @@ func FuzzLoad(f *testing.F) {
 	}
 	f.Add([]byte("\x80\x02}q\x00(U\x01aK\x01u."))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		Load(b)
+		_, err := Load(b)
+		v, lerr := Decode(bytes.NewReader(b), int64(len(b)))
+		if (err == nil) != (lerr == nil) {
+			t.Fatalf("Load: %v; Decode: %v", err, lerr)
+		}
+		if d, ok := v.(*Dict); ok { // read Decode's arrays as Load did
+			for _, x := range d.Values {
+				if a, ok := x.(*Array); ok && a.Numeric() {
+					if _, err := a.Float32s(); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+		}
 	})
 }
