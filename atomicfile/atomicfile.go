@@ -30,16 +30,17 @@ func WriteFile(path string, data []byte) error {
 
 // writeTemp writes data to a synced temporary file (mode 0644) beside path
 // and returns its name.
+// Its errors name path, not the temporary file.
 func writeTemp(path string, data []byte) (string, error) {
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
 	if err != nil {
-		return "", err
+		return "", renamed(err, path)
 	}
 	tmp := f.Name()
 	fail := func(err error) (string, error) {
 		f.Close()
 		os.Remove(tmp)
-		return "", err
+		return "", renamed(err, path)
 	}
 	if _, err := f.Write(data); err != nil {
 		return fail(err)
@@ -52,9 +53,19 @@ func writeTemp(path string, data []byte) (string, error) {
 	}
 	if err := f.Close(); err != nil {
 		os.Remove(tmp)
-		return "", err
+		return "", renamed(err, path)
 	}
 	return tmp, nil
+}
+
+// renamed reports a file system error on a temporary file as one on path,
+// the name the caller knows.
+func renamed(err error, path string) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return &fs.PathError{Op: "write", Path: path, Err: pe.Err}
+	}
+	return err
 }
 
 // renameChecked renames oldpath to newpath after checking that newpath does

@@ -64,14 +64,17 @@ func describe(fi fs.FileInfo) string {
 	return "a special file"
 }
 
-// WriteNew writes data to path atomically, as WriteFile does, but never
-// replaces anything: if path exists (whatever it is) it returns an error
+// WriteNew writes data to path atomically, as WriteFile does (creating
+// missing parent directories), but never replaces anything: if path exists (whatever it is) it returns an error
 // wrapping ErrExists and leaves path as it was. The file appears complete
 // or not at all (it is hard-linked into place, which fails if the name is
 // taken).
 func WriteNew(path string, data []byte) error {
 	if fi, err := os.Lstat(path); err == nil {
 		return fmt.Errorf("%s %w (%s)", path, ErrExists, describe(fi))
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
 	}
 	tmp, err := writeTemp(path, data)
 	if err != nil {

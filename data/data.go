@@ -38,16 +38,33 @@ func (k TaskKind) String() string {
 	return "regression"
 }
 
+// MarshalText writes the kind's name.
+func (k TaskKind) MarshalText() ([]byte, error) { return []byte(k.String()), nil }
+
+// UnmarshalText reads a kind's name.
+func (k *TaskKind) UnmarshalText(b []byte) error {
+	switch string(b) {
+	case "regression":
+		*k = Regression
+	case "classification":
+		*k = Classification
+	default:
+		return fmt.Errorf("task kind %q: want regression or classification", b)
+	}
+	return nil
+}
+
 // Task says what the labels mean.
 type Task struct {
-	Kind TaskKind
+	Kind TaskKind `json:"kind"`
 	// Targets names the label columns: one for MOSI, 16 traits for POM, one
 	// binary task per emotion for IEMOCAP.
-	Targets []string
+	Targets []string `json:"targets"`
 	// Classes is the number of classes per target (classification only).
-	Classes int
+	Classes int `json:"classes,omitempty"`
 	// Range, when Lo < Hi, is the interval regression labels lie in.
-	Lo, Hi float64
+	Lo float64 `json:"lo,omitempty"`
+	Hi float64 `json:"hi,omitempty"`
 }
 
 // Modality names one input stream.
@@ -251,11 +268,34 @@ func (t Task) checkLabels(labels *tensor.Tensor) error {
 // Dims are the per-sample input shapes of a dataset, which size a model.
 // A size of 0 means the dataset lacks the modality.
 type Dims struct {
-	Audio, Visual       int // feature sizes
-	AudioLen, VisualLen int // sequence lengths; 0 for utterance-level vectors
-	TextLen, Text       int // sequence length and word-vector size (0 with tokens)
-	Vocab               int // vocabulary size when text is token ids
-	Outputs             int // label columns
+	Audio     int `json:"audio"`      // feature sizes
+	Visual    int `json:"visual"`     //
+	AudioLen  int `json:"audio_len"`  // sequence lengths; 0 for utterance-level vectors
+	VisualLen int `json:"visual_len"` //
+	TextLen   int `json:"text_len"`   // sequence length
+	Text      int `json:"text"`       // word-vector size (0 with tokens)
+	Vocab     int `json:"vocab"`      // vocabulary size when text is token ids
+	Outputs   int `json:"outputs"`    // label columns
+}
+
+// String describes the shapes for people: "audio 74, visual 46, text 20 x
+// 300, 1 output" (frame sequences as "20 x 74").
+func (d Dims) String() string {
+	seq := func(n, dim int) string {
+		if n > 0 {
+			return fmt.Sprintf("%d x %d", n, dim)
+		}
+		return fmt.Sprint(dim)
+	}
+	text := seq(d.TextLen, d.Text)
+	if d.Vocab > 0 {
+		text = fmt.Sprintf("%d token ids (vocabulary %d)", d.TextLen, d.Vocab)
+	}
+	outputs := "outputs"
+	if d.Outputs == 1 {
+		outputs = "output"
+	}
+	return fmt.Sprintf("audio %s, visual %s, text %s, %d %s", seq(d.AudioLen, d.Audio), seq(d.VisualLen, d.Visual), text, d.Outputs, outputs)
 }
 
 // Dims returns the per-sample shapes of d's inputs.

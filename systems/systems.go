@@ -187,90 +187,177 @@ func errUnknown(name string) error {
 }
 
 // Config returns the configuration of the named system with h applied, as
-// a value that Build and model.json both take.
+// a value that Build and model.json both take. Overrides the system does
+// not have are ignored (a search grid sets a rank for every system);
+// StrictConfig refuses them.
 func Config(name string, h Hyper) (any, error) {
-	if !Known(name) {
-		return nil, errUnknown(name)
-	}
-	if err := h.Validate(); err != nil {
-		return nil, err
-	}
-	switch name {
-	case "svm":
-		return svmbase.DefaultConfig(), nil
-	case "bc-lstm":
-		c := bclstm.DefaultConfig()
-		applyEncoder(&c.Encoder, h)
-		set(&c.LR, h.LR)
-		set(&c.WeightDecay, h.WeightDecay)
-		set(&c.Context, h.Hidden)
-		return c, nil
-	case "strh":
-		return strh.DefaultConfig(), nil
-	case "mfn", "marn", "mv-lstm":
-		c := recurrent.DefaultConfig()
-		if h.Dropout != nil {
-			c.Dropout = float32(*h.Dropout)
-		}
-		set(&c.EmbedDim, h.EmbedDim)
-		set(&c.Memory, h.Hidden)
-		set(&c.LR, h.LR)
-		set(&c.WeightDecay, h.WeightDecay)
-		return c, nil
-	case "deep-s", "unimodal-a", "unimodal-v", "unimodal-t":
-		c := unimodal.DefaultConfig()
-		applyEncoder(&c.Encoder, h)
-		set(&c.LR, h.LR)
-		set(&c.WeightDecay, h.WeightDecay)
-		return c, nil
-	case "lmf", "tfn", "df":
-		c := fused.DefaultConfig()
-		c.Fusion = name
-		applyEncoder(&c.Encoder, h)
-		set(&c.LR, h.LR)
-		set(&c.WeightDecay, h.WeightDecay)
-		set(&c.Rank, h.Rank)
-		set(&c.Hidden, h.Hidden)
-		return c, nil
-	}
-	c, err := amd.Preset(name)
+	c, _, err := configure(name, h)
+	return c, err
+}
+
+// StrictConfig is Config for a person's request: an override the system
+// does not have is an error naming it, not silently ignored.
+func StrictConfig(name string, h Hyper) (any, error) {
+	c, applied, err := configure(name, h)
 	if err != nil {
 		return nil, err
 	}
-	applyEncoder(&c.Encoder, h)
-	set(&c.LR, h.LR)
-	set(&c.WeightDecay, h.WeightDecay)
-	set(&c.Rank, h.Rank)
-	set(&c.Hidden, h.Hidden)
-	set(&c.TMax, h.TMax)
-	set(&c.FixedT, h.FixedT)
-	if c.Distill != "none" {
-		set(&c.Alpha, h.Alpha)
-		set(&c.Beta, h.Beta)
+	var unused []string
+	for _, g := range h.given() {
+		if !applied[g.ptr] {
+			unused = append(unused, g.name)
+		}
 	}
-	if h.TemperatureGrad != "" {
-		c.TemperatureGrad = h.TemperatureGrad
+	if len(unused) > 0 {
+		return nil, &NotApplicableError{System: name, Names: unused}
+	}
+	return c, nil
+}
+
+// NotApplicableError is an override given for a system that lacks it.
+type NotApplicableError struct {
+	System string
+	Names  []string // as the command line spells them
+}
+
+// Error names the overrides and the system.
+func (e *NotApplicableError) Error() string {
+	return fmt.Sprintf("%s does not apply to %s", strings.Join(e.Names, ", "), e.System)
+}
+
+// given lists the overrides set in h, by name, each with the pointer that
+// identifies it.
+func (h Hyper) given() []struct {
+	name string
+	ptr  any
+} {
+	var out []struct {
+		name string
+		ptr  any
+	}
+	add := func(name string, isSet bool, p any) {
+		if isSet {
+			out = append(out, struct {
+				name string
+				ptr  any
+			}{name, p})
+		}
+	}
+	add("lr", h.LR != nil, h.LR)
+	add("weight-decay", h.WeightDecay != nil, h.WeightDecay)
+	add("dropout", h.Dropout != nil, h.Dropout)
+	add("rank", h.Rank != nil, h.Rank)
+	add("hidden", h.Hidden != nil, h.Hidden)
+	add("embed", h.EmbedDim != nil, h.EmbedDim)
+	add("audio-hidden", h.AudioHidden != nil, h.AudioHidden)
+	add("visual-hidden", h.VisualHidden != nil, h.VisualHidden)
+	add("text-hidden", h.TextHidden != nil, h.TextHidden)
+	add("alpha", h.Alpha != nil, h.Alpha)
+	add("beta", h.Beta != nil, h.Beta)
+	add("t-max", h.TMax != nil, h.TMax)
+	add("fixed-t", h.FixedT != nil, h.FixedT)
+	add("share", h.Share != "", "share")
+	add("temperature-grad", h.TemperatureGrad != "", "temperature-grad")
+	return out
+}
+
+// configure builds the configuration and records which overrides of h it
+// applied (by pointer).
+func configure(name string, h Hyper) (any, map[any]bool, error) {
+	if !Known(name) {
+		return nil, nil, errUnknown(name)
+	}
+	if err := h.Validate(); err != nil {
+		return nil, nil, err
+	}
+	a := map[any]bool{}
+	switch name {
+	case "svm":
+		return svmbase.DefaultConfig(), a, nil
+	case "bc-lstm":
+		c := bclstm.DefaultConfig()
+		applyEncoder(a, &c.Encoder, h)
+		set(a, &c.LR, h.LR)
+		set(a, &c.WeightDecay, h.WeightDecay)
+		set(a, &c.Context, h.Hidden)
+		return c, a, nil
+	case "strh":
+		return strh.DefaultConfig(), a, nil
+	case "mfn", "marn", "mv-lstm":
+		c := recurrent.DefaultConfig()
+		if h.Dropout != nil {
+			c.Dropout, a[h.Dropout] = float32(*h.Dropout), true
+		}
+		set(a, &c.EmbedDim, h.EmbedDim)
+		set(a, &c.Memory, h.Hidden)
+		set(a, &c.LR, h.LR)
+		set(a, &c.WeightDecay, h.WeightDecay)
+		return c, a, nil
+	case "deep-s", "unimodal-a", "unimodal-v", "unimodal-t":
+		c := unimodal.DefaultConfig()
+		applyEncoder(a, &c.Encoder, h)
+		set(a, &c.LR, h.LR)
+		set(a, &c.WeightDecay, h.WeightDecay)
+		return c, a, nil
+	case "lmf", "tfn", "df":
+		c := fused.DefaultConfig()
+		c.Fusion = name
+		applyEncoder(a, &c.Encoder, h)
+		set(a, &c.LR, h.LR)
+		set(a, &c.WeightDecay, h.WeightDecay)
+		if name == "lmf" { // TFN and DF have no rank
+			set(a, &c.Rank, h.Rank)
+		}
+		set(a, &c.Hidden, h.Hidden)
+		return c, a, nil
+	}
+	c, err := amd.Preset(name)
+	if err != nil {
+		return nil, nil, err
+	}
+	applyEncoder(a, &c.Encoder, h)
+	set(a, &c.LR, h.LR)
+	set(a, &c.WeightDecay, h.WeightDecay)
+	if c.Fusion == "lmf" { // Tucker has its own ranks (t_m, t_h)
+		set(a, &c.Rank, h.Rank)
+	}
+	set(a, &c.Hidden, h.Hidden)
+	set(a, &c.TMax, h.TMax)
+	set(a, &c.FixedT, h.FixedT)
+	if c.Distill != "none" {
+		set(a, &c.Alpha, h.Alpha)
+		set(a, &c.Beta, h.Beta)
+	}
+	if h.TemperatureGrad != "" && c.Distill == "adaptive" {
+		c.TemperatureGrad, a["temperature-grad"] = h.TemperatureGrad, true
+	}
+	if h.TMax != nil && c.Distill != "adaptive" {
+		delete(a, h.TMax) // only the adaptive temperatures have a range
+	}
+	if h.FixedT != nil && c.Distill != "fixed" {
+		delete(a, h.FixedT)
 	}
 	if h.Share != "" {
-		c.Share = h.Share
+		c.Share, a["share"] = h.Share, true
 	}
-	return c, c.Validate()
+	return c, a, c.Validate()
 }
 
-func applyEncoder(e *encoder.Config, h Hyper) {
+func applyEncoder(a map[any]bool, e *encoder.Config, h Hyper) {
 	if h.Dropout != nil {
-		e.Dropout = float32(*h.Dropout)
+		e.Dropout, a[h.Dropout] = float32(*h.Dropout), true
 	}
-	set(&e.EmbedDim, h.EmbedDim)
-	set(&e.AudioHidden, h.AudioHidden)
-	set(&e.VisualHidden, h.VisualHidden)
-	set(&e.TextHidden, h.TextHidden)
+	set(a, &e.EmbedDim, h.EmbedDim)
+	set(a, &e.AudioHidden, h.AudioHidden)
+	set(a, &e.VisualHidden, h.VisualHidden)
+	set(a, &e.TextHidden, h.TextHidden)
 }
 
-// set overrides *dst with *v when v is given.
-func set[T any](dst *T, v *T) {
+// set overrides *dst with *v when v is given, recording it in applied.
+func set[T any](applied map[any]bool, dst *T, v *T) {
 	if v != nil {
 		*dst = *v
+		applied[v] = true
 	}
 }
 
@@ -494,7 +581,7 @@ func Load(dir string) (Model, Meta, error) {
 	if err := json.Unmarshal(meta.Config, &config); err != nil {
 		return nil, meta, fmt.Errorf("load %s: config: %w", dir, err)
 	}
-	m, err := Build(meta.System, config, meta.Dims, meta.Task, nn.NewRNG(meta.Seed))
+	m, err := buildSaved(meta, config)
 	if err != nil {
 		return nil, meta, fmt.Errorf("load %s: %w", dir, err)
 	}
@@ -502,6 +589,19 @@ func Load(dir string) (Model, Meta, error) {
 		return nil, meta, err
 	}
 	return m, meta, nil
+}
+
+// buildSaved builds the model model.json describes. model.json is a file a
+// person can edit, and the models check their configuration only as far as
+// training needs (a negative size panics deep in a layer), so a panic while
+// building is reported as a bad description, not a crash.
+func buildSaved(meta Meta, config any) (m Model, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			m, err = nil, fmt.Errorf("%s: %s's configuration cannot be built (%v); was it edited?", checkpoint.MetaFile, meta.System, r)
+		}
+	}()
+	return Build(meta.System, config, meta.Dims, meta.Task, nn.NewRNG(meta.Seed))
 }
 
 // MarshalConfig encodes a configuration for Meta.Config.

@@ -114,3 +114,37 @@ func TestHyperRanges(t *testing.T) {
 		t.Errorf("unknown system: %v", err)
 	}
 }
+
+func TestStrictConfigRefusesWhatASystemLacks(t *testing.T) {
+	for _, c := range []struct {
+		system string
+		h      Hyper
+		want   string
+	}{
+		{"lmf", Hyper{Alpha: ptr(5.0), TMax: ptr(3.0)}, "alpha, t-max does not apply to lmf"},
+		{"lmf", Hyper{Share: "none", TemperatureGrad: "descend"}, "share, temperature-grad does not apply to lmf"},
+		{"svm", Hyper{LR: ptr(0.01), Rank: ptr(9)}, "lr, rank does not apply to svm"},
+		{"tfn", Hyper{Rank: ptr(4)}, "rank does not apply to tfn"},
+		{"mfn", Hyper{AudioHidden: ptr(4)}, "audio-hidden does not apply to mfn"},
+		{"lmf-s", Hyper{Alpha: ptr(0.5)}, "alpha does not apply to lmf-s"},
+		{"ours-fixed", Hyper{TMax: ptr(5.0), TemperatureGrad: "descend"}, "t-max, temperature-grad does not apply to ours-fixed"},
+		{"ours", Hyper{FixedT: ptr(3.0), Rank: ptr(4)}, "rank, fixed-t does not apply to ours"},
+	} {
+		if _, err := StrictConfig(c.system, c.h); err == nil || err.Error() != c.want {
+			t.Errorf("%s %+v: %v, want %q", c.system, c.h, err, c.want)
+		}
+		if _, err := Config(c.system, c.h); err != nil {
+			t.Errorf("Config(%s) ignores what does not apply, but said %v", c.system, err)
+		}
+	}
+	if _, err := StrictConfig("ours", Hyper{Alpha: ptr(0.5), TMax: ptr(5.0), TemperatureGrad: "descend", Share: "none", Dropout: ptr(0.0)}); err != nil {
+		t.Errorf("ours takes all of these: %v", err)
+	}
+}
+
+func TestLMFTeacherTakesTheRank(t *testing.T) {
+	c, err := StrictConfig("lmf-s", Hyper{Rank: ptr(8)})
+	if err != nil || c.(amd.Config).Rank != 8 {
+		t.Errorf("lmf-s --rank 8: %v", err)
+	}
+}

@@ -3,10 +3,15 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
+	"math"
+	"os"
 	"runtime"
 	"sort"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/modistill/modistill/autodiff"
@@ -15,6 +20,7 @@ import (
 	"github.com/modistill/modistill/models/amd"
 	"github.com/modistill/modistill/models/fused"
 	"github.com/modistill/modistill/nn"
+	"github.com/modistill/modistill/systems"
 	"github.com/modistill/modistill/tensor"
 )
 
@@ -30,6 +36,7 @@ type benchResult struct {
 	Go               string         `json:"go"`
 	GOMAXPROCS       int            `json:"gomaxprocs"`
 	Gemm             string         `json:"gemm"` // matrix-product backend: avx2 or gonum
+	CPU              string         `json:"cpu"`  // the processor's model name
 	Shapes           map[string]any `json:"shapes"`
 }
 
@@ -51,8 +58,27 @@ func runBench(ctx context.Context, args []string, stdout io.Writer) error {
 	if *model != "lmf" && *model != "ours" {
 		return usagef("bench: --model %q: want lmf or ours", *model)
 	}
-	if *steps < 1 || *runs < 1 || *inferReps < 1 || *warmup < 0 || *rank < 1 {
-		return usagef("bench: --steps, --runs, --infer-reps and --rank must be at least 1, --warmup at least 0")
+	if *steps < 1 || *runs < 1 || *inferReps < 1 || *warmup < 0 {
+		return usagef("bench: --steps, --runs and --infer-reps must be at least 1, --warmup at least 0")
+	}
+	if r := systems.HyperRanges["rank"]; !r.Contains(float64(*rank)) {
+		return usagef("bench: --%v", &systems.RangeError{Range: r, Value: float64(*rank)})
+	}
+	var notLMF []string
+	fs.Visit(func(f *flag.Flag) {
+		switch f.Name {
+		case "fusion", "distill", "temperature-grad":
+			if *model == "lmf" {
+				notLMF = append(notLMF, "--"+f.Name)
+			}
+		case "rank":
+			if *model == "ours" && *fusionName != "lmf" {
+				notLMF = append(notLMF, "--rank (the Tucker teacher has its own ranks)")
+			}
+		}
+	})
+	if len(notLMF) > 0 {
+		return usagef("bench: %s does not apply to --model %s", strings.Join(notLMF, ", "), *model)
 	}
 	// The workload of torch_ref.py bench --model lmf: MOSI shapes, batch 32,
 	// inference on 686 samples, METHOD.md's encoders, LMF rank 4 to 32 units.
@@ -110,7 +136,7 @@ func runBench(ctx context.Context, args []string, stdout io.Writer) error {
 		shapes[k] = v
 	}
 	res := benchResult{Model: *model, Variant: variant,
-		Go: runtime.Version(), GOMAXPROCS: runtime.GOMAXPROCS(0), Gemm: tensor.Backend(), Shapes: shapes}
+		Go: runtime.Version(), GOMAXPROCS: runtime.GOMAXPROCS(0), Gemm: tensor.Backend(), CPU: cpuModel(), Shapes: shapes}
 	for range *runs {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -126,8 +152,8 @@ func runBench(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 		res.InferRuns = append(res.InferRuns, round(float64(inferN**inferReps)/time.Since(t0).Seconds(), 1))
 	}
-	res.TrainStepsPerS = median(res.TrainRuns)
-	res.InferSamplesPerS = median(res.InferRuns)
+	res.TrainStepsPerS = round(median(res.TrainRuns), 2)
+	res.InferSamplesPerS = round(median(res.InferRuns), 1)
 	res.PeakRSSMiB = round(peakRSSMiB(), 1)
 	if *asJSON {
 		b, err := json.Marshal(res)
@@ -137,9 +163,9 @@ func runBench(ctx context.Context, args []string, stdout io.Writer) error {
 		fmt.Fprintln(stdout, string(b))
 		return nil
 	}
-	fmt.Fprintf(stdout, "%s (%s, GOMAXPROCS %d, gemm %s)\n", res.Variant, res.Go, res.GOMAXPROCS, res.Gemm)
-	fmt.Fprintf(stdout, "training, batch %d:    %8.2f steps/s   (median of %v)\n", batch, res.TrainStepsPerS, res.TrainRuns)
-	fmt.Fprintf(stdout, "inference, batch %d: %8.1f samples/s (median of %v)\n", inferN, res.InferSamplesPerS, res.InferRuns)
+	fmt.Fprintf(stdout, "%s (%s, GOMAXPROCS %d, gemm %s, %s)\n", res.Variant, res.Go, res.GOMAXPROCS, res.Gemm, res.CPU)
+	fmt.Fprintf(stdout, "training, batch %d:    %8.2f steps/s   (median of %s)\n", batch, res.TrainStepsPerS, joinFloats(res.TrainRuns))
+	fmt.Fprintf(stdout, "inference, batch %d: %8.1f samples/s (median of %s)\n", inferN, res.InferSamplesPerS, joinFloats(res.InferRuns))
 	fmt.Fprintf(stdout, "peak RSS %.1f MiB\n", res.PeakRSSMiB)
 	return nil
 }
@@ -175,9 +201,28 @@ func median(xs []float64) float64 {
 }
 
 func round(x float64, digits int) float64 {
-	p := 1.0
-	for range digits {
-		p *= 10
+	p := math.Pow(10, float64(digits))
+	return math.Round(x*p) / p
+}
+
+// joinFloats lists values as "1.5, 2, 3.25".
+func joinFloats(xs []float64) string {
+	parts := make([]string, len(xs))
+	for i, x := range xs {
+		parts[i] = strconv.FormatFloat(x, 'f', -1, 64)
 	}
-	return float64(int64(x*p+0.5)) / p
+	return strings.Join(parts, ", ")
+}
+
+// cpuModel is the processor's model name (Linux: /proc/cpuinfo), or the
+// architecture where it cannot be read.
+func cpuModel() string {
+	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		for _, line := range strings.Split(string(b), "\n") {
+			if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "model name" {
+				return strings.TrimSpace(v)
+			}
+		}
+	}
+	return runtime.GOARCH
 }

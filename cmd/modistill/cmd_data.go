@@ -52,6 +52,9 @@ func runDataSynth(args []string, stdout io.Writer) error {
 	if *out == "" {
 		return usagef("data synth: --out is required")
 	}
+	if err := atomicfile.CheckNew(*out); err != nil {
+		return usagef("data synth: --out %v; choose a path that does not exist", err)
+	}
 	dss, err := synth.Generate(synth.Config{Kind: synth.Kind(*kind), Seed: *seed})
 	if err != nil {
 		return usagef("data synth: %v", err)
@@ -60,10 +63,10 @@ func runDataSynth(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if err := atomicfile.WriteFile(*out, b); err != nil {
+	if err := atomicfile.WriteNew(*out, b); err != nil {
 		return fmt.Errorf("data synth: %w", err)
 	}
-	fmt.Fprintf(stdout, "wrote %s: synthetic %s (seed %d), %d dataset(s), %d bytes (LMF pickle layout)\n", *out, *kind, *seed, len(dss), len(b))
+	fmt.Fprintf(stdout, "wrote %s: synthetic %s (seed %d), %s, %d bytes (LMF pickle layout)\n", *out, *kind, *seed, plural(len(dss), "dataset", "datasets"), len(b))
 	return nil
 }
 
@@ -164,7 +167,7 @@ func runDataInspect(args []string, stdout io.Writer) error {
 		}
 		return nil
 	}
-	ds, err := load.Open(path, load.Options{Emotion: *emotion, Kind: *kind})
+	ds, err := openDataset(path, load.Options{Emotion: *emotion, Kind: *kind})
 	if err != nil {
 		return fmt.Errorf("data inspect: %w", err)
 	}

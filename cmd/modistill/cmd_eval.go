@@ -19,11 +19,11 @@ import (
 // parseSubsets reads --subsets: "all" (every subset the model can take) or
 // a comma-separated list of codes (a, v, t, av, at, vt, avt) among them.
 func parseSubsets(s string, can [][3]bool) ([][3]bool, error) {
-	if s == "all" {
+	if strings.EqualFold(s, "all") {
 		return can, nil
 	}
 	var out [][3]bool
-	for _, code := range strings.Split(s, ",") {
+	for _, code := range strings.Split(strings.ToLower(s), ",") {
 		var use [3]bool
 		for _, c := range strings.TrimSpace(code) {
 			i := strings.IndexRune("avt", c)
@@ -41,6 +41,9 @@ func parseSubsets(s string, can [][3]bool) ([][3]bool, error) {
 				names[i] = data.SubsetName(u)
 			}
 			return nil, fmt.Errorf("subset %q: this model predicts only from %s", code, strings.Join(names, ", "))
+		}
+		if slices.Contains(out, use) {
+			return nil, fmt.Errorf("subset %q given twice", code)
 		}
 		out = append(out, use)
 	}
@@ -85,14 +88,18 @@ func runEval(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("eval: %w", err)
 	}
-	if ds.Dims() != meta.Dims {
-		return fmt.Errorf("eval: the data's dimensions %+v differ from the model's %+v", ds.Dims(), meta.Dims)
+	if got, want := ds.Dims(), meta.Dims; got != want {
+		hint := ""
+		if (got.AudioLen == 0) != (want.AudioLen == 0) || (got.VisualLen == 0) != (want.VisualLen == 0) {
+			hint = "; one has frame sequences where the other has one vector per utterance (with synthetic data: --frames)"
+		}
+		return usagef("eval: the data (%v) does not fit the model (%v)%s", got, want, hint)
 	}
 	if ds.Task.Kind != meta.Task.Kind || strings.Join(ds.Task.Targets, ",") != strings.Join(meta.Task.Targets, ",") {
-		return fmt.Errorf("eval: the data's task (%s: %v) differs from the model's (%s: %v)", ds.Task.Kind, ds.Task.Targets, meta.Task.Kind, meta.Task.Targets)
+		return usagef("eval: the data's task (%s of %s) differs from the model's (%s of %s)", ds.Task.Kind, strings.Join(ds.Task.Targets, ", "), meta.Task.Kind, strings.Join(meta.Task.Targets, ", "))
 	}
 	if strings.Join(ds.Vocab, "\x00") != strings.Join(meta.Vocab, "\x00") {
-		return fmt.Errorf("eval: the data's vocabulary (%d words) differs from the model's (%d); evaluate on the dataset it was trained on", len(ds.Vocab), len(meta.Vocab))
+		return usagef("eval: the data's vocabulary (%d words) differs from the model's (%d); evaluate on the dataset it was trained on", len(ds.Vocab), len(meta.Vocab))
 	}
 	var s *data.Split
 	for _, ns := range ds.Splits() {

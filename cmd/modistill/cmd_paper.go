@@ -1,11 +1,14 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -93,6 +96,9 @@ func runPaper(ctx context.Context, args []string, stdout io.Writer) error {
 	default:
 		return usagef("paper: --dataset %q: want mosi, pom, iemocap or all", *dataset)
 	}
+	if err := checkRunDir(*out); err != nil {
+		return err
+	}
 	datasets := map[string]*data.Dataset{}
 	var names []string
 	if *dataPath != "synth" {
@@ -106,7 +112,7 @@ func runPaper(ctx context.Context, args []string, stdout io.Writer) error {
 			if *dataset != "iemocap" {
 				opt.Kind = *dataset
 			}
-			ds, err := load.Open(*dataPath, opt)
+			ds, err := openDataset(*dataPath, opt)
 			if err != nil {
 				return fmt.Errorf("paper: --data: %w", err)
 			}
@@ -337,13 +343,64 @@ type paperSettings struct {
 
 const settingsFile = "paper.json"
 
+// String describes the settings as flags.
+func (s paperSettings) String() string {
+	out := "--data " + s.Data
+	if s.Quick {
+		out += " --quick"
+	}
+	if s.Search > 0 {
+		out += fmt.Sprintf(" --search %d", s.Search)
+	}
+	if s.Protocol != "" && s.Protocol != "paper" {
+		out += " --protocol " + s.Protocol
+	}
+	return out
+}
+
+// checkRunDir reports whether dir can hold a paper run: it does not exist,
+// is empty, or holds an earlier run (its paper.json readable) to resume.
+// Anything else is refused, so that no one's files are overwritten.
+func checkRunDir(dir string) error {
+	fi, err := os.Stat(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("paper: --out: %w", err)
+	}
+	if !fi.IsDir() {
+		return usagef("paper: --out %s is a file; want a directory (new, empty, or an earlier run's to resume)", dir)
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return fmt.Errorf("paper: --out: %w", err)
+	}
+	if len(entries) == 0 {
+		return nil
+	}
+	if _, err := readSettings(dir); err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return usagef("paper: --out %s holds files but no %s, so it is not a modistill paper run; choose a new directory", dir, settingsFile)
+		}
+		return usagef("paper: --out %s: %v; it cannot be resumed safely (move it aside, or use a new directory)", dir, err)
+	}
+	return nil
+}
+
 func writeSettings(dir string, s paperSettings) error {
 	path := filepath.Join(dir, settingsFile)
-	if old, err := readSettings(dir); err == nil && old != s {
-		return usagef("paper: %s was made with other settings (%+v, not %+v); use a fresh --out", dir, old, s)
+	old, err := readSettings(dir)
+	switch {
+	case err == nil && old != s:
+		return usagef("paper: %s was made with other settings (%v, not %v); use a fresh --out", dir, old, s)
+	case err == nil:
+		return nil
+	case !errors.Is(err, fs.ErrNotExist):
+		return usagef("paper: %v; not resuming", err)
 	}
 	b, _ := json.MarshalIndent(s, "", "  ")
-	return atomicfile.WriteFile(path, append(b, '\n'))
+	return atomicfile.WriteNew(path, append(b, '\n'))
 }
 
 func readSettings(dir string) (paperSettings, error) {
@@ -352,8 +409,13 @@ func readSettings(dir string) (paperSettings, error) {
 	if err != nil {
 		return s, err
 	}
-	if err := json.Unmarshal(b, &s); err != nil {
-		return s, fmt.Errorf("%s: %w", filepath.Join(dir, settingsFile), err)
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&s); err != nil || s.Data == "" {
+		if err == nil {
+			err = errors.New("no data field")
+		}
+		return s, fmt.Errorf("%s is corrupt: %v", filepath.Join(dir, settingsFile), err)
 	}
 	return s, nil
 }

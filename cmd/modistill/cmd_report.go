@@ -36,18 +36,23 @@ func runReport(ctx context.Context, args []string, stdout io.Writer) error {
 	if len(in) == 0 || *out == "" {
 		return usagef("report: want --in DIR... and --out DIR")
 	}
+	if entries, err := os.ReadDir(*out); err == nil && len(entries) > 0 {
+		return usagef("report: --out %s already holds files; want a new or empty directory (report writes report.md, results.csv and plots/ there)", *out)
+	} else if fi, err := os.Stat(*out); err == nil && !fi.IsDir() {
+		return usagef("report: --out %s is a file; want a new or empty directory", *out)
+	}
 	var settings paperSettings
 	var all []runstore.Record
 	seen := map[string]string{}
 	for i, dir := range in {
 		s, err := readSettings(dir)
 		if err != nil {
-			return fmt.Errorf("report: %s is not a modistill paper directory: %w", dir, err)
+			return usagef("report: --in %s is not a modistill paper directory: %v", dir, err)
 		}
 		if i == 0 {
 			settings = s
 		} else if s != settings {
-			return fmt.Errorf("report: %s was run with %+v but %s with %+v; merge only shards of one run", dir, s, in[0], settings)
+			return usagef("report: %s was run with %v but %s with %v; merge only shards of one run", dir, s, in[0], settings)
 		}
 		path := filepath.Join(dir, "runs.log")
 		if _, err := os.Stat(path); err != nil {
@@ -74,6 +79,6 @@ func runReport(ctx context.Context, args []string, stdout io.Writer) error {
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		return fmt.Errorf("report: %w", err)
 	}
-	fmt.Fprintf(stdout, "%d trials from %d directories\n", len(results), len(in))
+	fmt.Fprintf(stdout, "%d trials from %s\n", len(results), plural(len(in), "directory", "directories"))
 	return writePaperOutputs(*out, settings, results, stdout)
 }

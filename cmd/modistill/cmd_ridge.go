@@ -30,7 +30,7 @@ func runRidge(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	m, err := ridge.FitBoW(ds, ridge.DefaultLambdas)
 	if err != nil {
-		return fmt.Errorf("ridge: %w", err)
+		return err // ridge's errors say "ridge:"
 	}
 	p := m.Predict(ds.Test)
 	pred := tensor.New(len(p), 1)
@@ -51,15 +51,7 @@ func runRidge(ctx context.Context, args []string, stdout io.Writer) error {
 	for _, l := range lams {
 		fmt.Fprintf(stdout, " %g: %.4f", l, m.ValidMAE[l])
 	}
-	fmt.Fprintf(stdout, "\nchosen λ %g; test:", m.Lambda)
-	keys := make([]string, 0, len(out.Test))
-	for k := range out.Test {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		fmt.Fprintf(stdout, " %s %.4f", k, out.Test[k])
-	}
-	fmt.Fprintln(stdout)
+	fmt.Fprintf(stdout, "\nchosen λ %g; test split (%d samples):\n", m.Lambda, ds.Test.N())
+	printScores(stdout, "split", []scoreRow{{"test", out.Test}})
 	return nil
 }

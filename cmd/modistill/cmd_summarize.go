@@ -37,6 +37,7 @@ func runSummarize(ctx context.Context, args []string, stdout io.Writer) error {
 	values := map[string]map[string]map[string][]float64{}
 	seeds := map[string]int{}
 	known := map[string]bool{} // metrics found
+	var first, firstTask, firstSplit string
 	for _, e := range entries {
 		m := evalFileName.FindStringSubmatch(e.Name())
 		if m == nil {
@@ -54,6 +55,12 @@ func runSummarize(ctx context.Context, args []string, stdout io.Writer) error {
 				why = err.Error()
 			}
 			return usagef("summarize: %s is not the output of 'modistill eval --json' (%s)", path, why)
+		}
+		if first == "" {
+			first, firstTask, firstSplit = path, r.Task, r.Split
+		} else if r.Task != firstTask || r.Split != firstSplit {
+			return usagef("summarize: %s is a %s result on the %s split, %s a %s result on the %s split; summarize one task and split at a time",
+				path, r.Task, r.Split, first, firstTask, firstSplit)
 		}
 		sys := m[1]
 		seeds[sys]++

@@ -3,9 +3,11 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strings"
 	"time"
 
@@ -20,29 +22,30 @@ import (
 
 // dataFlags are the flags that say which dataset to read.
 type dataFlags struct {
+	fs                  *flag.FlagSet
 	path, kind, emotion *string
 	dataSeed            *uint64
 	synthTrain          *int
 	frames              *bool
 }
 
-func addDataFlags(fs interface {
-	String(string, string, string) *string
-	Uint64(string, uint64, string) *uint64
-	Int(string, int, string) *int
-	Bool(string, bool, string) *bool
-}) dataFlags {
+// synthOnly are the flags that shape the synthetic benchmark only.
+var synthOnly = []string{"data-seed", "synth-train", "frames"}
+
+func addDataFlags(fs *flag.FlagSet) dataFlags {
 	return dataFlags{
+		fs:         fs,
 		path:       fs.String("data", "", "dataset: a file or directory (LMF or MMSA pickle, transcripts), or synth for the synthetic benchmark"),
 		kind:       fs.String("kind", "", "synth: mosi, pom or iemocap (default mosi); LMF pickles: mosi, pom or regression labels"),
 		emotion:    fs.String("emotion", "", "IEMOCAP: which emotion's binary task (happy, sad, angry, neutral)"),
 		dataSeed:   fs.Uint64("data-seed", 1, "synth: the generator's seed"),
-		synthTrain: fs.Int("synth-train", 0, "synth: training samples (default: the kind's; validation and test keep theirs)"),
+		synthTrain: fs.Int("synth-train", 0, "synth: training samples, 2 to 100000 (default: the kind's; validation and test keep theirs)"),
 		frames:     fs.Bool("frames", false, "synth: audio and visual as frame sequences (for sequence models) instead of utterance averages"),
 	}
 }
 
-// open reads the dataset the flags name.
+// open reads the dataset the flags name. A flag that does not fit the data
+// (a synth flag with a file, an emotion the file lacks) is a usage error.
 func (f dataFlags) open() (*data.Dataset, error) {
 	switch *f.path {
 	case "":
@@ -52,15 +55,21 @@ func (f dataFlags) open() (*data.Dataset, error) {
 		if kind == "" {
 			kind = synth.MOSI
 		}
+		if _, ok := synth.Specs[kind]; !ok {
+			return nil, usagef("--kind %q: the synthetic benchmark has mosi, pom and iemocap", *f.kind)
+		}
 		cfg := synth.Config{Kind: kind, Seed: *f.dataSeed, Frames: *f.frames}
 		if *f.synthTrain != 0 {
+			if *f.synthTrain < 2 || *f.synthTrain > 100000 {
+				return nil, usagef("--synth-train %d is out of range: want a value in [2, 100000]", *f.synthTrain)
+			}
 			sizes := synth.Specs[kind].Sizes
 			sizes.Train = *f.synthTrain
 			cfg.Sizes = sizes
 		}
 		dss, err := synth.Generate(cfg)
 		if err != nil {
-			return nil, usagef("--kind: %v", err)
+			return nil, err
 		}
 		if kind != synth.IEMOCAP {
 			if *f.emotion != "" {
@@ -75,13 +84,42 @@ func (f dataFlags) open() (*data.Dataset, error) {
 		}
 		return nil, usagef("--emotion %q: synthetic IEMOCAP has %s", *f.emotion, strings.Join(synth.Emotions, ", "))
 	}
-	return load.Open(*f.path, load.Options{Emotion: *f.emotion, Kind: *f.kind})
+	var given []string
+	f.fs.Visit(func(fl *flag.Flag) {
+		if slices.Contains(synthOnly, fl.Name) {
+			given = append(given, "--"+fl.Name)
+		}
+	})
+	if len(given) > 0 {
+		return nil, usagef("%s shape the synthetic benchmark (--data synth), not a file", strings.Join(given, ", "))
+	}
+	return openDataset(*f.path, load.Options{Emotion: *f.emotion, Kind: *f.kind})
 }
 
+// openDataset is load.Open with an option that does not fit the file (an
+// emotion it lacks, a kind its labels contradict) as a usage error.
+func openDataset(path string, opt load.Options) (*data.Dataset, error) {
+	ds, err := load.Open(path, opt)
+	var oe *load.OptionError
+	if errors.As(err, &oe) {
+		return nil, usageError{err.Error()}
+	}
+	return ds, err
+}
+
+// describe says which data the flags name, for model.json.
 func (f dataFlags) describe() string {
 	s := *f.path
 	if s == "synth" {
-		s = fmt.Sprintf("synth kind=%s seed=%d train=%d frames=%v", *f.kind, *f.dataSeed, *f.synthTrain, *f.frames)
+		kind := *f.kind
+		if kind == "" {
+			kind = string(synth.MOSI)
+		}
+		train := synth.Specs[synth.Kind(kind)].Sizes.Train
+		if *f.synthTrain != 0 {
+			train = *f.synthTrain
+		}
+		s = fmt.Sprintf("synth kind=%s seed=%d train=%d frames=%v", kind, *f.dataSeed, train, *f.frames)
 	}
 	if *f.emotion != "" {
 		s += " emotion=" + *f.emotion
@@ -114,7 +152,7 @@ func runTrain(ctx context.Context, args []string, stdout io.Writer) error {
 			return err
 		}
 	}
-	cfg, err := systems.Config(*system, *h)
+	cfg, err := systems.StrictConfig(*system, *h)
 	if err != nil {
 		return hyperError("train", err)
 	}
@@ -162,16 +200,19 @@ func runTrain(ctx context.Context, args []string, stdout io.Writer) error {
 		bar.Step(desc)
 	})
 	bar.Finish()
+	if errors.Is(err, context.Canceled) {
+		return fmt.Errorf("train: interrupted; nothing was saved")
+	}
 	if err != nil {
 		return fmt.Errorf("train: %w", err)
+	}
+	if res.BestEpoch == 0 {
+		return fmt.Errorf("train: no epoch finished with a finite validation loss (status %s after %d epochs); nothing was saved; a lower --lr may help", res.Status, len(res.History))
 	}
 	fmt.Fprintf(stdout, "%s after %d epochs in %.1fs; best validation loss %.4f at epoch %d\n",
 		res.Status, len(res.History), time.Since(start).Seconds(), res.BestValid, res.BestEpoch)
 	if res.Status == train.Diverged {
 		fmt.Fprintln(stdout, "warning: a loss became NaN or infinite; the model saved is the best before that")
-	}
-	if res.BestEpoch == 0 {
-		return fmt.Errorf("train: no epoch finished with a finite validation loss; nothing to save")
 	}
 	return save(stdout, *out, *system, cfg, m, ds, *seed, df, tc, sanitize(res), note)
 }
@@ -198,16 +239,26 @@ func save(stdout io.Writer, out, system string, cfg any, m systems.Model, ds *da
 }
 
 // sanitize replaces non-finite losses, which JSON cannot hold, by -1 in a
-// copy of res.
+// copy of res, and leaves out non-finite per-epoch metrics.
 func sanitize(res *train.Result) *train.Result {
 	c := *res
 	c.History = append([]train.Epoch(nil), res.History...)
+	finite := func(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 	for i, e := range c.History {
-		if math.IsNaN(e.TrainLoss) || math.IsInf(e.TrainLoss, 0) {
+		if !finite(e.TrainLoss) {
 			c.History[i].TrainLoss = -1
 		}
-		if math.IsNaN(e.ValidLoss) || math.IsInf(e.ValidLoss, 0) {
+		if !finite(e.ValidLoss) {
 			c.History[i].ValidLoss = -1
+		}
+		if e.Metrics != nil {
+			m := map[string]float64{}
+			for k, v := range e.Metrics {
+				if finite(v) {
+					m[k] = v
+				}
+			}
+			c.History[i].Metrics = m
 		}
 	}
 	return &c

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"flag"
 	"strconv"
+	"strings"
 
 	"github.com/modistill/modistill/systems"
 )
@@ -80,6 +81,10 @@ func hyperError(cmd string, err error) error {
 	var re *systems.RangeError
 	if errors.As(err, &re) {
 		return usagef("%s: --%v", cmd, re)
+	}
+	var na *systems.NotApplicableError
+	if errors.As(err, &na) {
+		return usagef("%s: --%s does not apply to %s; leave it out", cmd, strings.Join(na.Names, ", --"), na.System)
 	}
 	return usagef("%s: %v", cmd, err)
 }

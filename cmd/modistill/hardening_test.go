@@ -252,3 +252,70 @@ func TestSummarizeRejectsWhatItCannotRead(t *testing.T) {
 		t.Errorf("a JSON file that is not eval's: %v", err)
 	}
 }
+
+func TestPaperAndReportNeverOverwriteOthersFiles(t *testing.T) {
+	small := append([]string{"--dataset", "mosi"}, smallData(t, "mosi", false, synth.Sizes{Train: 60, Valid: 20, Test: 30})...)
+	mine := t.TempDir()
+	os.WriteFile(filepath.Join(mine, "report.md"), []byte("my own notes"), 0o644)
+	args := append([]string{"paper", "--quick", "--quiet", "--seeds", "1", "--systems", "lmf"}, small...)
+	if _, err := runCmd(t, append(args, "--out", mine)...); exitCode(err, io.Discard) != 2 || !strings.Contains(err.Error(), "not a modistill paper run") {
+		t.Errorf("paper into a directory of other files: %v", err)
+	}
+	if b, _ := os.ReadFile(filepath.Join(mine, "report.md")); string(b) != "my own notes" {
+		t.Errorf("report.md now holds %q", b)
+	}
+	run := filepath.Join(t.TempDir(), "run")
+	if _, err := runCmd(t, append(args, "--out", run)...); err != nil {
+		t.Fatal(err)
+	}
+	settings := filepath.Join(run, "paper.json")
+	os.WriteFile(settings, []byte("garbage"), 0o644)
+	if _, err := runCmd(t, append(args, "--out", run)...); exitCode(err, io.Discard) != 2 || !strings.Contains(err.Error(), "paper.json is corrupt") {
+		t.Errorf("resuming with a corrupt paper.json: %v", err)
+	}
+	if b, _ := os.ReadFile(settings); string(b) != "garbage" {
+		t.Error("the corrupt paper.json was rewritten")
+	}
+	if _, err := runCmd(t, "report", "--in", run, "--out", mine); exitCode(err, io.Discard) != 2 {
+		t.Errorf("report into a directory of other files: %v", err)
+	}
+}
+
+func TestOptionsThatDoNotFitTheData(t *testing.T) {
+	iemocap := smallData(t, "iemocap", false, synth.Sizes{Train: 20, Valid: 10, Test: 10})[1]
+	mosi := smallData(t, "mosi", false, synth.Sizes{Train: 60, Valid: 20, Test: 30})[1]
+	dir := t.TempDir()
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"data", "inspect", iemocap}, "choose one with --emotion"},
+		{[]string{"data", "inspect", iemocap, "--emotion", "joy"}, `--emotion "joy": the file has angry, happy, neutral, sad`},
+		{[]string{"data", "inspect", mosi, "--kind", "pom"}, "POM has 16 trait columns"},
+		{[]string{"train", "--data", mosi, "--frames", "--out", dir + "/m"}, "--frames shape the synthetic benchmark"},
+		{[]string{"train", "--data", mosi, "--system", "lmf", "--alpha", "5", "--out", dir + "/m"}, "--alpha does not apply to lmf"},
+		{[]string{"train", "--data", "synth", "--synth-train", "-5", "--out", dir + "/m"}, "--synth-train -5 is out of range"},
+		{[]string{"bench", "--rank", "100000"}, "--rank 100000 is out of range"},
+		{[]string{"bench", "--model", "lmf", "--fusion", "tucker"}, "--fusion does not apply to --model lmf"},
+		{[]string{"score", "--task", "mosi"}, "--task and --predictions are required"},
+	} {
+		_, err := runCmd(t, c.args...)
+		if exitCode(err, io.Discard) != 2 || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%v: %v, want a usage error saying %q", c.args, err, c.want)
+		}
+	}
+	model := filepath.Join(dir, "lmf")
+	if _, err := runCmd(t, "train", "--data", mosi, "--system", "lmf", "--epochs", "1", "--quiet", "--out", model); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := runCmd(t, "eval", "--model", model, "--data", mosi, "--subsets", "avt,AVT"); exitCode(err, io.Discard) != 2 || !strings.Contains(err.Error(), "given twice") {
+		t.Errorf("a subset twice: %v", err)
+	}
+	// A hand-edited model.json is an error, not a panic.
+	mf := filepath.Join(model, checkpoint.MetaFile)
+	mj, _ := os.ReadFile(mf)
+	os.WriteFile(mf, bytes.Replace(mj, []byte(`"rank": 4`), []byte(`"rank": -5`), 1), 0o644)
+	if _, err := runCmd(t, "eval", "--model", model, "--data", mosi); err == nil || !strings.Contains(err.Error(), "cannot be built") {
+		t.Errorf("model.json with rank -5: %v", err)
+	}
+}

@@ -183,3 +183,11 @@ func exitCode(err error, stderr io.Writer) int {
 		return 1
 	}
 }
+
+// plural is "1 thing" or "n things".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}

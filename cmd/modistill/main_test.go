@@ -199,7 +199,7 @@ func TestTrainEvalBadInput(t *testing.T) {
 		}
 	}
 	_, err := runCmd(t, "eval", "--model", model, "--data", "synth", "--kind", "pom")
-	if exitCode(err, io.Discard) != 1 || !strings.Contains(err.Error(), "dimensions") {
+	if exitCode(err, io.Discard) != 2 || !strings.Contains(err.Error(), "does not fit the model") {
 		t.Errorf("mismatched data: %v", err)
 	}
 	if _, err := runCmd(t, "eval", "--model", dir+"/none", "--data", "synth"); exitCode(err, io.Discard) != 1 {

@@ -58,15 +58,18 @@ func decodeLMF(r io.ReaderAt, size int64, path string, opt Options) (*data.Datas
 		emotions := top.KeyStrings()
 		sort.Strings(emotions)
 		if opt.Emotion == "" {
-			return nil, fmt.Errorf("load %s: an IEMOCAP file holds one binary task per emotion (%s); choose one with --emotion", path, strings.Join(emotions, ", "))
+			return nil, optionErrorf("load %s: an IEMOCAP file holds one binary task per emotion (%s); choose one with --emotion", path, strings.Join(emotions, ", "))
+		}
+		if _, ok := top.Get(opt.Emotion); !ok {
+			return nil, optionErrorf("load %s: --emotion %q: the file has %s", path, opt.Emotion, strings.Join(emotions, ", "))
 		}
 		if root, err = dictField(top, path, opt.Emotion); err != nil {
-			return nil, fmt.Errorf("load %s: emotion: %w", path, err)
+			return nil, fmt.Errorf("load %w", err)
 		}
 		kind = "iemocap"
 		name += "-" + opt.Emotion
 	} else if opt.Emotion != "" {
-		return nil, fmt.Errorf("load %s: --emotion %q given, but the file is not IEMOCAP (it has splits at the top)", path, opt.Emotion)
+		return nil, optionErrorf("load %s: --emotion %q given, but the file is not IEMOCAP (it has splits at the top)", path, opt.Emotion)
 	}
 	ds := &data.Dataset{Name: name, Format: string(LMFPickle), NonFinite: map[string]int{}}
 	for _, sn := range splitNames {
@@ -110,7 +113,7 @@ func decodeLMF(r io.ReaderAt, size int64, path string, opt Options) (*data.Datas
 		}
 		if ds.Task.Targets == nil {
 			if ds.Task, err = lmfTask(kind, labels.Shape[1], opt.Emotion); err != nil {
-				return nil, fmt.Errorf("load %s: label %s: %w", where, tensor.ShapeString(labels.Shape), err)
+				return nil, optionErrorf("load %s: label %s: %w", where, tensor.ShapeString(labels.Shape), err)
 			}
 		}
 		if ds.Task.Kind == data.Classification {

@@ -9,8 +9,10 @@ package load
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
@@ -21,6 +23,22 @@ import (
 	"github.com/modistill/modistill/data/pickle"
 	"github.com/modistill/modistill/tensor"
 )
+
+// OptionError is a load error caused by an option (Options.Emotion,
+// Options.Kind) that does not fit the file, rather than by the file: a
+// command reports it as a usage error.
+type OptionError struct{ Err error }
+
+// Error is the message.
+func (e *OptionError) Error() string { return e.Err.Error() }
+
+// Unwrap returns the error.
+func (e *OptionError) Unwrap() error { return e.Err }
+
+// optionErrorf makes an OptionError.
+func optionErrorf(format string, args ...any) error {
+	return &OptionError{fmt.Errorf(format, args...)}
+}
 
 // Options select and interpret part of a file.
 type Options struct {
@@ -124,6 +142,10 @@ func pickleFormat(path string, v any) (Format, error) {
 func Open(path string, opt Options) (*data.Dataset, error) {
 	f, err := Sniff(path)
 	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) && pe.Path == path { // "load x: stat x: ..." says x twice
+			err = pe.Err
+		}
 		return nil, fmt.Errorf("load %s: %w", path, err)
 	}
 	var ds *data.Dataset

@@ -1,6 +1,7 @@
 package load
 
 import (
+	"errors"
 	"math"
 	"os"
 	"path/filepath"
@@ -222,8 +223,9 @@ func TestIEMOCAPNeedsEmotionAndOneHot(t *testing.T) {
 	if _, err := DecodeLMF(b, "iemocap.pkl", Options{}); err == nil || !strings.Contains(err.Error(), "angry, happy, neutral, sad") {
 		t.Errorf("no emotion: %v", err)
 	}
-	if _, err := DecodeLMF(b, "iemocap.pkl", Options{Emotion: "bored"}); err == nil || !strings.Contains(err.Error(), `no key "bored"`) {
-		t.Errorf("unknown emotion: %v", err)
+	var oe *OptionError
+	if _, err := DecodeLMF(b, "iemocap.pkl", Options{Emotion: "bored"}); !errors.As(err, &oe) || !strings.Contains(err.Error(), `--emotion "bored": the file has angry, happy, neutral, sad`) {
+		t.Errorf("unknown emotion: %v, want an OptionError naming the emotions", err)
 	}
 	v, _ := pickle.Load(b)
 	d := v.(*pickle.Dict)
