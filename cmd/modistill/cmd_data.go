@@ -184,8 +184,18 @@ func runDataInspect(args []string, stdout io.Writer) error {
 	}
 	for _, name := range []string{"train", "valid", "test"} {
 		s := r.Splits[name]
+		shape := func(sh []int) string {
+			if len(sh) == 0 {
+				return "none"
+			}
+			return tensor.ShapeString(sh)
+		}
+		text := shape(s.Text)
+		if r.Vocab > 0 {
+			text += " token ids"
+		}
 		fmt.Fprintf(stdout, "%s: n %d, audio %s, visual %s, text %s, label %s\n", name, s.N,
-			tensor.ShapeString(s.Audio), tensor.ShapeString(s.Visual), tensor.ShapeString(s.Text), tensor.ShapeString(s.Label))
+			shape(s.Audio), shape(s.Visual), text, shape(s.Label))
 		for _, st := range s.Stats {
 			if st.Counts != nil {
 				fmt.Fprintf(stdout, "  %-14s samples per class: %s\n", st.Target, counts(st.Counts))

@@ -447,11 +447,12 @@ func writePaperOutputs(out string, settings paperSettings, all []*experiment.Res
 		title, caveat = "on "+filepath.Base(settings.Data), "Rows marked (paper) are the paper's own numbers as printed (accuracies and F1 in percent; of Table 2 only Ours-fixed and Ours are in the project's copy of the text), meaningful only if the file is the paper's dataset; single runs drift (METHOD.md)."
 	}
 	header := fmt.Sprintf("# The paper's tables %s\n\n"+
-		"modistill paper --data %s%s: %d trials on %d dataset(s) (%s), %d seeds, test split, %s; %s; each cell the mean ± standard deviation over seeds "+
-		"(svm and strh are fitted without randomness, so their deviation is 0). "+
+		"modistill paper %s: %d trials on %s (%s), %s, test split, %s; %s; each cell the mean ± standard deviation over seeds "+
+		"(svm and strh are fitted without randomness, so their deviation is 0; \"(n of m)\" where only n of m seeds gave a defined value, \"n/a\" where none did). "+
+		"Accuracies and F1 are in percent (results.csv keeps fractions). "+
 		"MOSI's Acc-2 and F1 are the y >= 0 variant (the paper's); results.csv also has the non-zero variant. "+
-		"%s\n", title,
-		settings.Data, map[bool]string{true: " --quick", false: ""}[settings.Quick], len(results), len(names), strings.Join(names, ", "), len(seeds), proto, hp, caveat)
+		"%s\n", title, settings, len(results), plural(len(names), "dataset", "datasets"), strings.Join(names, ", "),
+		plural(len(seeds), "seed", "seeds"), proto, hp, caveat)
 	withPaper := settings.Data != "synth" && settings.Protocol != experiment.RandomRate
 	if err := experiment.WriteReport(filepath.Join(out, "report.md"), header, results, withPaper); err != nil {
 		return err

@@ -49,7 +49,7 @@ func runPlotTemperatures(ctx context.Context, args []string, stdout io.Writer) e
 		return fmt.Errorf("plot-temperatures: the models recorded no temperatures (only the adaptive system learns them)")
 	}
 	if *title == "" {
-		*title = fmt.Sprintf("temperatures learned by %s, mean over %d run(s)", system, len(dirs))
+		*title = fmt.Sprintf("temperatures learned by %s, mean over %s", system, plural(len(dirs), "run", "runs"))
 	}
 	if err := report.Lines(*out, *title, "epoch", "mean temperature over the epoch", series); err != nil {
 		return fmt.Errorf("plot-temperatures: %w", err)
