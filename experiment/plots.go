@@ -91,7 +91,7 @@ func WritePlots(dir string, results []*Result) ([]string, error) {
 			if len(runs) == 0 {
 				continue
 			}
-			title := fmt.Sprintf("temperatures %s learned on %s, mean over %d seeds", sys, dataset, len(runs))
+			title := fmt.Sprintf("temperatures %s learned on %s, mean over seeds (%d)", sys, dataset, len(runs))
 			for _, ext := range []string{".svg", ".png"} {
 				path := filepath.Join(dir, dataset+"-temperatures-"+sys+ext)
 				if err := report.Lines(path, title, "epoch", "mean temperature over the epoch", TemperatureSeries(runs)); err != nil {
