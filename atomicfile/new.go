@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"syscall"
 )
 
 // ErrExists is returned when the destination of WriteNew or RenameNew, or
@@ -20,8 +21,8 @@ var ErrExists = errors.New("already exists")
 func CheckNew(path string) error {
 	if fi, err := os.Lstat(path); err == nil {
 		return fmt.Errorf("%s %w (%s)", path, ErrExists, describe(fi))
-	} else if !errors.Is(err, fs.ErrNotExist) {
-		return err
+	} else if !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, syscall.ENOTDIR) {
+		return err // ENOTDIR: an ancestor is a file, said below
 	}
 	dir := filepath.Dir(filepath.Clean(path))
 	for {

@@ -17,6 +17,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"strconv"
 	"strings"
 
 	"github.com/modistill/modistill/autodiff"
@@ -136,7 +137,18 @@ type RangeError struct {
 
 // Error names the hyperparameter, the value and the range.
 func (e *RangeError) Error() string {
-	return fmt.Sprintf("%s %g is out of range: want a value in %v", e.Range.Name, e.Value, e.Range)
+	return fmt.Sprintf("%s %s is out of range: want a value in %v", e.Range.Name, strconv.FormatFloat(e.Value, 'f', -1, 64), e.Range)
+}
+
+// ChoiceError is a hyperparameter given a value outside its choices.
+type ChoiceError struct {
+	Name, Value string
+	Choices     []string
+}
+
+// Error names the hyperparameter, the value and the choices.
+func (e *ChoiceError) Error() string {
+	return fmt.Sprintf("%s %q: want %s", e.Name, e.Value, strings.Join(e.Choices, " or "))
 }
 
 // Validate returns a *RangeError for the first override outside its range,
@@ -163,10 +175,10 @@ func (h Hyper) Validate() error {
 		}
 	}
 	if h.Share != "" && h.Share != "all" && h.Share != "none" {
-		return fmt.Errorf("share %q: want all or none", h.Share)
+		return &ChoiceError{"share", h.Share, []string{"all", "none"}}
 	}
 	if h.TemperatureGrad != "" && h.TemperatureGrad != "reverse" && h.TemperatureGrad != "descend" {
-		return fmt.Errorf("temperature-grad %q: want reverse or descend", h.TemperatureGrad)
+		return &ChoiceError{"temperature-grad", h.TemperatureGrad, []string{"reverse", "descend"}}
 	}
 	return nil
 }
@@ -222,7 +234,11 @@ type NotApplicableError struct {
 
 // Error names the overrides and the system.
 func (e *NotApplicableError) Error() string {
-	return fmt.Sprintf("%s does not apply to %s", strings.Join(e.Names, ", "), e.System)
+	verb := "does"
+	if len(e.Names) > 1 {
+		verb = "do"
+	}
+	return fmt.Sprintf("%s %s not apply to %s", strings.Join(e.Names, ", "), verb, e.System)
 }
 
 // given lists the overrides set in h, by name, each with the pointer that

@@ -121,14 +121,14 @@ func TestStrictConfigRefusesWhatASystemLacks(t *testing.T) {
 		h      Hyper
 		want   string
 	}{
-		{"lmf", Hyper{Alpha: ptr(5.0), TMax: ptr(3.0)}, "alpha, t-max does not apply to lmf"},
-		{"lmf", Hyper{Share: "none", TemperatureGrad: "descend"}, "share, temperature-grad does not apply to lmf"},
-		{"svm", Hyper{LR: ptr(0.01), Rank: ptr(9)}, "lr, rank does not apply to svm"},
+		{"lmf", Hyper{Alpha: ptr(5.0), TMax: ptr(3.0)}, "alpha, t-max do not apply to lmf"},
+		{"lmf", Hyper{Share: "none", TemperatureGrad: "descend"}, "share, temperature-grad do not apply to lmf"},
+		{"svm", Hyper{LR: ptr(0.01), Rank: ptr(9)}, "lr, rank do not apply to svm"},
 		{"tfn", Hyper{Rank: ptr(4)}, "rank does not apply to tfn"},
 		{"mfn", Hyper{AudioHidden: ptr(4)}, "audio-hidden does not apply to mfn"},
 		{"lmf-s", Hyper{Alpha: ptr(0.5)}, "alpha does not apply to lmf-s"},
-		{"ours-fixed", Hyper{TMax: ptr(5.0), TemperatureGrad: "descend"}, "t-max, temperature-grad does not apply to ours-fixed"},
-		{"ours", Hyper{FixedT: ptr(3.0), Rank: ptr(4)}, "rank, fixed-t does not apply to ours"},
+		{"ours-fixed", Hyper{TMax: ptr(5.0), TemperatureGrad: "descend"}, "t-max, temperature-grad do not apply to ours-fixed"},
+		{"ours", Hyper{FixedT: ptr(3.0), Rank: ptr(4)}, "rank, fixed-t do not apply to ours"},
 	} {
 		if _, err := StrictConfig(c.system, c.h); err == nil || err.Error() != c.want {
 			t.Errorf("%s %+v: %v, want %q", c.system, c.h, err, c.want)

@@ -91,7 +91,11 @@ func (f dataFlags) open() (*data.Dataset, error) {
 		}
 	})
 	if len(given) > 0 {
-		return nil, usagef("%s shape the synthetic benchmark (--data synth), not a file", strings.Join(given, ", "))
+		verb := "applies"
+		if len(given) > 1 {
+			verb = "apply"
+		}
+		return nil, usagef("%s %s to the synthetic benchmark (--data synth) only, not to a file", strings.Join(given, ", "), verb)
 	}
 	return openDataset(*f.path, load.Options{Emotion: *f.emotion, Kind: *f.kind})
 }

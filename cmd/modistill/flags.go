@@ -82,9 +82,16 @@ func hyperError(cmd string, err error) error {
 	if errors.As(err, &re) {
 		return usagef("%s: --%v", cmd, re)
 	}
+	var ce *systems.ChoiceError
+	if errors.As(err, &ce) {
+		return usagef("%s: --%v", cmd, ce)
+	}
 	var na *systems.NotApplicableError
 	if errors.As(err, &na) {
-		return usagef("%s: --%s does not apply to %s; leave it out", cmd, strings.Join(na.Names, ", --"), na.System)
+		if len(na.Names) == 1 {
+			return usagef("%s: --%s does not apply to %s; leave it out", cmd, na.Names[0], na.System)
+		}
+		return usagef("%s: --%s do not apply to %s; leave them out", cmd, strings.Join(na.Names, ", --"), na.System)
 	}
 	return usagef("%s: %v", cmd, err)
 }

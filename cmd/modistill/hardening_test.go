@@ -292,7 +292,7 @@ func TestOptionsThatDoNotFitTheData(t *testing.T) {
 		{[]string{"data", "inspect", iemocap}, "choose one with --emotion"},
 		{[]string{"data", "inspect", iemocap, "--emotion", "joy"}, `--emotion "joy": the file has angry, happy, neutral, sad`},
 		{[]string{"data", "inspect", mosi, "--kind", "pom"}, "POM has 16 trait columns"},
-		{[]string{"train", "--data", mosi, "--frames", "--out", dir + "/m"}, "--frames shape the synthetic benchmark"},
+		{[]string{"train", "--data", mosi, "--frames", "--out", dir + "/m"}, "--frames applies to the synthetic benchmark (--data synth) only"},
 		{[]string{"train", "--data", mosi, "--system", "lmf", "--alpha", "5", "--out", dir + "/m"}, "--alpha does not apply to lmf"},
 		{[]string{"train", "--data", "synth", "--synth-train", "-5", "--out", dir + "/m"}, "--synth-train -5 is out of range"},
 		{[]string{"bench", "--rank", "100000"}, "--rank 100000 is out of range"},

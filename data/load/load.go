@@ -144,9 +144,9 @@ func Open(path string, opt Options) (*data.Dataset, error) {
 	if err != nil {
 		var pe *fs.PathError
 		if errors.As(err, &pe) && pe.Path == path { // "load x: stat x: ..." says x twice
-			err = pe.Err
+			err = fmt.Errorf("%s: %w", path, pe.Err)
 		}
-		return nil, fmt.Errorf("load %s: %w", path, err)
+		return nil, fmt.Errorf("load %w", err) // Sniff's errors start with the path
 	}
 	var ds *data.Dataset
 	switch f {
