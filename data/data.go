@@ -190,6 +190,11 @@ type Dataset struct {
 	// NonFinite counts the NaN and infinite input values replaced by 0 when
 	// loading, by "split/modality" (as LMF's loader does, but reported).
 	NonFinite map[string]int
+	// Notes say how the loader read or split the data, one line each.
+	Notes []string
+	// Warnings are what a user must know about results on this data (for
+	// example, features learned on some of the test videos).
+	Warnings []string
 }
 
 // Has reports whether the dataset carries modality m.
@@ -272,7 +277,7 @@ type Dims struct {
 	Visual    int `json:"visual"`     //
 	AudioLen  int `json:"audio_len"`  // sequence lengths; 0 for utterance-level vectors
 	VisualLen int `json:"visual_len"` //
-	TextLen   int `json:"text_len"`   // sequence length
+	TextLen   int `json:"text_len"`   // sequence length; 0 for one vector per utterance
 	Text      int `json:"text"`       // word-vector size (0 with tokens)
 	Vocab     int `json:"vocab"`      // vocabulary size when text is token ids
 	Outputs   int `json:"outputs"`    // label columns
@@ -315,7 +320,10 @@ func (d *Dataset) Dims() Dims {
 		}
 	}
 	if x := in[Text]; x != nil {
-		dims.TextLen, dims.Text = x.Shape[1], x.Cols()
+		dims.Text = x.Cols()
+		if len(x.Shape) == 3 {
+			dims.TextLen = x.Shape[1]
+		}
 	} else if t := d.Train.Tokens; t != nil {
 		dims.TextLen = t.L
 	}

@@ -35,10 +35,13 @@ func DefaultConfig() Config {
 }
 
 // Text is the text encoder: (for token ids, an embedding), LSTM, final
-// hidden state, dropout, Linear.
+// hidden state, dropout, Linear. Text given as one vector per utterance
+// (a sentence embedding such as bc-LSTM's text-CNN features) goes through
+// an MLP like the audio and visual encoders' instead of the LSTM.
 type Text struct {
 	Embed   *layers.Embedding // nil when the text is word vectors
-	LSTM    *layers.LSTM
+	LSTM    *layers.LSTM      // nil for utterance vectors
+	MLP     *layers.MLP       // for utterance vectors; nil for sequences
 	Dropout layers.Dropout
 	Out     *layers.Linear
 }
@@ -56,14 +59,22 @@ func (e *Text) Forward(tp *autodiff.Tape, mode nn.Mode, x *autodiff.Node, tokens
 		}
 		x = e.Embed.Forward(tp, ids, len(ids)/tokens.L, tokens.L)
 	}
-	h := e.LSTM.ForwardLengths(tp, x, lengths)
+	var h *autodiff.Node
+	if e.MLP != nil {
+		h = e.MLP.Forward(tp, mode, x)
+	} else {
+		h = e.LSTM.ForwardLengths(tp, x, lengths)
+	}
 	return e.Out.Forward(tp, e.Dropout.Forward(tp, mode, h))
 }
 
 // Params returns the embedding's (if any), the LSTM's and the output
 // layer's parameters.
 func (e *Text) Params() []*nn.Param {
-	if e.Embed == nil {
+	switch {
+	case e.MLP != nil:
+		return nn.Join(e.MLP, e.Out)
+	case e.Embed == nil:
 		return nn.Join(e.LSTM, e.Out)
 	}
 	return nn.Join(e.Embed, e.LSTM, e.Out)
@@ -78,7 +89,8 @@ type Encoders struct {
 // New builds encoders for the modalities of dims that have data (a size of
 // 0 means the modality is absent), with parameters named under prefix
 // ("enc" gives enc.a.0.weight, enc.t.lstm.weight_ih_l0, ...). Text given as
-// token ids (dims.Vocab > 0) gets an embedding of c.EmbedDim.
+// token ids (dims.Vocab > 0) gets an embedding of c.EmbedDim; text given as
+// one vector per utterance (dims.TextLen == 0) an MLP of TextHidden units.
 func New(prefix string, dims data.Dims, c Config, rng *rand.Rand) *Encoders {
 	e := &Encoders{}
 	if dims.Audio > 0 {
@@ -89,6 +101,11 @@ func New(prefix string, dims data.Dims, c Config, rng *rand.Rand) *Encoders {
 	}
 	if dims.Text > 0 || dims.Vocab > 0 {
 		e.Text = &Text{Dropout: layers.Dropout{Rate: c.Dropout}}
+		if dims.TextLen == 0 && dims.Vocab == 0 {
+			e.Text.MLP = layers.NewMLP(prefix+".t.mlp", []int{dims.Text, c.TextHidden, c.TextHidden}, c.Dropout, rng)
+			e.Text.Out = layers.NewLinear(prefix+".t.out", c.TextHidden, c.TextOut, true, rng)
+			return e
+		}
 		in := dims.Text
 		if dims.Vocab > 0 {
 			e.Text.Embed = layers.NewEmbedding(prefix+".t.embed", dims.Vocab, c.EmbedDim, rng)

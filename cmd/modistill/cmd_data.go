@@ -100,6 +100,12 @@ type datasetReport struct {
 	NonFinite map[string]int         `json:"nonfinite_replaced"`
 	// Notes say how the systems read the inputs (see data.Dataset.InputNotes).
 	Notes []string `json:"notes,omitempty"`
+	// Warnings are the dataset's (data.Dataset.Warnings).
+	Warnings []string `json:"warnings,omitempty"`
+	// IDs is the number of distinct sample ids over the splits (0: none).
+	IDs int `json:"distinct_ids,omitempty"`
+	// LabelMean is each target's mean over all splits.
+	LabelMean []float64 `json:"label_mean_all_splits"`
 }
 
 type csdReport struct {
@@ -118,6 +124,7 @@ func runDataInspect(args []string, stdout io.Writer) error {
 	asJSON := fs.Bool("json", false, "print one JSON object")
 	emotion := fs.String("emotion", "", "IEMOCAP (LMF layout): which emotion's task")
 	kind := fs.String("kind", "", "LMF labels: mosi, pom or regression (default: from the label width)")
+	release := addReleaseFlags(fs)
 	pos, err := parsePositional(fs, args, stdout)
 	if err != nil {
 		return err
@@ -167,7 +174,7 @@ func runDataInspect(args []string, stdout io.Writer) error {
 		}
 		return nil
 	}
-	ds, err := openDataset(path, load.Options{Emotion: *emotion, Kind: *kind})
+	ds, err := openDataset(path, release.apply(load.Options{Emotion: *emotion, Kind: *kind}))
 	if err != nil {
 		return fmt.Errorf("data inspect: %w", err)
 	}
@@ -179,9 +186,13 @@ func runDataInspect(args []string, stdout io.Writer) error {
 	if r.Vocab > 0 {
 		fmt.Fprintf(stdout, "vocabulary: %d (training split; id 0 pads, id 1 is unknown)\n", r.Vocab)
 	}
-	for _, note := range r.Notes {
-		fmt.Fprintln(stdout, note)
+	if r.IDs > 0 {
+		fmt.Fprintf(stdout, "samples: %d distinct ids over the splits\n", r.IDs)
 	}
+	if len(r.LabelMean) == 1 {
+		fmt.Fprintf(stdout, "label mean over all splits: %.6f\n", r.LabelMean[0])
+	}
+	printDataNotes(stdout, "", ds)
 	for _, name := range []string{"train", "valid", "test"} {
 		s := r.Splits[name]
 		shape := func(sh []int) string {
@@ -247,7 +258,24 @@ func shapeOf(s *data.Split, m data.Modality) []int {
 
 func inspect(ds *data.Dataset) datasetReport {
 	r := datasetReport{Format: ds.Format, Name: ds.Name, Task: ds.Task.Kind.String(), Targets: ds.Task.Targets,
-		Vocab: len(ds.Vocab), Splits: map[string]splitReport{}, NonFinite: ds.NonFinite, Notes: ds.InputNotes()}
+		Vocab: len(ds.Vocab), Splits: map[string]splitReport{}, NonFinite: ds.NonFinite, Notes: append(append([]string{}, ds.Notes...), ds.InputNotes()...), Warnings: ds.Warnings}
+	ids := map[string]bool{}
+	sums, total := make([]float64, len(ds.Task.Targets)), 0
+	for _, s := range ds.Splits() {
+		for _, id := range s.IDs {
+			ids[id] = true
+		}
+		for k := range ds.Task.Targets {
+			for _, y := range s.Column(k) {
+				sums[k] += y
+			}
+		}
+		total += s.N()
+	}
+	r.IDs = len(ids)
+	for k := range sums {
+		r.LabelMean = append(r.LabelMean, sums[k]/float64(total))
+	}
 	if r.NonFinite == nil {
 		r.NonFinite = map[string]int{}
 	}
@@ -278,4 +306,15 @@ func inspect(ds *data.Dataset) datasetReport {
 		r.Splits[s.Name] = sr
 	}
 	return r
+}
+
+// printDataNotes prints how the systems read ds and what a user must know
+// about results on it, one line each, after prefix.
+func printDataNotes(w io.Writer, prefix string, ds *data.Dataset) {
+	for _, n := range append(append([]string{}, ds.Notes...), ds.InputNotes()...) {
+		fmt.Fprintf(w, "%snote: %s\n", prefix, n)
+	}
+	for _, n := range ds.Warnings {
+		fmt.Fprintf(w, "%swarning: %s\n", prefix, n)
+	}
 }

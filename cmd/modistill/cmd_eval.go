@@ -62,7 +62,7 @@ func runEval(ctx context.Context, args []string, stdout io.Writer) error {
 	df := addDataFlags(fs)
 	dir := fs.String("model", "", "model directory (from modistill train)")
 	subsets := fs.String("subsets", "all", "all, or a comma-separated list of a, v, t, av, at, vt, avt")
-	split := fs.String("split", "test", "split to evaluate: test, valid or train")
+	split := fs.String("eval-split", "test", "split to evaluate: test, valid or train")
 	asJSON := fs.Bool("json", false, "print one JSON object")
 	predOut := fs.String("predictions", "", "write the raw predictions and truths per subset to this JSON file")
 	if err := parseFlags(fs, args, stdout); err != nil {
@@ -108,7 +108,7 @@ func runEval(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 	}
 	if s == nil {
-		return usagef("eval: --split %q: want train, valid or test", *split)
+		return usagef("eval: --eval-split %q: want train, valid or test", *split)
 	}
 	res := evalOutput{Task: ds.Task.Kind.String(), System: meta.System, Split: *split, Results: map[string]evaluate.Scores{}}
 	pf := evaluate.Predictions{Task: res.Task, Targets: ds.Task.Targets, Classes: ds.Task.Classes, Subsets: map[string][][]float32{}, Truth: rows(s.Labels.Data, s.Labels.Cols())}

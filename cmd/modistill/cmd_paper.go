@@ -38,6 +38,7 @@ func runPaper(ctx context.Context, args []string, stdout io.Writer) error {
 	shardFlag := fs.String("shard", "", "i/n: run only trial i, i+n, i+2n, ... of the run's fixed trial order (i from 0), for a job array; merge the shards' directories with modistill report")
 	search := fs.Int("search", 0, "N: before the seeds, try N random settings of the grid per trained system and dataset, keep the best on validation (0: the defaults)")
 	protocol := fs.String("protocol", "paper", "how test inputs go missing: paper (the tables' fixed modality subsets) or random-rate (each frame or token masked at rates 0.0 to 0.9, as MMSA and LNLN)")
+	release := addReleaseFlags(fs)
 	systemList := fs.String("systems", "", "comma-separated systems to run (default: every row of Tables 1-3)")
 	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
@@ -108,7 +109,7 @@ func runPaper(ctx context.Context, args []string, stdout io.Writer) error {
 			emotions = synth.Emotions
 		}
 		for _, e := range emotions {
-			opt := load.Options{Emotion: e}
+			opt := release.apply(load.Options{Emotion: e})
 			if *dataset != "iemocap" {
 				opt.Kind = *dataset
 			}
@@ -120,9 +121,7 @@ func runPaper(ctx context.Context, args []string, stdout io.Writer) error {
 			if e != "" {
 				name += "-" + e
 			}
-			for _, n := range ds.InputNotes() {
-				fmt.Fprintf(stdout, "data %s: %s\n", name, n)
-			}
+			printDataNotes(stdout, "data "+name+": ", ds)
 			datasets[name] = ds
 			names = append(names, name)
 		}
@@ -153,7 +152,7 @@ func runPaper(ctx context.Context, args []string, stdout io.Writer) error {
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		return fmt.Errorf("paper: %w", err)
 	}
-	settings := paperSettings{Data: *dataPath, Quick: *quick, Search: *search, Protocol: *protocol}
+	settings := paperSettings{Data: *dataPath, Quick: *quick, Search: *search, Protocol: *protocol, Split: *release.split}
 	if err := writeSettings(*out, settings); err != nil {
 		return err
 	}
@@ -339,6 +338,8 @@ type paperSettings struct {
 	Search int    `json:"search"`
 	// Protocol is paper or random-rate (empty in stores made before it).
 	Protocol string `json:"protocol,omitempty"`
+	// Split is the bc-LSTM release's split (empty: its default, release).
+	Split string `json:"split,omitempty"`
 }
 
 const settingsFile = "paper.json"
@@ -354,6 +355,9 @@ func (s paperSettings) String() string {
 	}
 	if s.Protocol != "" && s.Protocol != "paper" {
 		out += " --protocol " + s.Protocol
+	}
+	if s.Split != "" {
+		out += " --split " + s.Split
 	}
 	return out
 }

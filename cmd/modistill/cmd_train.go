@@ -24,6 +24,7 @@ import (
 type dataFlags struct {
 	fs                  *flag.FlagSet
 	path, kind, emotion *string
+	release             releaseFlags
 	dataSeed            *uint64
 	synthTrain          *int
 	frames              *bool
@@ -41,7 +42,25 @@ func addDataFlags(fs *flag.FlagSet) dataFlags {
 		dataSeed:   fs.Uint64("data-seed", 1, "synth: the generator's seed"),
 		synthTrain: fs.Int("synth-train", 0, "synth: training samples, 2 to 100000 (default: the kind's; validation and test keep theirs)"),
 		frames:     fs.Bool("frames", false, "synth: audio and visual as frame sequences (for sequence models) instead of utterance averages"),
+		release:    addReleaseFlags(fs),
 	}
+}
+
+// releaseFlags are the bc-LSTM release's options.
+type releaseFlags struct{ split, labels, folds *string }
+
+func addReleaseFlags(fs *flag.FlagSet) releaseFlags {
+	return releaseFlags{
+		split:  fs.String("split", "", "bc-LSTM release: release (its 62 training / 31 test videos, the default) or standard (folds.json's 52/10/31)"),
+		labels: fs.String("labels", "", "bc-LSTM release: the continuous labels, OpinionLevelSentiment.csv or a labels .csd (default: found in DIR, DIR/.. or DIR/../cmu-mosi)"),
+		folds:  fs.String("folds", "", "bc-LSTM release, --split standard: folds.json (default: found like --labels)"),
+	}
+}
+
+// apply sets the release's options in opt.
+func (r releaseFlags) apply(opt load.Options) load.Options {
+	opt.Split, opt.Labels, opt.Folds = *r.split, *r.labels, *r.folds
+	return opt
 }
 
 // open reads the dataset the flags name. A flag that does not fit the data
@@ -97,7 +116,7 @@ func (f dataFlags) open() (*data.Dataset, error) {
 		}
 		return nil, usagef("%s %s to the synthetic benchmark (--data synth) only, not to a file", strings.Join(given, ", "), verb)
 	}
-	return openDataset(*f.path, load.Options{Emotion: *f.emotion, Kind: *f.kind})
+	return openDataset(*f.path, f.release.apply(load.Options{Emotion: *f.emotion, Kind: *f.kind}))
 }
 
 // openDataset is load.Open with an option that does not fit the file (an
@@ -127,6 +146,11 @@ func (f dataFlags) describe() string {
 	}
 	if *f.emotion != "" {
 		s += " emotion=" + *f.emotion
+	}
+	for _, kv := range [][2]string{{"split", *f.release.split}, {"labels", *f.release.labels}, {"folds", *f.release.folds}} {
+		if kv[1] != "" {
+			s += " " + kv[0] + "=" + kv[1]
+		}
 	}
 	return s
 }
@@ -171,9 +195,7 @@ func runTrain(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return usagef("train: %v", err)
 	}
-	for _, n := range ds.InputNotes() {
-		fmt.Fprintln(stdout, "data:", n)
-	}
+	printDataNotes(stdout, "data: ", ds)
 	tc := train.Config{Epochs: *epochs, Patience: *patience, BatchSize: *batch, Seed: *seed}
 	var note string
 	if n, ok := m.(systems.Noter); ok && n.Note(ds) != "" {

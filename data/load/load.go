@@ -52,6 +52,16 @@ type Options struct {
 	// TextLen is the padded length of tokenised transcripts (0: the longest
 	// training transcript, at most 50).
 	TextLen int
+	// Split chooses the bc-LSTM release's split: ReleaseSplit (the
+	// default) or StandardSplit.
+	Split string
+	// Labels is the file of MOSI's continuous labels for the bc-LSTM
+	// release (OpinionLevelSentiment.csv or a labels .csd); empty: found
+	// beside the directory (see BCLSTM).
+	Labels string
+	// Folds is folds.json for the standard split; empty: found beside the
+	// directory.
+	Folds string
 }
 
 // Format names a file format Open recognises.
@@ -75,10 +85,13 @@ func Sniff(path string) (Format, error) {
 		return "", err
 	}
 	if st.IsDir() {
+		if isBCLSTMRelease(path) {
+			return BCLSTMRelease, nil
+		}
 		if _, err := os.Stat(filepath.Join(path, "train.tsv")); err == nil {
 			return Transcripts, nil
 		}
-		return "", fmt.Errorf("%s: a directory without train.tsv", path)
+		return "", fmt.Errorf("%s: a directory with neither train.tsv (transcripts) nor transcripts.csv, text_train.csv and audio/ (the bc-LSTM release)", path)
 	}
 	f, err := os.Open(path)
 	if err != nil {
@@ -148,6 +161,9 @@ func Open(path string, opt Options) (*data.Dataset, error) {
 		}
 		return nil, fmt.Errorf("load %w", err) // Sniff's errors start with the path
 	}
+	if f != BCLSTMRelease && (opt.Split != "" || opt.Labels != "" || opt.Folds != "") {
+		return nil, optionErrorf("load %s: --split, --labels and --folds apply to the bc-LSTM release only; this is %s", path, f)
+	}
 	var ds *data.Dataset
 	switch f {
 	case LMFPickle:
@@ -156,6 +172,8 @@ func Open(path string, opt Options) (*data.Dataset, error) {
 		ds, err = MMSA(path)
 	case Transcripts:
 		ds, err = TranscriptsDir(path, opt)
+	case BCLSTMRelease:
+		ds, err = BCLSTM(path, opt)
 	case CSD:
 		return nil, fmt.Errorf("load %s: a .csd file is one computational sequence (labels or one feature set), not a dataset; inspect it with 'modistill data inspect'", path)
 	}

@@ -33,15 +33,20 @@ func newBase(name string, dims data.Dims, task data.Task, c Config, rng *rand.Ra
 	if dims.Audio == 0 || dims.Visual == 0 || (dims.Text == 0 && dims.Vocab == 0) {
 		return b, [3]int{}, fmt.Errorf("%s: needs all three modalities", name)
 	}
-	if dims.TextLen == 0 {
-		return b, [3]int{}, fmt.Errorf("%s: the text is not a sequence", name)
+	textLen := dims.TextLen
+	if textLen == 0 { // one text vector per utterance
+		if dims.AudioLen != 0 || dims.VisualLen != 0 {
+			return b, [3]int{}, fmt.Errorf("%s: audio or visual are sequences, but the text is one vector per utterance; %s needs aligned sequences of one length", name, name)
+		}
+		textLen = 1
+		b.Note = name + ": every modality is one vector per utterance here, read as a sequence of one step (no temporal interaction to model)"
 	}
 	for m, L := range []int{dims.AudioLen, dims.VisualLen} {
-		if L != 0 && L != dims.TextLen {
-			return b, [3]int{}, fmt.Errorf("%s: %s has %d steps, text %d; %s needs aligned sequences of one length (use aligned data)", name, data.Modality(m), L, dims.TextLen, name)
+		if L != 0 && L != textLen {
+			return b, [3]int{}, fmt.Errorf("%s: %s has %d steps, text %d; %s needs aligned sequences of one length (use aligned data)", name, data.Modality(m), L, textLen, name)
 		}
 	}
-	if dims.AudioLen == 0 || dims.VisualLen == 0 {
+	if dims.TextLen > 0 && (dims.AudioLen == 0 || dims.VisualLen == 0) {
 		b.Note = name + ": audio and visual are utterance averages here; each is repeated at every text step"
 	}
 	in := [3]int{dims.Audio, dims.Visual, dims.Text}
@@ -94,9 +99,12 @@ func (m *base) sequences(tp *autodiff.Tape, b *data.Batch) [3]*autodiff.Node {
 		}
 		T = b.Tokens.L
 		x[data.Text] = m.Embed.Forward(tp, ids, b.N(), T)
-	} else {
-		x[data.Text] = tp.Const(b.Inputs[data.Text])
-		T = b.Inputs[data.Text].Shape[1]
+	} else if v := b.Inputs[data.Text]; len(v.Shape) == 3 {
+		x[data.Text] = tp.Const(v)
+		T = v.Shape[1]
+	} else { // one vector per utterance: a sequence of one step
+		T = 1
+		x[data.Text] = tp.Const(v.Reshape(v.Shape[0], 1, v.Shape[1]))
 	}
 	for _, mod := range []data.Modality{data.Audio, data.Visual} {
 		v := b.Inputs[mod]

@@ -1,0 +1,160 @@
+package load
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/modistill/modistill/data"
+	"github.com/modistill/modistill/data/load/loadtest"
+)
+
+var smallRelease = []loadtest.Video{
+	{ID: "vid_a", Index: 1, Scores: []float64{2.4, -0.2, 0}},
+	{ID: "vidB", Index: 2, Scores: []float64{-1.8, 1}},
+	{ID: "vidC", Index: 55, Scores: []float64{0.6, -3}},
+	{ID: "vidD", Index: 70, Scores: []float64{3, -2.2, 0.4}},
+}
+
+func writeRelease(t *testing.T, videos []loadtest.Video) string {
+	t.Helper()
+	dir, err := loadtest.WriteRelease(t.TempDir(), videos)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+func TestBCLSTMReleaseSplit(t *testing.T) {
+	dir := writeRelease(t, smallRelease)
+	if f, err := Sniff(dir); err != nil || f != BCLSTMRelease {
+		t.Fatalf("Sniff: %v %v", f, err)
+	}
+	ds, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Release split: videos 1-52 train, 53-62 valid, 63-93 test.
+	for _, c := range []struct {
+		s      *data.Split
+		ids    string
+		labels []float32
+	}{
+		{ds.Train, "vidB$_$1 vidB$_$2 vid_a$_$1 vid_a$_$2 vid_a$_$3", []float32{-1.8, 1, 2.4, -0.2, 0}},
+		{ds.Valid, "vidC$_$1 vidC$_$2", []float32{0.6, -3}},
+		{ds.Test, "vidD$_$1 vidD$_$2 vidD$_$3", []float32{3, -2.2, 0.4}},
+	} {
+		if got := strings.Join(c.s.IDs, " "); got != c.ids {
+			t.Errorf("ids %q, want %q", got, c.ids)
+		}
+		for i, y := range c.labels {
+			if c.s.Labels.Data[i] != y {
+				t.Errorf("%s: label %v, want %v", c.s.IDs[i], c.s.Labels.Data[i], y)
+			}
+		}
+	}
+	// Features follow the segment: transcripts.csv row + m/10 + j/1000.
+	dims := ds.Dims()
+	if dims.Audio != 73 || dims.Visual != 100 || dims.Text != 100 || dims.TextLen != 0 {
+		t.Errorf("dims %v", dims)
+	}
+	// vid_a_2 is transcripts row 4 (sorted: vidB_1, vidB_2, vidC_1, vidC_2, vidD_1, ..., vid_a_1 ...).
+	i := 3 // vid_a$_$2 in train
+	rowOf := ds.Train.Inputs[data.Audio].Data[i*73]
+	if got := ds.Train.Inputs[data.Text].Data[i*100+7]; got != rowOf+0.2+0.007 {
+		t.Errorf("text feature 7 of %s = %v, want %v", ds.Train.IDs[i], got, rowOf+0.207)
+	}
+	if got := ds.Train.Inputs[data.Visual].Data[i*100+99]; got != rowOf+0.1+0.099 {
+		t.Errorf("visual feature 99 of %s = %v, want %v", ds.Train.IDs[i], got, rowOf+0.199)
+	}
+	if len(ds.Warnings) != 0 {
+		t.Errorf("warnings on the release split: %v", ds.Warnings)
+	}
+}
+
+func TestBCLSTMStandardSplitWarns(t *testing.T) {
+	dir := writeRelease(t, smallRelease)
+	ds, err := Open(dir, Options{Split: StandardSplit})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ds.Train.N() != 5 || ds.Valid.N() != 2 || ds.Test.N() != 3 || ds.Valid.IDs[0] != "vidB$_$1" {
+		t.Errorf("standard split %d/%d/%d, valid %v", ds.Train.N(), ds.Valid.N(), ds.Test.N(), ds.Valid.IDs)
+	}
+	if len(ds.Warnings) != 1 || !strings.Contains(ds.Warnings[0], "not leak-free") {
+		t.Errorf("warnings %v", ds.Warnings)
+	}
+}
+
+func TestBCLSTMLabelsFromCSD(t *testing.T) {
+	// data/csd's fixture: vidA 3 segments, vidB 5, vid_c 1.
+	scores := map[string][]float64{"vidA": {-2.228578805923462, -0.004332825541496277, 0.6089901328086853},
+		"vidB":  {0.7313015460968018, -0.786041259765625, 0.06834013015031815, 0.977057695388794, -1.3481471538543701},
+		"vid_c": {-0.8803508877754211}}
+	dir := writeRelease(t, []loadtest.Video{{ID: "vidA", Index: 1, Scores: scores["vidA"]}, {ID: "vidB", Index: 60, Scores: scores["vidB"]}, {ID: "vid_c", Index: 80, Scores: scores["vid_c"]}})
+	ds, err := Open(dir, Options{Labels: filepath.Join("..", "csd", "testdata", "seq.csd")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ds.Train.N() != 3 || ds.Valid.N() != 5 || ds.Test.N() != 1 || ds.Valid.Labels.Data[3] != float32(scores["vidB"][3]) {
+		t.Errorf("from the .csd: %d/%d/%d, %v", ds.Train.N(), ds.Valid.N(), ds.Test.N(), ds.Valid.Labels.Data)
+	}
+}
+
+func TestBCLSTMBadInput(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		edit func(root, dir string)
+		opt  Options
+		want string
+	}{
+		{"missing label", func(root, dir string) {
+			p := filepath.Join(root, "cmu-mosi", "OpinionLevelSentiment.csv")
+			b, _ := os.ReadFile(p)
+			os.WriteFile(p, []byte(strings.Replace(string(b), "2.5,vidC,2,", "2.5,vidX,2,", 1)), 0o644)
+		}, Options{}, "segment vidC_2 has no label"},
+		{"disagreeing label", func(root, dir string) {
+			p := filepath.Join(root, "cmu-mosi", "OpinionLevelSentiment.csv")
+			b, _ := os.ReadFile(p)
+			os.WriteFile(p, []byte(strings.Replace(string(b), "vidD,2,-2.2", "vidD,2,2.2", 1)), 0o644)
+		}, Options{}, "segment vidD_2: label 2.2"},
+		{"no labels", func(root, dir string) { os.Remove(filepath.Join(root, "cmu-mosi", "OpinionLevelSentiment.csv")) }, Options{}, "give one with --labels"},
+		{"bad split", func(root, dir string) {}, Options{Split: "random"}, `--split "random": want release or standard`},
+		{"short audio", func(root, dir string) {
+			p := filepath.Join(dir, "audio", "audio_test0.csv")
+			b, _ := os.ReadFile(p)
+			os.WriteFile(p, b[:strings.IndexByte(string(b), '\n')+1], 0o644)
+		}, Options{}, "audio_test0.csv: 1 rows, the text file has 3"},
+		{"bad number", func(root, dir string) {
+			p := filepath.Join(dir, "video", "video_train0.csv")
+			b, _ := os.ReadFile(p)
+			os.WriteFile(p, []byte(strings.Replace(string(b), `"`, `"x`, 1)), 0o644)
+		}, Options{}, "video_train0.csv: line 1: field 1"},
+	} {
+		dir := writeRelease(t, smallRelease)
+		c.edit(filepath.Dir(dir), dir)
+		_, err := Open(dir, c.opt)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: %v, want an error saying %q", c.name, err, c.want)
+		}
+	}
+	var oe *OptionError
+	if _, err := Open(writeRelease(t, smallRelease), Options{Split: "x"}); !errors.As(err, &oe) {
+		t.Errorf("a bad --split is not an OptionError: %v", err)
+	}
+}
+
+func FuzzBCLSTMCSV(f *testing.F) {
+	f.Add([]byte("\"a_1\",\"HELLO\",\"1\",\"1\"\n\"a_2\",\"X\",\"70\",\"0\"\n"))
+	f.Add([]byte("\"1.5\",\"2\",\"x\"\n"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		p := filepath.Join(t.TempDir(), "f.csv")
+		os.WriteFile(p, b, 0o644)
+		readTranscriptsCSV(p)
+		readLabelledFeatures(p, 2, 1)
+		readIndexedFeatures(p, 2, 3)
+		readMOSILabels(p)
+	})
+}
