@@ -26,7 +26,10 @@ for seed in $(seq 1 "$seeds"); do
 		flags=""
 		case "$spec" in *:*) flags=$(echo "${spec#*:}" | tr ',' ' ') ;; esac
 		[ -f "$out/$label-$seed.json" ] && continue
-		rm -rf "$out/$label-$seed"
+		if [ -e "$out/$label-$seed" ]; then
+			echo "compare.sh: $out/$label-$seed exists without $label-$seed.json (an interrupted run?); move it aside and rerun" >&2
+			exit 1
+		fi
 		/tmp/modistill-compare train --data synth $dataflags --system "$system" $flags --seed "$seed" --quiet \
 			--out "$out/$label-$seed" > "$out/$label-$seed.log"
 		/tmp/modistill-compare eval --model "$out/$label-$seed" --data synth $dataflags --json > "$out/$label-$seed.json.tmp"

@@ -311,8 +311,12 @@ func inspect(ds *data.Dataset) datasetReport {
 // printDataNotes prints how the systems read ds and what a user must know
 // about results on it, one line each, after prefix.
 func printDataNotes(w io.Writer, prefix string, ds *data.Dataset) {
+	label := ""
+	if prefix == "" {
+		label = "note: "
+	}
 	for _, n := range append(append([]string{}, ds.Notes...), ds.InputNotes()...) {
-		fmt.Fprintf(w, "%snote: %s\n", prefix, n)
+		fmt.Fprintf(w, "%s%s%s\n", prefix, label, n)
 	}
 	for _, n := range ds.Warnings {
 		fmt.Fprintf(w, "%swarning: %s\n", prefix, n)

@@ -71,6 +71,9 @@ func runEval(ctx context.Context, args []string, stdout io.Writer) error {
 	if *dir == "" {
 		return usagef("eval: --model is required")
 	}
+	if *split != "train" && *split != "valid" && *split != "test" {
+		return usagef("eval: --eval-split %q: want train, valid or test", *split)
+	}
 	if *predOut != "" {
 		if err := atomicfile.CheckNew(*predOut); err != nil {
 			return usagef("eval: --predictions %v; choose a path that does not exist", err)

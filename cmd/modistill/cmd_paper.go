@@ -49,8 +49,13 @@ func runPaper(ctx context.Context, args []string, stdout io.Writer) error {
 	if *dataPath != "synth" && (*dataset == "" || *dataset == "all") {
 		return usagef("paper: --data %s: say which dataset the file holds with --dataset mosi, pom or iemocap", *dataPath)
 	}
-	if *seeds < 1 || *workers < 1 || *search < 0 {
-		return usagef("paper: --seeds and --workers must be at least 1, --search at least 0")
+	for _, c := range []struct {
+		name      string
+		v, lo, hi int
+	}{{"seeds", *seeds, 1, 1000}, {"workers", *workers, 1, 1024}, {"search", *search, 0, 10000}} {
+		if err := intFlagInRange("paper", c.name, c.v, c.lo, c.hi); err != nil {
+			return err
+		}
 	}
 	runSystems := experiment.SystemsFor()
 	if *systemList != "" {
@@ -267,7 +272,11 @@ func (p trialPool) run(ctx context.Context, what string, trials []experiment.Tri
 			todo = append(todo, t)
 		}
 	}
-	fmt.Fprintf(p.stdout, "%d %s, %d already recorded in %s, %d to run on %d workers\n", len(trials), what, len(trials)-len(todo), p.store.Path(), len(todo), p.workers)
+	count := fmt.Sprintf("%d %s", len(trials), what)
+	if what == "trials" {
+		count = plural(len(trials), "trial", "trials")
+	}
+	fmt.Fprintf(p.stdout, "%s, %d already recorded in %s, %d to run on %s\n", count, len(trials)-len(todo), p.store.Path(), len(todo), plural(p.workers, "worker", "workers"))
 	bar := newProgress(len(todo), what, p.quiet)
 	var mu sync.Mutex
 	var failed []string
@@ -421,6 +430,9 @@ func readSettings(dir string) (paperSettings, error) {
 		}
 		return s, fmt.Errorf("%s is corrupt: %v", filepath.Join(dir, settingsFile), err)
 	}
+	if s.Protocol == "" { // stores made before --protocol
+		s.Protocol = "paper"
+	}
 	return s, nil
 }
 
@@ -451,11 +463,11 @@ func writePaperOutputs(out string, settings paperSettings, all []*experiment.Res
 		title, caveat = "on "+filepath.Base(settings.Data), "Rows marked (paper) are the paper's own numbers as printed (accuracies and F1 in percent; of Table 2 only Ours-fixed and Ours are in the project's copy of the text), meaningful only if the file is the paper's dataset; single runs drift (METHOD.md)."
 	}
 	header := fmt.Sprintf("# The paper's tables %s\n\n"+
-		"modistill paper %s: %d trials on %s (%s), %s, test split, %s; %s; each cell the mean ± standard deviation over seeds "+
+		"modistill paper %s: %s on %s (%s), %s, test split, %s; %s; each cell the mean ± standard deviation over seeds "+
 		"(svm and strh are fitted without randomness, so their deviation is 0; \"(n of m)\" where only n of m seeds gave a defined value, \"n/a\" where none did). "+
 		"Accuracies and F1 are in percent (results.csv keeps fractions). "+
 		"MOSI's Acc-2 and F1 are the y >= 0 variant (the paper's); results.csv also has the non-zero variant. "+
-		"%s\n", title, settings, len(results), plural(len(names), "dataset", "datasets"), strings.Join(names, ", "),
+		"%s\n", title, settings, plural(len(results), "trial", "trials"), plural(len(names), "dataset", "datasets"), strings.Join(names, ", "),
 		plural(len(seeds), "seed", "seeds"), proto, hp, caveat)
 	withPaper := settings.Data != "synth" && settings.Protocol != experiment.RandomRate
 	if err := experiment.WriteReport(filepath.Join(out, "report.md"), header, results, withPaper); err != nil {

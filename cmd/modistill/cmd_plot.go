@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 
 	"github.com/modistill/modistill/atomicfile"
@@ -50,6 +51,9 @@ func runPlotTemperatures(ctx context.Context, args []string, stdout io.Writer) e
 	}
 	if *title == "" {
 		*title = fmt.Sprintf("temperatures learned by %s, mean over %s", system, plural(len(dirs), "run", "runs"))
+	}
+	if err := os.MkdirAll(filepath.Dir(*out), 0o755); err != nil {
+		return fmt.Errorf("plot-temperatures: %w", err)
 	}
 	if err := report.Lines(*out, *title, "epoch", "mean temperature over the epoch", series); err != nil {
 		return fmt.Errorf("plot-temperatures: %w", err)

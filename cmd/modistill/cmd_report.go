@@ -58,11 +58,11 @@ func runReport(ctx context.Context, args []string, stdout io.Writer) error {
 		if _, err := os.Stat(path); err != nil {
 			return fmt.Errorf("report: %w", err)
 		}
-		store, err := runstore.Open(path)
+		recs, err := runstore.Read(path) // read-only: a shard may still be writing
 		if err != nil {
 			return fmt.Errorf("report: %w", err)
 		}
-		for _, r := range store.Records() {
+		for _, r := range recs {
 			if first, dup := seen[r.Key]; dup {
 				fmt.Fprintf(stdout, "%s: in %s and %s; keeping the first\n", r.Key, first, dir)
 				continue
@@ -70,7 +70,6 @@ func runReport(ctx context.Context, args []string, stdout io.Writer) error {
 			seen[r.Key] = dir
 			all = append(all, r)
 		}
-		store.Close()
 	}
 	results, err := readResults(all)
 	if err != nil {

@@ -161,9 +161,9 @@ func runTrain(ctx context.Context, args []string, stdout io.Writer) error {
 	system := fs.String("system", "ours", "system: "+strings.Join(systems.Names, ", "))
 	seed := fs.Uint64("seed", 1, "seed of the initialisation, the batch order and dropout")
 	out := fs.String("out", "", "directory to write the model to (must not exist)")
-	epochs := fs.Int("epochs", 50, "maximum epochs")
-	patience := fs.Int("patience", 10, "epochs without validation improvement before stopping")
-	batch := fs.Int("batch", 32, "batch size")
+	epochs := fs.Int("epochs", 50, "maximum epochs; range [1, 100000]")
+	patience := fs.Int("patience", 10, "epochs without validation improvement before stopping; range [1, 100000]")
+	batch := fs.Int("batch", 32, "batch size; range [2, 1048576]")
 	quiet := fs.Bool("quiet", false, "no progress (a bar on a terminal, a line per epoch on standard error otherwise)")
 	h := addHyperFlags(fs)
 	if err := parseFlags(fs, args, stdout); err != nil {
@@ -202,6 +202,20 @@ func runTrain(ctx context.Context, args []string, stdout io.Writer) error {
 		note = n.Note(ds)
 		fmt.Fprintln(stdout, "note:", note)
 	}
+	if _, ok := m.(systems.Fitter); ok {
+		var loop []string
+		fs.Visit(func(f *flag.Flag) {
+			if f.Name == "epochs" || f.Name == "patience" || f.Name == "batch" {
+				loop = append(loop, "--"+f.Name)
+			}
+		})
+		if len(loop) > 0 { // not an error: scripts loop over systems with one set of flags
+			fmt.Fprintf(stdout, "note: %s is fitted in one call, not by epochs: %s not used\n", *system, strings.Join(loop, ", "))
+		}
+	}
+	if h.EmbedDim != nil && ds.Dims().Vocab == 0 {
+		return usagef("train: --embed sizes the embedding of text given as token ids; this data has no token ids (its text, if any, is vectors)")
+	}
 	if f, ok := m.(systems.Fitter); ok { // trained in one call (the SVM)
 		fmt.Fprintf(stdout, "fitting %s on %s (%d/%d/%d samples)\n", *system, ds.Name, ds.Train.N(), ds.Valid.N(), ds.Test.N())
 		start := time.Now()
@@ -209,7 +223,7 @@ func runTrain(ctx context.Context, args []string, stdout io.Writer) error {
 			return fmt.Errorf("train: %w", err)
 		}
 		fmt.Fprintf(stdout, "fitted in %.1fs\n", time.Since(start).Seconds())
-		return save(stdout, *out, *system, f.FittedConfig(), m, ds, *seed, df, tc, nil, note)
+		return save(stdout, *out, *system, f.FittedConfig(), m, ds, *seed, df, train.Config{}, nil, note) // no training loop
 	}
 	tm, ok := m.(train.Model)
 	if !ok {
@@ -235,8 +249,8 @@ func runTrain(ctx context.Context, args []string, stdout io.Writer) error {
 	if res.BestEpoch == 0 {
 		return fmt.Errorf("train: no epoch finished with a finite validation loss (status %s after %d epochs); nothing was saved; a lower --lr may help", res.Status, len(res.History))
 	}
-	fmt.Fprintf(stdout, "%s after %d epochs in %.1fs; best validation loss %.4f at epoch %d\n",
-		res.Status, len(res.History), time.Since(start).Seconds(), res.BestValid, res.BestEpoch)
+	fmt.Fprintf(stdout, "%s after %s in %.1fs; best validation loss %.4f at epoch %d\n",
+		res.Status, plural(len(res.History), "epoch", "epochs"), time.Since(start).Seconds(), res.BestValid, res.BestEpoch)
 	if res.Status == train.Diverged {
 		fmt.Fprintln(stdout, "warning: a loss became NaN or infinite; the model saved is the best before that")
 	}

@@ -70,7 +70,7 @@ func commands() []command {
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "usage: modistill <command> [flags]\n\ncommands:")
 	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-18s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintln(w, "\nRun 'modistill <command> -h' for a command's flags, 'modistill --version' for the version.")
 }

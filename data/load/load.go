@@ -161,6 +161,12 @@ func Open(path string, opt Options) (*data.Dataset, error) {
 		}
 		return nil, fmt.Errorf("load %w", err) // Sniff's errors start with the path
 	}
+	if f != LMFPickle && opt.Emotion != "" {
+		return nil, optionErrorf("load %s: --emotion applies to LMF's IEMOCAP pickle; this is %s", path, f)
+	}
+	if f != LMFPickle && opt.Kind != "" && opt.Kind != "mosi" {
+		return nil, optionErrorf("load %s: %s holds MOSI's sentiment labels, not --kind (or --dataset) %s", path, f, opt.Kind)
+	}
 	if f != BCLSTMRelease && (opt.Split != "" || opt.Labels != "" || opt.Folds != "") {
 		return nil, optionErrorf("load %s: --split, --labels and --folds apply to the bc-LSTM release only; this is %s", path, f)
 	}

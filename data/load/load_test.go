@@ -379,3 +379,23 @@ func FuzzParseTSV(f *testing.F) {
 		ParseTSV(strings.NewReader(s))
 	})
 }
+
+func TestOptionsOnlyWhereTheyApply(t *testing.T) {
+	p := write(t, "unaligned_50.pkl", mmsaFile(t, true))
+	for _, c := range []struct {
+		opt  Options
+		want string
+	}{
+		{Options{Emotion: "happy"}, "--emotion applies to LMF's IEMOCAP pickle"},
+		{Options{Kind: "pom"}, "not --kind (or --dataset) pom"},
+		{Options{Split: "standard"}, "apply to the bc-LSTM release only"},
+	} {
+		var oe *OptionError
+		if _, err := Open(p, c.opt); !errors.As(err, &oe) || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%+v on MMSA: %v, want an OptionError saying %q", c.opt, err, c.want)
+		}
+	}
+	if _, err := Open(p, Options{Kind: "mosi"}); err != nil {
+		t.Errorf("--kind mosi on MMSA: %v", err)
+	}
+}
