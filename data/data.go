@@ -192,6 +192,9 @@ type Dataset struct {
 	NonFinite map[string]int
 	// Notes say how the loader read or split the data, one line each.
 	Notes []string
+	// TextVectors, when the text was turned into pretrained word vectors,
+	// says from where and how much of it the vectors covered.
+	TextVectors *TextVectors
 	// Warnings are what a user must know about results on this data (for
 	// example, features learned on some of the test videos).
 	Warnings []string
@@ -491,4 +494,28 @@ func (d *Dataset) InputNotes() []string {
 		}
 	}
 	return notes
+}
+
+// TextVectors describes transcripts turned into pretrained word vectors.
+type TextVectors struct {
+	File   string `json:"file"`
+	Dim    int    `json:"dim"`
+	SeqLen int    `json:"seq_len"` // words kept per transcript
+	// Tokens counts the words kept over all splits; OOVTokens those the file
+	// has no vector for (zero vectors).
+	Tokens    int `json:"tokens"`
+	OOVTokens int `json:"oov_tokens"`
+	// Words and OOVWords count distinct words.
+	Words    int `json:"words"`
+	OOVWords int `json:"oov_words"`
+	// Truncated counts transcripts longer than SeqLen.
+	Truncated int `json:"truncated"`
+}
+
+// OOVRate is the fraction of tokens without a vector.
+func (v TextVectors) OOVRate() float64 {
+	if v.Tokens == 0 {
+		return 0
+	}
+	return float64(v.OOVTokens) / float64(v.Tokens)
 }

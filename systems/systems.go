@@ -574,12 +574,15 @@ type Meta struct {
 	Task   data.Task       `json:"task"`
 	// Vocab is the training vocabulary when text is token ids; eval checks
 	// that its data has the same.
-	Vocab []string       `json:"vocab,omitempty"`
-	Seed  uint64         `json:"seed"`
-	Data  string         `json:"data"`
-	Train train.Config   `json:"train"`
-	Fit   *train.Result  `json:"fit,omitempty"`
-	Extra map[string]any `json:"extra,omitempty"`
+	Vocab []string `json:"vocab,omitempty"`
+	// TextVectors says which pretrained word vectors the text was read
+	// through, and how many words they lacked.
+	TextVectors *data.TextVectors `json:"text_vectors,omitempty"`
+	Seed        uint64            `json:"seed"`
+	Data        string            `json:"data"`
+	Train       train.Config      `json:"train"`
+	Fit         *train.Result     `json:"fit,omitempty"`
+	Extra       map[string]any    `json:"extra,omitempty"`
 }
 
 // Save writes m and its description to dir (see package checkpoint).

@@ -104,6 +104,8 @@ type datasetReport struct {
 	Warnings []string `json:"warnings,omitempty"`
 	// IDs is the number of distinct sample ids over the splits (0: none).
 	IDs int `json:"distinct_ids,omitempty"`
+	// TextVectors describes text read through pretrained word vectors.
+	TextVectors *data.TextVectors `json:"text_vectors,omitempty"`
 	// LabelMean is each target's mean over all splits.
 	LabelMean []float64 `json:"label_mean_all_splits"`
 }
@@ -258,7 +260,7 @@ func shapeOf(s *data.Split, m data.Modality) []int {
 
 func inspect(ds *data.Dataset) datasetReport {
 	r := datasetReport{Format: ds.Format, Name: ds.Name, Task: ds.Task.Kind.String(), Targets: ds.Task.Targets,
-		Vocab: len(ds.Vocab), Splits: map[string]splitReport{}, NonFinite: ds.NonFinite, Notes: append(append([]string{}, ds.Notes...), ds.InputNotes()...), Warnings: ds.Warnings}
+		Vocab: len(ds.Vocab), Splits: map[string]splitReport{}, NonFinite: ds.NonFinite, Notes: append(append([]string{}, ds.Notes...), ds.InputNotes()...), Warnings: ds.Warnings, TextVectors: ds.TextVectors}
 	ids := map[string]bool{}
 	sums, total := make([]float64, len(ds.Task.Targets)), 0
 	for _, s := range ds.Splits() {

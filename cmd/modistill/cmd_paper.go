@@ -157,7 +157,8 @@ func runPaper(ctx context.Context, args []string, stdout io.Writer) error {
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		return fmt.Errorf("paper: %w", err)
 	}
-	settings := paperSettings{Data: *dataPath, Quick: *quick, Search: *search, Protocol: *protocol, Split: *release.split}
+	settings := paperSettings{Data: *dataPath, Quick: *quick, Search: *search, Protocol: *protocol, Split: *release.split,
+		Text: *release.text, Embeddings: *release.embeddings, SeqLen: *release.seqLen}
 	if err := writeSettings(*out, settings); err != nil {
 		return err
 	}
@@ -349,6 +350,11 @@ type paperSettings struct {
 	Protocol string `json:"protocol,omitempty"`
 	// Split is the bc-LSTM release's split (empty: its default, release).
 	Split string `json:"split,omitempty"`
+	// Text, Embeddings and SeqLen say how transcripts were read (empty: the
+	// data's own text).
+	Text       string `json:"text,omitempty"`
+	Embeddings string `json:"embeddings,omitempty"`
+	SeqLen     int    `json:"seq_len,omitempty"`
 }
 
 const settingsFile = "paper.json"
@@ -367,6 +373,15 @@ func (s paperSettings) String() string {
 	}
 	if s.Split != "" {
 		out += " --split " + s.Split
+	}
+	if s.Text != "" {
+		out += " --text " + s.Text
+	}
+	if s.Embeddings != "" {
+		out += " --embeddings " + s.Embeddings
+	}
+	if s.SeqLen != 0 {
+		out += fmt.Sprintf(" --seq-len %d", s.SeqLen)
 	}
 	return out
 }

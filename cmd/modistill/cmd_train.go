@@ -8,6 +8,7 @@ import (
 	"io"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -46,20 +47,27 @@ func addDataFlags(fs *flag.FlagSet) dataFlags {
 	}
 }
 
-// releaseFlags are the bc-LSTM release's options.
-type releaseFlags struct{ split, labels, folds *string }
+// releaseFlags are the options of the bc-LSTM release and of text read
+// through pretrained word vectors.
+type releaseFlags struct {
+	split, labels, folds, embeddings, text *string
+	seqLen                                 *int
+}
 
 func addReleaseFlags(fs *flag.FlagSet) releaseFlags {
 	return releaseFlags{
-		split:  fs.String("split", "", "bc-LSTM release: release (its 62 training / 31 test videos, the default) or standard (folds.json's 52/10/31)"),
-		labels: fs.String("labels", "", "bc-LSTM release: the continuous labels, OpinionLevelSentiment.csv or a labels .csd (default: found in DIR, DIR/.. or DIR/../cmu-mosi)"),
-		folds:  fs.String("folds", "", "bc-LSTM release, --split standard: folds.json (default: found like --labels)"),
+		split:      fs.String("split", "", "bc-LSTM release: release (its 62 training / 31 test videos, the default) or standard (folds.json's 52/10/31)"),
+		labels:     fs.String("labels", "", "bc-LSTM release: the continuous labels, OpinionLevelSentiment.csv or a labels .csd (default: found in DIR, DIR/.. or DIR/../cmu-mosi)"),
+		folds:      fs.String("folds", "", "bc-LSTM release, --split standard: folds.json (default: found like --labels)"),
+		embeddings: fs.String("embeddings", "", "transcripts (a transcripts directory, or the bc-LSTM release with --text glove): pretrained word vectors in GloVe's text format, plain or gzip"),
+		text:       fs.String("text", "", "bc-LSTM release: cnn (its text-CNN vectors; the default) or glove (its transcripts through --embeddings; the default when they are given)"),
+		seqLen:     fs.Int("seq-len", 0, "transcripts: words kept per transcript (default: 20 with --embeddings, as LMF; else the longest training transcript, at most 50)"),
 	}
 }
 
-// apply sets the release's options in opt.
+// apply sets these options in opt.
 func (r releaseFlags) apply(opt load.Options) load.Options {
-	opt.Split, opt.Labels, opt.Folds = *r.split, *r.labels, *r.folds
+	opt.Split, opt.Labels, opt.Folds, opt.Embeddings, opt.Text, opt.TextLen = *r.split, *r.labels, *r.folds, *r.embeddings, *r.text, *r.seqLen
 	return opt
 }
 
@@ -147,7 +155,11 @@ func (f dataFlags) describe() string {
 	if *f.emotion != "" {
 		s += " emotion=" + *f.emotion
 	}
-	for _, kv := range [][2]string{{"split", *f.release.split}, {"labels", *f.release.labels}, {"folds", *f.release.folds}} {
+	for _, kv := range [][2]string{{"split", *f.release.split}, {"labels", *f.release.labels}, {"folds", *f.release.folds},
+		{"text", *f.release.text}, {"embeddings", *f.release.embeddings}, {"seq-len", strconv.Itoa(*f.release.seqLen)}} {
+		if kv[0] == "seq-len" && kv[1] == "0" {
+			continue
+		}
 		if kv[1] != "" {
 			s += " " + kv[0] + "=" + kv[1]
 		}
@@ -264,7 +276,7 @@ func save(stdout io.Writer, out, system string, cfg any, m systems.Model, ds *da
 		return err
 	}
 	meta := systems.Meta{System: system, Config: raw, Dims: ds.Dims(), Task: ds.Task, Vocab: ds.Vocab, Seed: seed,
-		Data: df.describe(), Train: tc, Fit: res}
+		Data: df.describe(), Train: tc, Fit: res, TextVectors: ds.TextVectors}
 	if note != "" {
 		meta.Extra = map[string]any{"note": note}
 	}

@@ -3,10 +3,12 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/modistill/modistill/checkpoint"
 	"github.com/modistill/modistill/data/load/loadtest"
 	"github.com/modistill/modistill/experiment"
 )
@@ -43,18 +45,34 @@ func TestEverySystemOnTheBCLSTMRelease(t *testing.T) {
 		t.Errorf("inspect --split standard: %v\n%s", err, out)
 	}
 	dir := t.TempDir()
-	for _, system := range experiment.SystemsFor() {
-		model := filepath.Join(dir, system)
-		if _, err := runCmd(t, "train", "--data", rel, "--system", system, "--epochs", "1", "--quiet", "--out", model); err != nil {
-			t.Fatalf("%s: train: %v", system, err)
+	glove := filepath.Join(dir, "vectors.txt")
+	os.WriteFile(glove, []byte("segment 0.1 0.2 0.3\nv1 -1 0 1\nx 0.5 0.5 -0.5\n"), 0o644)
+	if out, err := runCmd(t, "data", "inspect", rel, "--embeddings", glove, "--seq-len", "4"); err != nil || !strings.Contains(out, "text (20, 4, 3)") || !strings.Contains(out, "out of vocabulary") {
+		t.Errorf("inspect --embeddings: %v\n%s", err, out)
+	}
+	for _, route := range [][]string{{"--text", "cnn"}, {"--text", "glove", "--embeddings", glove}} {
+		data := append([]string{"--data", rel}, route...)
+		for _, system := range experiment.SystemsFor() {
+			model := filepath.Join(dir, route[1]+"-"+system)
+			if _, err := runCmd(t, append([]string{"train", "--system", system, "--epochs", "1", "--quiet", "--out", model}, data...)...); err != nil {
+				t.Fatalf("%s, %s: train: %v", system, route[1], err)
+			}
+			res, err := runCmd(t, append([]string{"eval", "--model", model, "--json"}, data...)...)
+			if err != nil {
+				t.Fatalf("%s, %s: eval: %v", system, route[1], err)
+			}
+			var r evalOutput
+			if err := json.Unmarshal([]byte(res), &r); err != nil || len(r.Results["avt"]) == 0 {
+				t.Errorf("%s, %s: eval output %v %s", system, route[1], err, res)
+			}
 		}
-		res, err := runCmd(t, "eval", "--model", model, "--data", rel, "--json")
-		if err != nil {
-			t.Fatalf("%s: eval: %v", system, err)
-		}
-		var r evalOutput
-		if err := json.Unmarshal([]byte(res), &r); err != nil || len(r.Results["avt"]) == 0 {
-			t.Errorf("%s: eval output %v %s", system, err, res)
-		}
+	}
+	var meta struct {
+		TextVectors struct {
+			Dim, Tokens int
+		} `json:"text_vectors"`
+	}
+	if err := checkpoint.ReadMeta(filepath.Join(dir, "glove-ours"), &meta); err != nil || meta.TextVectors.Dim != 3 || meta.TextVectors.Tokens == 0 {
+		t.Errorf("model.json does not record the word vectors: %+v %v", meta, err)
 	}
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/modistill/modistill/data"
 	"github.com/modistill/modistill/data/csd"
+	"github.com/modistill/modistill/data/text"
 	"github.com/modistill/modistill/tensor"
 )
 
@@ -84,6 +85,19 @@ func BCLSTM(dir string, opt Options) (*data.Dataset, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load %s: %w", dir, err)
 	}
+	textRoute := opt.Text
+	switch {
+	case textRoute == "" && opt.Embeddings != "":
+		textRoute = "glove"
+	case textRoute == "":
+		textRoute = "cnn"
+	case textRoute == "glove" && opt.Embeddings == "":
+		return nil, optionErrorf("load %s: --text glove needs word vectors: --embeddings FILE (GloVe's text format)", dir)
+	case textRoute == "cnn" && opt.Embeddings != "":
+		return nil, optionErrorf("load %s: --text cnn uses the release's text-CNN vectors; --embeddings goes with --text glove", dir)
+	case textRoute != "cnn" && textRoute != "glove":
+		return nil, optionErrorf("load %s: --text %q: want cnn (the release's text-CNN vectors) or glove (its transcripts through --embeddings)", dir, textRoute)
+	}
 	var folds map[string]string // video -> split name
 	switch opt.Split {
 	case "", ReleaseSplit:
@@ -152,6 +166,7 @@ func BCLSTM(dir string, opt Options) (*data.Dataset, error) {
 		ds.Warnings = append(ds.Warnings, LeakWarning)
 	}
 	bySplit := map[string][]row{}
+	byID := map[string]*segment{}
 	for _, r := range rows {
 		var name string
 		switch {
@@ -190,8 +205,31 @@ func BCLSTM(dir string, opt Options) (*data.Dataset, error) {
 			}
 			s.Labels.Data[i] = r.score
 			s.IDs[i] = r.seg.video + "$_$" + strconv.Itoa(r.seg.clip)
+			byID[s.IDs[i]] = r.seg
 		}
 		setSplit(ds, name, s)
+	}
+	if textRoute == "glove" {
+		var docs [][][]string
+		var splits []*data.Split
+		for _, ns := range ds.Splits() {
+			d := make([][]string, ns.N())
+			for i := range d {
+				d[i] = text.Tokenize(byID[ns.IDs[i]].text)
+			}
+			docs, splits = append(docs, d), append(splits, ns.Split)
+		}
+		x, lengths, info, err := embedDocs(docs, opt.Embeddings, opt.TextLen)
+		if err != nil {
+			return nil, fmt.Errorf("load %s: %w", dir, err)
+		}
+		for i, s := range splits {
+			s.Inputs[data.Text], s.Lengths[data.Text] = x[i], lengths[i]
+		}
+		ds.TextVectors = info
+		ds.Notes = append(ds.Notes, describeVectors(info))
+	} else {
+		ds.Notes = append(ds.Notes, "text: the release's 100 text-CNN features per segment (one vector per utterance)")
 	}
 	if err := ds.Validate(); err != nil {
 		return nil, fmt.Errorf("load %s: %w", dir, err)

@@ -158,3 +158,50 @@ func FuzzBCLSTMCSV(f *testing.F) {
 		readMOSILabels(p)
 	})
 }
+
+func TestBCLSTMTextThroughGloVe(t *testing.T) {
+	dir := writeRelease(t, smallRelease)
+	glove := filepath.Join(t.TempDir(), "vectors.txt")
+	// The transcripts read "SEGMENT <id>", tokenised as "segment vidd 2" or
+	// "segment vid a 1": "segment" and "vidd" have vectors.
+	os.WriteFile(glove, []byte("segment 1 2\nvidd 0.5 -0.5\nother 9 9\n"), 0o644)
+	ds, err := Open(dir, Options{Embeddings: glove, TextLen: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := ds.Test.Inputs[data.Text]
+	if len(x.Shape) != 3 || x.Shape[1] != 3 || x.Shape[2] != 2 {
+		t.Fatalf("text %v, want (N, 3, 2)", x.Shape)
+	}
+	// vidD$_$2 is test sample 1: "segment vidd 2" -> [1 2], [0.5 -0.5], zeros.
+	got := x.Data[1*6 : 2*6]
+	want := []float32{1, 2, 0.5, -0.5, 0, 0}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("%s's vectors %v, want %v", ds.Test.IDs[1], got, want)
+		}
+	}
+	if ds.Test.Lengths[data.Text][1] != 3 {
+		t.Errorf("length %d, want 3", ds.Test.Lengths[data.Text][1])
+	}
+	v := ds.TextVectors
+	// 10 transcripts of 3 tokens kept (vid_a's 4 cut to 3); 10 "segment"
+	// and 3 "vidd" have vectors; 9 distinct words, 7 without.
+	if v == nil || v.Tokens != 30 || v.OOVTokens != 17 || v.Words != 9 || v.OOVWords != 7 || v.Truncated != 3 || v.Dim != 2 {
+		t.Errorf("text vectors %+v", v)
+	}
+	for _, c := range []struct {
+		opt  Options
+		want string
+	}{
+		{Options{Text: "glove"}, "--text glove needs word vectors"},
+		{Options{Text: "cnn", Embeddings: glove}, "--embeddings goes with --text glove"},
+		{Options{Text: "bert"}, `--text "bert"`},
+		{Options{Embeddings: filepath.Join(t.TempDir(), "none.txt")}, "--embeddings"},
+	} {
+		var oe *OptionError
+		if _, err := Open(dir, c.opt); !errors.As(err, &oe) || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%+v: %v, want an OptionError saying %q", c.opt, err, c.want)
+		}
+	}
+}

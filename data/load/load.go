@@ -62,6 +62,14 @@ type Options struct {
 	// Folds is folds.json for the standard split; empty: found beside the
 	// directory.
 	Folds string
+	// Embeddings is a file of pretrained word vectors (GloVe's text
+	// format): transcripts become word-vector sequences of TextLen words
+	// (default DefaultVectorSeqLen) instead of token ids.
+	Embeddings string
+	// Text chooses the bc-LSTM release's text: "cnn" (its text-CNN vectors;
+	// the default without Embeddings) or "glove" (its transcripts through
+	// Embeddings; the default with them).
+	Text string
 }
 
 // Format names a file format Open recognises.
@@ -161,14 +169,17 @@ func Open(path string, opt Options) (*data.Dataset, error) {
 		}
 		return nil, fmt.Errorf("load %w", err) // Sniff's errors start with the path
 	}
+	if f != BCLSTMRelease && f != Transcripts && opt.Embeddings != "" {
+		return nil, optionErrorf("load %s: --embeddings applies to transcripts (a transcripts directory or the bc-LSTM release); %s has its text as vectors already", path, f)
+	}
 	if f != LMFPickle && opt.Emotion != "" {
 		return nil, optionErrorf("load %s: --emotion applies to LMF's IEMOCAP pickle; this is %s", path, f)
 	}
 	if f != LMFPickle && opt.Kind != "" && opt.Kind != "mosi" {
 		return nil, optionErrorf("load %s: %s holds MOSI's sentiment labels, not --kind (or --dataset) %s", path, f, opt.Kind)
 	}
-	if f != BCLSTMRelease && (opt.Split != "" || opt.Labels != "" || opt.Folds != "") {
-		return nil, optionErrorf("load %s: --split, --labels and --folds apply to the bc-LSTM release only; this is %s", path, f)
+	if f != BCLSTMRelease && (opt.Split != "" || opt.Labels != "" || opt.Folds != "" || opt.Text != "") {
+		return nil, optionErrorf("load %s: --split, --labels, --folds and --text apply to the bc-LSTM release only; this is %s", path, f)
 	}
 	var ds *data.Dataset
 	switch f {

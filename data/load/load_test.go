@@ -399,3 +399,43 @@ func TestOptionsOnlyWhereTheyApply(t *testing.T) {
 		t.Errorf("--kind mosi on MMSA: %v", err)
 	}
 }
+
+func TestTranscriptsThroughGloVe(t *testing.T) {
+	dir := t.TempDir()
+	for name, rows := range map[string]string{
+		"train.tsv": "text\tlabel\nA GOOD MOVIE\t2\nBAD\t-1\n",
+		"dev.tsv":   "text\tlabel\nGOOD\t1\n",
+		"test.tsv":  "text\tlabel\nA BAD ZORK\t-2\n",
+	} {
+		os.WriteFile(filepath.Join(dir, name), []byte(rows), 0o644)
+	}
+	glove := filepath.Join(dir, "v.txt")
+	os.WriteFile(glove, []byte("good 1 0\nbad -1 0\nmovie 0 1\na 0 0.1\n"), 0o644)
+	ds, err := Open(dir, Options{Embeddings: glove})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ds.Vocab != nil || ds.Train.Tokens != nil {
+		t.Error("text still token ids")
+	}
+	x := ds.Test.Inputs[data.Text]
+	if x.Shape[1] != DefaultVectorSeqLen || x.Shape[2] != 2 || ds.Test.Lengths[data.Text][0] != 3 {
+		t.Fatalf("test text %v, lengths %v", x.Shape, ds.Test.Lengths[data.Text])
+	}
+	// "a bad zork": a, bad, then zork (no vector) as zeros.
+	if x.Data[1] != 0.1 || x.Data[2] != -1 || x.Data[4] != 0 || x.Data[5] != 0 {
+		t.Errorf("vectors %v", x.Data[:6])
+	}
+	if v := ds.TextVectors; v.OOVTokens != 1 || v.Tokens != 8 || v.OOVWords != 1 {
+		t.Errorf("oov %+v", v)
+	}
+	b, err := EncodeLMF(small(synth.MOSI)[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	lmf := write(t, "mosi.pkl", b)
+	var oe *OptionError
+	if _, err := Open(lmf, Options{Embeddings: glove}); !errors.As(err, &oe) {
+		t.Errorf("--embeddings on an LMF pickle: %v", err)
+	}
+}

@@ -43,6 +43,9 @@ func TranscriptsDir(path string, opt Options) (*data.Dataset, error) {
 		}
 		docs[i], labels[i] = d, l
 	}
+	if opt.Embeddings != "" {
+		return embeddedTranscripts(dir, docs[:], labels, opt)
+	}
 	vocab := text.Build(docs[0], 1)
 	L := opt.TextLen
 	if L <= 0 {
@@ -114,4 +117,25 @@ func ParseTSV(r io.Reader) ([][]string, []float32, error) {
 		return nil, nil, fmt.Errorf("no samples (want text<TAB>label lines after the header)")
 	}
 	return docs, labels, nil
+}
+
+// embeddedTranscripts is TranscriptsDir with the text as pretrained word
+// vectors (opt.Embeddings; see embedDocs).
+func embeddedTranscripts(dir string, docs [][][]string, labels [3][]float32, opt Options) (*data.Dataset, error) {
+	x, lengths, info, err := embedDocs(docs, opt.Embeddings, opt.TextLen)
+	if err != nil {
+		return nil, fmt.Errorf("load %s: %w", dir, err)
+	}
+	ds := &data.Dataset{Name: "cmu-mosi-transcripts", Format: string(Transcripts), TextVectors: info,
+		Task:  data.Task{Kind: data.Regression, Targets: []string{"sentiment"}, Lo: -3, Hi: 3},
+		Notes: []string{describeVectors(info)}}
+	for i, sn := range splitNames {
+		s := &data.Split{Labels: tensor.From(labels[i], len(labels[i]), 1)}
+		s.Inputs[data.Text], s.Lengths[data.Text] = x[i], lengths[i]
+		setSplit(ds, sn, s)
+	}
+	if err := ds.Validate(); err != nil {
+		return nil, fmt.Errorf("load %s: %w", dir, err)
+	}
+	return ds, nil
 }

@@ -1,0 +1,78 @@
+package load
+
+import (
+	"fmt"
+
+	"github.com/modistill/modistill/data"
+	"github.com/modistill/modistill/data/wordvec"
+	"github.com/modistill/modistill/tensor"
+)
+
+// DefaultVectorSeqLen is how many words of a transcript become word
+// vectors when Options.TextLen is 0: LMF's 20.
+const DefaultVectorSeqLen = 20
+
+// embedDocs turns tokenised transcripts (per split; text.Tokenize's
+// lower-cased tokens) into word-vector sequences (N, L, d) from the
+// pretrained vectors in path: the first L tokens of each transcript, valid
+// steps first and zero vectors after them with the lengths kept (PyTorch's
+// pack_padded_sequence reading: the LSTM's state stops at the last word;
+// LMF pads in front instead and feeds the LSTM the leading zeros), a word
+// the file lacks as a zero vector, counted.
+func embedDocs(tokens [][][]string, path string, L int) ([]*tensor.Tensor, [][]int, *data.TextVectors, error) {
+	if L <= 0 {
+		L = DefaultVectorSeqLen
+	}
+	info := &data.TextVectors{File: path, SeqLen: L}
+	docs := make([][][]string, len(tokens))
+	want := map[string]bool{}
+	for i, split := range tokens {
+		docs[i] = make([][]string, len(split))
+		for j, d := range split {
+			if len(d) > L {
+				d = d[:L]
+				info.Truncated++
+			}
+			docs[i][j] = d
+			for _, w := range d {
+				want[w] = true
+			}
+		}
+	}
+	vec, err := wordvec.Read(path, func(w string) bool { return want[w] })
+	if err != nil {
+		return nil, nil, nil, optionErrorf("--embeddings: %w", err)
+	}
+	d := vec.Dim
+	info.Dim, info.Words = d, len(want)
+	for w := range want {
+		if _, ok := vec.Lookup(w); !ok {
+			info.OOVWords++
+		}
+	}
+	out := make([]*tensor.Tensor, len(docs))
+	lengths := make([][]int, len(docs))
+	for i, split := range docs {
+		x := tensor.New(len(split), L, d)
+		lengths[i] = make([]int, len(split))
+		for j, doc := range split {
+			lengths[i][j] = len(doc)
+			for s, w := range doc {
+				info.Tokens++
+				if v, ok := vec.Lookup(w); ok {
+					copy(x.Data[(j*L+s)*d:], v)
+				} else {
+					info.OOVTokens++
+				}
+			}
+		}
+		out[i] = x
+	}
+	return out, lengths, info, nil
+}
+
+// describeVectors is the dataset note for embedded text.
+func describeVectors(v *data.TextVectors) string {
+	return fmt.Sprintf("text: %d-d word vectors from %s, the first %d words of each transcript (%d longer ones cut); out of vocabulary: %d of %d tokens (%.1f%%), %d of %d distinct words, as zero vectors",
+		v.Dim, v.File, v.SeqLen, v.Truncated, v.OOVTokens, v.Tokens, 100*v.OOVRate(), v.OOVWords, v.Words)
+}
