@@ -12,6 +12,7 @@ import (
 
 	"github.com/modistill/modistill/atomicfile"
 	"github.com/modistill/modistill/data"
+	"github.com/modistill/modistill/data/align"
 	"github.com/modistill/modistill/data/csd"
 	"github.com/modistill/modistill/data/load"
 	"github.com/modistill/modistill/data/synth"
@@ -20,7 +21,7 @@ import (
 
 func runData(ctx context.Context, args []string, stdout io.Writer) error {
 	if len(args) == 0 {
-		return usagef("data: want a subcommand: synth or inspect (see 'modistill data -h')")
+		return usagef("data: want a subcommand: synth, inspect or assemble (see 'modistill data -h')")
 	}
 	switch args[0] {
 	case "-h", "--help", "help":
@@ -29,6 +30,7 @@ func runData(ctx context.Context, args []string, stdout io.Writer) error {
 subcommands:
   synth     write a synthetic dataset (LMF's pickle layout)
   inspect   describe a dataset file or directory: format, splits, shapes, labels
+  assemble  build a dataset from CMU-MultimodalSDK .csd files, aligned as the SDK aligns them
 
 Run 'modistill data <subcommand> -h' for its flags.
 `)
@@ -37,8 +39,10 @@ Run 'modistill data <subcommand> -h' for its flags.
 		return runDataSynth(args[1:], stdout)
 	case "inspect":
 		return runDataInspect(args[1:], stdout)
+	case "assemble":
+		return runDataAssemble(args[1:], stdout)
 	}
-	return usagef("data: unknown subcommand %q; want synth or inspect", args[0])
+	return usagef("data: unknown subcommand %q; want synth, inspect or assemble", args[0])
 }
 
 func runDataSynth(args []string, stdout io.Writer) error {
@@ -323,4 +327,81 @@ func printDataNotes(w io.Writer, prefix string, ds *data.Dataset) {
 	for _, n := range ds.Warnings {
 		fmt.Fprintf(w, "%swarning: %s\n", prefix, n)
 	}
+}
+
+func runDataAssemble(args []string, stdout io.Writer) error {
+	fs := newFlags("data assemble")
+	labels := fs.String("labels", "", "the labels .csd (one value per segment, such as CMU_MOSI_Opinion_Labels.csd)")
+	audio := fs.String("audio", "", "the audio features .csd (such as COVAREP)")
+	visual := fs.String("visual", "", "the visual features .csd (such as FACET)")
+	textPath := fs.String("text", "", "the word-level text features .csd (such as glove_vectors): the reference the others are aligned to")
+	foldsPath := fs.String("folds", "", "folds.json: the videos of train, valid and test")
+	layout := fs.String("layout", "sequences", "sequences (get_tensors: --seq-len steps, zeros in front, written as MMSA's pickle) or lmf (audio and visual averaged per segment, the first --seq-len words, written as LMF's pickle)")
+	seqLen := fs.Int("seq-len", 0, "steps per segment (default: 50 for sequences, 20 for lmf); range [1, 1000]")
+	out := fs.String("out", "", "the pickle to write (must not exist)")
+	if err := parseFlags(fs, args, stdout); err != nil {
+		return err
+	}
+	if *labels == "" || *audio == "" || *visual == "" || *textPath == "" || *foldsPath == "" || *out == "" {
+		return usagef("data assemble: want --labels, --audio, --visual, --text, --folds and --out")
+	}
+	if *layout != "sequences" && *layout != "lmf" {
+		return usagef("data assemble: --layout %q: want sequences or lmf", *layout)
+	}
+	if *seqLen != 0 {
+		if err := intFlagInRange("data assemble", "seq-len", *seqLen, 1, 1000); err != nil {
+			return err
+		}
+	}
+	if err := atomicfile.CheckNew(*out); err != nil {
+		return usagef("data assemble: --out %v; choose a path that does not exist", err)
+	}
+	folds, err := load.ReadFolds(*foldsPath)
+	if err != nil {
+		return fmt.Errorf("data assemble: --folds: %w", err)
+	}
+	var seqs [4]*align.Sequence
+	for i, p := range []string{*labels, *audio, *visual, *textPath} {
+		s, err := csd.Read(p)
+		if err != nil {
+			return fmt.Errorf("data assemble: %w", err)
+		}
+		seqs[i] = align.FromCSD(s)
+	}
+	ds, rep, err := align.Assemble(seqs[0], seqs[1], seqs[2], seqs[3], align.Options{SeqLen: *seqLen, Utterance: *layout == "lmf", Folds: folds})
+	if rep != nil {
+		if len(rep.DroppedVideos) > 0 {
+			fmt.Fprintf(stdout, "unify: %s not in every file, dropped: %s\n", plural(len(rep.DroppedVideos), "video", "videos"), strings.Join(rep.DroppedVideos, ", "))
+		}
+		for _, name := range []string{seqs[1].Name, seqs[2].Name} {
+			if n := rep.Imputed[name]; n > 0 {
+				fmt.Fprintf(stdout, "impute: %s had no row within %s, filled with zeros\n", name, plural(n, "word", "words"))
+			}
+		}
+		if rep.Unaligned > 0 {
+			fmt.Fprintf(stdout, "hard_unify: %s without a word, dropped\n", plural(rep.Unaligned, "segment", "segments"))
+		}
+		if len(rep.NoFold) > 0 {
+			fmt.Fprintf(stdout, "folds: %s in no fold, skipped: %s\n", plural(len(rep.NoFold), "video", "videos"), strings.Join(rep.NoFold, ", "))
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("data assemble: %w", err)
+	}
+	var b []byte
+	if *layout == "lmf" {
+		b, err = load.EncodeLMF(ds)
+	} else {
+		b, err = load.EncodeMMSA(ds)
+	}
+	if err != nil {
+		return fmt.Errorf("data assemble: %w", err)
+	}
+	if err := atomicfile.WriteNew(*out, b); err != nil {
+		return fmt.Errorf("data assemble: %w", err)
+	}
+	d := ds.Dims()
+	fmt.Fprintf(stdout, "wrote %s (%s pickle): train/valid/test %d/%d/%d segments; %v\n", *out, map[string]string{"lmf": "LMF's", "sequences": "MMSA's"}[*layout],
+		ds.Train.N(), ds.Valid.N(), ds.Test.N(), d)
+	return nil
 }

@@ -196,7 +196,7 @@ func TestCorruptWeightsAndUnknownSystem(t *testing.T) {
 }
 
 func TestHelpForEveryCommand(t *testing.T) {
-	cmds := [][]string{{"data", "synth"}, {"data", "inspect"}, {"data"}}
+	cmds := [][]string{{"data", "synth"}, {"data", "inspect"}, {"data", "assemble"}, {"data"}}
 	for _, c := range commands() {
 		cmds = append(cmds, []string{c.name})
 	}

@@ -106,7 +106,7 @@ func BCLSTM(dir string, opt Options) (*data.Dataset, error) {
 		if err != nil {
 			return nil, optionErrorf("load %s: the standard split: %v (give one with --folds)", dir, err)
 		}
-		if folds, err = readFolds(foldsPath); err != nil {
+		if folds, err = ReadFolds(foldsPath); err != nil {
 			return nil, fmt.Errorf("load %s: %w", dir, err)
 		}
 		opt.Folds = foldsPath
@@ -472,9 +472,9 @@ func readMOSILabels(path string) (map[clipKey]float32, error) {
 	return out, err
 }
 
-// readFolds reads folds.json ({"train": [...], "valid": [...], "test":
+// ReadFolds reads folds.json ({"train": [...], "valid": [...], "test":
 // [...]} video ids) into a map from video to split.
-func readFolds(path string) (map[string]string, error) {
+func ReadFolds(path string) (map[string]string, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err

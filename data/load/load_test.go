@@ -2,6 +2,7 @@ package load
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -437,5 +438,33 @@ func TestTranscriptsThroughGloVe(t *testing.T) {
 	var oe *OptionError
 	if _, err := Open(lmf, Options{Embeddings: glove}); !errors.As(err, &oe) {
 		t.Errorf("--embeddings on an LMF pickle: %v", err)
+	}
+}
+
+func TestEncodeMMSARoundTrip(t *testing.T) {
+	ds := small(synth.MOSI)[0]
+	for _, s := range ds.Splits() { // MMSA's layout is sequences
+		for m := range s.Inputs {
+			x := s.Inputs[m]
+			if len(x.Shape) == 2 {
+				s.Inputs[m] = x.Reshape(x.Shape[0], 1, x.Shape[1])
+			}
+		}
+		s.IDs = nil
+		for i := range s.N() {
+			s.IDs = append(s.IDs, fmt.Sprintf("vid$_$%d", i+1))
+		}
+	}
+	b, err := EncodeMMSA(ds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := DecodeMMSA(b, "x.pkl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if back.Test.IDs[2] != "vid$_$3" || back.Dims() != ds.Dims() || back.Test.Labels.Data[1] != ds.Test.Labels.Data[1] ||
+		back.Train.Inputs[data.Text].Data[7] != ds.Train.Inputs[data.Text].Data[7] {
+		t.Errorf("round trip: dims %v vs %v, ids %v", back.Dims(), ds.Dims(), back.Test.IDs)
 	}
 }

@@ -88,11 +88,23 @@ func decodeMMSA(r io.ReaderAt, size int64, path string) (*data.Dataset, error) {
 		}
 		s.Labels = labels.Reshape(labels.Len(), 1)
 		if v, ok := sd.Get("id"); ok {
-			if a, ok := v.(*pickle.Array); ok && a.Objects != nil {
-				for _, o := range a.Objects {
-					str, _ := o.(string)
-					s.IDs = append(s.IDs, str)
+			var objs []any
+			switch v := v.(type) {
+			case *pickle.Array:
+				objs = v.Objects
+			case *pickle.List: // as EncodeMMSA writes them
+				objs = *v
+			}
+			for _, o := range objs {
+				switch o := o.(type) {
+				case string:
+					s.IDs = append(s.IDs, o)
+				case []byte:
+					s.IDs = append(s.IDs, string(o))
 				}
+			}
+			if len(s.IDs) != s.Labels.Shape[0] {
+				s.IDs = nil // ids that do not name every sample are no ids
 			}
 		}
 		setSplit(ds, sn, s)
@@ -148,4 +160,36 @@ func intsField(d *pickle.Dict, where, key string) ([]int, error) {
 		return nil, fmt.Errorf("%s: %s is a %s, want a list or array of integers", where, key, pickle.TypeName(v))
 	}
 	return out, nil
+}
+
+// EncodeMMSA writes ds in MMSA's pickle layout: data[split] with text,
+// audio and vision (N, L, d), regression_labels (N,) and id (a list of
+// "video$_$clip" strings when ds has ids). Every modality must be a
+// sequence; lengths are not written (the SDK's get_tensors pads instead).
+func EncodeMMSA(ds *data.Dataset) ([]byte, error) {
+	top := &pickle.Dict{}
+	for _, s := range ds.Splits() {
+		d := &pickle.Dict{}
+		for m, key := range mmsaKeys {
+			x := s.Inputs[m]
+			if x == nil || len(x.Shape) != 3 {
+				return nil, fmt.Errorf("EncodeMMSA: %s's %s is not a sequence (N, L, d)", s.Name, data.Modality(m))
+			}
+			d.Keys = append(d.Keys, []byte(key))
+			d.Values = append(d.Values, &pickle.Float32Array{Shape: x.Shape, Data: x.Data})
+		}
+		d.Keys = append(d.Keys, []byte("regression_labels"))
+		d.Values = append(d.Values, &pickle.Float32Array{Shape: []int{s.N()}, Data: s.Labels.Data})
+		if s.IDs != nil {
+			ids := make(pickle.List, len(s.IDs))
+			for i, id := range s.IDs {
+				ids[i] = []byte(id)
+			}
+			d.Keys = append(d.Keys, []byte("id"))
+			d.Values = append(d.Values, &ids)
+		}
+		top.Keys = append(top.Keys, []byte(s.Name))
+		top.Values = append(top.Values, d)
+	}
+	return pickle.Dump(top)
 }
