@@ -510,6 +510,11 @@ type TextVectors struct {
 	OOVWords int `json:"oov_words"`
 	// Truncated counts transcripts longer than SeqLen.
 	Truncated int `json:"truncated"`
+	// Vocab lists, sorted, the words that have a vector, and Table holds
+	// their vectors (len(Vocab) x Dim): the rows of the file the data
+	// needs, kept with a trained model so that it can read raw text.
+	Vocab []string  `json:"vocab,omitempty"`
+	Table []float32 `json:"-"`
 }
 
 // OOVRate is the fraction of tokens without a vector.

@@ -585,9 +585,26 @@ type Meta struct {
 	Extra       map[string]any    `json:"extra,omitempty"`
 }
 
-// Save writes m and its description to dir (see package checkpoint).
+// Save writes m and its description to dir (see package checkpoint), with
+// the word vectors of meta.TextVectors (the rows its vocabulary needs) as
+// the tensor TextVectorsName.
 func Save(dir string, m Model, meta Meta) error {
-	return checkpoint.Save(dir, m.Params(), nn.JoinBuffers(m), meta)
+	return checkpoint.Save(dir, m.Params(), append(nn.JoinBuffers(m), textVectors(meta)...), meta)
+}
+
+// TextVectorsName names the word vectors saved with a model.
+const TextVectorsName = "text_vectors"
+
+// textVectors is the saved word-vector table of meta, if any, as a buffer.
+func textVectors(meta Meta) []*nn.Buffer {
+	v := meta.TextVectors
+	if v == nil || len(v.Vocab) == 0 {
+		return nil
+	}
+	if len(v.Table) != len(v.Vocab)*v.Dim {
+		v.Table = make([]float32, len(v.Vocab)*v.Dim) // to be read by LoadWeights
+	}
+	return []*nn.Buffer{{Name: TextVectorsName, Value: tensor.From(v.Table, len(v.Vocab), v.Dim)}}
 }
 
 // Load rebuilds the model saved in dir.
@@ -604,7 +621,7 @@ func Load(dir string) (Model, Meta, error) {
 	if err != nil {
 		return nil, meta, fmt.Errorf("load %s: %w", dir, err)
 	}
-	if err := checkpoint.LoadWeights(dir, m.Params(), nn.JoinBuffers(m)); err != nil {
+	if err := checkpoint.LoadWeights(dir, m.Params(), append(nn.JoinBuffers(m), textVectors(meta)...)); err != nil {
 		return nil, meta, err
 	}
 	return m, meta, nil

@@ -5,12 +5,14 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/modistill/modistill/checkpoint"
 	"github.com/modistill/modistill/data/load/loadtest"
 	"github.com/modistill/modistill/experiment"
+	"github.com/modistill/modistill/systems"
 )
 
 // smallRelease writes a small bc-LSTM release (real layout, made-up
@@ -74,5 +76,14 @@ func TestEverySystemOnTheBCLSTMRelease(t *testing.T) {
 	}
 	if err := checkpoint.ReadMeta(filepath.Join(dir, "glove-ours"), &meta); err != nil || meta.TextVectors.Dim != 3 || meta.TextVectors.Tokens == 0 {
 		t.Errorf("model.json does not record the word vectors: %+v %v", meta, err)
+	}
+	// The vectors of the words the data had travel with the model.
+	_, m, err := systems.Load(filepath.Join(dir, "glove-ours"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tv := m.TextVectors
+	if !reflect.DeepEqual(tv.Vocab, []string{"segment", "v1", "x"}) || !reflect.DeepEqual(tv.Table, []float32{0.1, 0.2, 0.3, -1, 0, 1, 0.5, 0.5, -0.5}) {
+		t.Errorf("saved word vectors: %v %v", tv.Vocab, tv.Table)
 	}
 }

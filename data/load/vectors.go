@@ -2,6 +2,7 @@ package load
 
 import (
 	"fmt"
+	"sort"
 
 	"github.com/modistill/modistill/data"
 	"github.com/modistill/modistill/data/wordvec"
@@ -48,7 +49,14 @@ func embedDocs(tokens [][][]string, path string, L int) ([]*tensor.Tensor, [][]i
 	for w := range want {
 		if _, ok := vec.Lookup(w); !ok {
 			info.OOVWords++
+		} else {
+			info.Vocab = append(info.Vocab, w)
 		}
+	}
+	sort.Strings(info.Vocab)
+	for _, w := range info.Vocab {
+		v, _ := vec.Lookup(w)
+		info.Table = append(info.Table, v...)
 	}
 	out := make([]*tensor.Tensor, len(docs))
 	lengths := make([][]int, len(docs))
