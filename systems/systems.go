@@ -154,24 +154,12 @@ func (e *ChoiceError) Error() string {
 // Validate returns a *RangeError for the first override outside its range,
 // or an error for an unknown Share or TemperatureGrad.
 func (h Hyper) Validate() error {
-	floats := []struct {
-		name string
-		v    *float64
-	}{{"lr", h.LR}, {"weight-decay", h.WeightDecay}, {"dropout", h.Dropout}, {"alpha", h.Alpha}, {"beta", h.Beta},
-		{"t-max", h.TMax}, {"fixed-t", h.FixedT}}
-	for _, f := range floats {
-		if f.v != nil && !HyperRanges[f.name].Contains(*f.v) {
-			return &RangeError{HyperRanges[f.name], *f.v}
-		}
-	}
-	ints := []struct {
-		name string
-		v    *int
-	}{{"rank", h.Rank}, {"hidden", h.Hidden}, {"embed", h.EmbedDim},
-		{"audio-hidden", h.AudioHidden}, {"visual-hidden", h.VisualHidden}, {"text-hidden", h.TextHidden}}
-	for _, f := range ints {
-		if f.v != nil && !HyperRanges[f.name].Contains(float64(*f.v)) {
-			return &RangeError{HyperRanges[f.name], float64(*f.v)}
+	for _, f := range h.numbers() {
+		switch {
+		case f.f != nil && !HyperRanges[f.name].Contains(*f.f):
+			return &RangeError{HyperRanges[f.name], *f.f}
+		case f.i != nil && !HyperRanges[f.name].Contains(float64(*f.i)):
+			return &RangeError{HyperRanges[f.name], float64(*f.i)}
 		}
 	}
 	if h.Share != "" && h.Share != "all" && h.Share != "none" {
@@ -181,6 +169,22 @@ func (h Hyper) Validate() error {
 		return &ChoiceError{"temperature-grad", h.TemperatureGrad, []string{"reverse", "descend"}}
 	}
 	return nil
+}
+
+// number is one numeric override of a Hyper: a float or an int, by name.
+type number struct {
+	name string
+	f    *float64
+	i    *int
+}
+
+// numbers lists h's numeric overrides, given or not, by command-line name:
+// the one list Validate and StrictConfig read.
+func (h Hyper) numbers() []number {
+	return []number{{"lr", h.LR, nil}, {"weight-decay", h.WeightDecay, nil}, {"dropout", h.Dropout, nil},
+		{"rank", nil, h.Rank}, {"hidden", nil, h.Hidden}, {"embed", nil, h.EmbedDim},
+		{"audio-hidden", nil, h.AudioHidden}, {"visual-hidden", nil, h.VisualHidden}, {"text-hidden", nil, h.TextHidden},
+		{"alpha", h.Alpha, nil}, {"beta", h.Beta, nil}, {"t-max", h.TMax, nil}, {"fixed-t", h.FixedT, nil}}
 }
 
 // Known reports whether name is one of Names.
@@ -241,39 +245,32 @@ func (e *NotApplicableError) Error() string {
 	return fmt.Sprintf("%s %s not apply to %s", strings.Join(e.Names, ", "), verb, e.System)
 }
 
-// given lists the overrides set in h, by name, each with the pointer that
-// identifies it.
+// given lists the overrides set in h, by name, each with the key that
+// configure records it under when applied (the pointer; for the strings,
+// the name).
 func (h Hyper) given() []struct {
 	name string
 	ptr  any
 } {
-	var out []struct {
+	type g = struct {
 		name string
 		ptr  any
 	}
-	add := func(name string, isSet bool, p any) {
-		if isSet {
-			out = append(out, struct {
-				name string
-				ptr  any
-			}{name, p})
+	var out []g
+	for _, n := range h.numbers() {
+		switch {
+		case n.f != nil:
+			out = append(out, g{n.name, n.f})
+		case n.i != nil:
+			out = append(out, g{n.name, n.i})
 		}
 	}
-	add("lr", h.LR != nil, h.LR)
-	add("weight-decay", h.WeightDecay != nil, h.WeightDecay)
-	add("dropout", h.Dropout != nil, h.Dropout)
-	add("rank", h.Rank != nil, h.Rank)
-	add("hidden", h.Hidden != nil, h.Hidden)
-	add("embed", h.EmbedDim != nil, h.EmbedDim)
-	add("audio-hidden", h.AudioHidden != nil, h.AudioHidden)
-	add("visual-hidden", h.VisualHidden != nil, h.VisualHidden)
-	add("text-hidden", h.TextHidden != nil, h.TextHidden)
-	add("alpha", h.Alpha != nil, h.Alpha)
-	add("beta", h.Beta != nil, h.Beta)
-	add("t-max", h.TMax != nil, h.TMax)
-	add("fixed-t", h.FixedT != nil, h.FixedT)
-	add("share", h.Share != "", "share")
-	add("temperature-grad", h.TemperatureGrad != "", "temperature-grad")
+	if h.Share != "" {
+		out = append(out, g{"share", "share"})
+	}
+	if h.TemperatureGrad != "" {
+		out = append(out, g{"temperature-grad", "temperature-grad"})
+	}
 	return out
 }
 
