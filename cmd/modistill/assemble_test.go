@@ -27,7 +27,7 @@ func TestDataAssembleThenTrain(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", c.layout, err)
 		}
-		for _, want := range []string{"dropped: v8", "COVAREP had no row within 1 word", "skipped: v7", c.wrote} {
+		for _, want := range []string{"dropped: v8", "audio (COVAREP) had no row within 1 word", "skipped: v7", c.wrote} {
 			if !strings.Contains(res, want) {
 				t.Errorf("%s: output lacks %q:\n%s", c.layout, want, res)
 			}

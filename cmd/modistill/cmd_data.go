@@ -373,9 +373,14 @@ func runDataAssemble(args []string, stdout io.Writer) error {
 		if len(rep.DroppedVideos) > 0 {
 			fmt.Fprintf(stdout, "unify: %s not in every file, dropped: %s\n", plural(len(rep.DroppedVideos), "video", "videos"), strings.Join(rep.DroppedVideos, ", "))
 		}
-		for _, name := range []string{seqs[1].Name, seqs[2].Name} {
-			if n := rep.Imputed[name]; n > 0 {
-				fmt.Fprintf(stdout, "impute: %s had no row within %s, filled with zeros\n", name, plural(n, "word", "words"))
+		for i, role := range []string{"audio", "visual"} {
+			if n := rep.Imputed[role]; n > 0 {
+				fmt.Fprintf(stdout, "impute: %s (%s) had no row within %s, filled with zeros\n", role, seqs[i+1].Name, plural(n, "word", "words"))
+			}
+		}
+		for _, m := range []string{"audio", "visual", "text"} {
+			if n := rep.NonFinite[m]; n > 0 {
+				fmt.Fprintf(stdout, "non-finite: %d NaN or infinite %s values written as 0\n", n, m)
 			}
 		}
 		if rep.Unaligned > 0 {

@@ -9,8 +9,9 @@
 // edge cases (a reference row shorter than Eps is skipped but its index
 // consumed; rows that only touch an edge are dropped), is a unit test.
 //
-// Alignment runs one video at a time, so its memory is one video's rows
-// beyond the sequences themselves.
+// The sequences are held in memory (as package csd reads them); alignment
+// then goes video by video, and its output references the input's feature
+// rows rather than copying them (collapsed rows are new).
 package align
 
 import (
@@ -44,7 +45,7 @@ func FromCSD(s *csd.Sequence) *Sequence {
 	for _, v := range s.Videos {
 		r := &Rows{}
 		for i, iv := range v.Intervals {
-			r.Intervals = append(r.Intervals, [2]float64{float64(iv[0]), float64(iv[1])})
+			r.Intervals = append(r.Intervals, iv)
 			r.Features = append(r.Features, v.Features[i*s.Dim:(i+1)*s.Dim])
 		}
 		out.Entries[v.ID] = r

@@ -2,6 +2,7 @@ package align
 
 import (
 	"fmt"
+	"math"
 	"sort"
 	"strconv"
 
@@ -26,7 +27,8 @@ type Options struct {
 // Report counts what assembling dropped or filled in.
 type Report struct {
 	DroppedVideos []string       // by unify, in any sequence
-	Imputed       map[string]int // word-level rows filled with zeros, by sequence
+	Imputed       map[string]int // word-level rows filled with zeros: "audio", "visual"
+	NonFinite     map[string]int // NaN and infinite values written as 0: "audio", "visual", "text"
 	Unaligned     int            // segments some sequence had no row for (hard_unify)
 	NoFold        []string       // videos in no fold, whose segments were skipped
 	Segments      map[string]int // per split
@@ -41,6 +43,11 @@ func Assemble(labels, audio, visual, text *Sequence, opt Options) (*data.Dataset
 	if labels.Dim != 1 {
 		return nil, nil, fmt.Errorf("labels %q: %d values per segment, want 1", labels.Name, labels.Dim)
 	}
+	for _, s := range []*Sequence{audio, visual, text} {
+		if s.Dim < 1 {
+			return nil, nil, fmt.Errorf("%q has features of %d values", s.Name, s.Dim)
+		}
+	}
 	L := opt.SeqLen
 	if L <= 0 {
 		L = 50
@@ -48,11 +55,11 @@ func Assemble(labels, audio, visual, text *Sequence, opt Options) (*data.Dataset
 			L = 20
 		}
 	}
-	rep := &Report{Imputed: map[string]int{}, Segments: map[string]int{}}
+	rep := &Report{Imputed: map[string]int{}, NonFinite: map[string]int{}, Segments: map[string]int{}}
 	words, dropped := Align([]*Sequence{text, audio, visual}, 0, Average)
 	rep.DroppedVideos = dropped
-	for _, s := range words[1:] {
-		rep.Imputed[s.Name] = len(words[0].Entries) - len(s.Entries)
+	for i, role := range []string{"audio", "visual"} {
+		rep.Imputed[role] = len(words[0].Entries) - len(words[i+1].Entries)
 	}
 	Impute(words, 0)
 	segs, dropped := Align(append([]*Sequence{labels}, words...), 0, nil)
@@ -87,6 +94,12 @@ func Assemble(labels, audio, visual, text *Sequence, opt Options) (*data.Dataset
 				sm.x[m] = Tensor(r, dims[m], L, false, true)
 			default:
 				sm.x[m] = Mean(r, dims[m])
+			}
+			for k, v := range sm.x[m] {
+				if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+					sm.x[m][k] = 0
+					rep.NonFinite[data.Modality(m).String()]++
+				}
 			}
 		}
 		bySplit[split] = append(bySplit[split], sm)

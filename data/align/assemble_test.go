@@ -1,6 +1,7 @@
 package align
 
 import (
+	"math"
 	"reflect"
 	"testing"
 
@@ -45,7 +46,7 @@ func TestAssembleSequences(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.Unaligned != 1 || rep.Imputed["audio"] != 1 || rep.Imputed["visual"] != 0 {
+	if rep.Unaligned != 1 || rep.Imputed["audio"] != 1 || rep.Imputed["visual"] != 0 || len(rep.NonFinite) != 0 {
 		t.Errorf("report %+v", rep)
 	}
 	if !reflect.DeepEqual(ds.Train.IDs, []string{"v1$_$1", "v1$_$2"}) || !reflect.DeepEqual(ds.Valid.IDs, []string{"v2$_$1"}) {
@@ -84,5 +85,19 @@ func TestAssembleUtteranceAndFolds(t *testing.T) {
 	}
 	if _, rep, err := Assemble(l, a, v, w, Options{Folds: folds}); err == nil || !reflect.DeepEqual(rep.NoFold, []string{"v3"}) {
 		t.Errorf("no test fold: %v, report %+v", err, rep)
+	}
+}
+
+func TestAssembleRefusesEmptyFeaturesAndZeroesNonFinite(t *testing.T) {
+	l, a, v, w := pipeline()
+	f := map[string]string{"v1": "train", "v2": "valid", "v3": "test"}
+	a.Entries["v2"].Features[0][0] = float32(math.Inf(-1))
+	_, rep, err := Assemble(l, a, v, w, Options{SeqLen: 3, Folds: f})
+	if err != nil || rep.NonFinite["audio"] != 1 {
+		t.Errorf("a -Inf audio value: %v, report %+v", err, rep)
+	}
+	v.Dim = 0
+	if _, _, err := Assemble(l, a, v, w, Options{Folds: f}); err == nil {
+		t.Error("visual features of 0 values were accepted")
 	}
 }

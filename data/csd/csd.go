@@ -14,8 +14,8 @@ import (
 // Video is one video's rows.
 type Video struct {
 	ID        string
-	Features  []float32 // n x Dim, row-major
-	Intervals [][2]float32
+	Features  []float32    // n x Dim, row-major
+	Intervals [][2]float64 // start and end seconds, as stored (float32 or float64)
 }
 
 // Sequence is a computational sequence.
@@ -123,12 +123,12 @@ func Decode(b []byte) (*Sequence, error) {
 		} else if feat.Shape[1] != s.Dim {
 			return nil, fmt.Errorf("%s/features: %d columns, earlier videos have %d", where, feat.Shape[1], s.Dim)
 		}
-		vid := Video{ID: v.Name, Features: make([]float32, len(feat.Values)), Intervals: make([][2]float32, iv.Shape[0])}
+		vid := Video{ID: v.Name, Features: make([]float32, len(feat.Values)), Intervals: make([][2]float64, iv.Shape[0])}
 		for i, x := range feat.Values {
 			vid.Features[i] = float32(x)
 		}
 		for i := range vid.Intervals {
-			vid.Intervals[i] = [2]float32{float32(iv.Values[2*i]), float32(iv.Values[2*i+1])}
+			vid.Intervals[i] = [2]float64{iv.Values[2*i], iv.Values[2*i+1]}
 		}
 		s.Videos = append(s.Videos, vid)
 	}

@@ -31,7 +31,7 @@ func TestReadSDKLayout(t *testing.T) {
 			}
 		}
 		iv := w["intervals"].([]any)
-		if float32(iv[1].(float64)) != v.Intervals[0][1] {
+		if float32(iv[1].(float64)) != float32(v.Intervals[0][1]) {
 			t.Errorf("%s intervals %v", v.ID, v.Intervals)
 		}
 	}

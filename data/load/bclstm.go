@@ -98,9 +98,15 @@ func BCLSTM(dir string, opt Options) (*data.Dataset, error) {
 	case textRoute != "cnn" && textRoute != "glove":
 		return nil, optionErrorf("load %s: --text %q: want cnn (the release's text-CNN vectors) or glove (its transcripts through --embeddings)", dir, textRoute)
 	}
+	if textRoute == "cnn" && opt.TextLen != 0 {
+		return nil, optionErrorf("load %s: --seq-len applies to transcripts read through --embeddings; --text cnn is one vector per segment", dir)
+	}
 	var folds map[string]string // video -> split name
 	switch opt.Split {
 	case "", ReleaseSplit:
+		if opt.Folds != "" {
+			return nil, optionErrorf("load %s: --folds goes with --split standard; the release's split has its own videos", dir)
+		}
 	case StandardSplit:
 		foldsPath, err := findBeside(dir, opt.Folds, "folds.json")
 		if err != nil {
@@ -120,6 +126,7 @@ func BCLSTM(dir string, opt Options) (*data.Dataset, error) {
 	}
 	var rows []row
 	seen := map[string]bool{}
+	videoIndex := map[string]int{}
 	for _, part := range []string{"train", "test"} {
 		textPath := filepath.Join(dir, "text_"+part+".csv")
 		idx, text, err := readIndexedFeatures(textPath, bclstmText, len(segs))
@@ -134,6 +141,18 @@ func BCLSTM(dir string, opt Options) (*data.Dataset, error) {
 		if err != nil {
 			return nil, fmt.Errorf("load %s: %w", dir, err)
 		}
+		textLabelled := filepath.Join(dir, "text", "text_"+part+"0.csv")
+		textCopy, err := readLabelledFeatures(textLabelled, bclstmText, len(idx))
+		if err != nil {
+			return nil, fmt.Errorf("load %s: %w", dir, err)
+		}
+		for i := range idx { // the same rows as text_*.csv: the mapping's evidence
+			for j, v := range text[i] {
+				if textCopy.features[i][j] != v {
+					return nil, fmt.Errorf("load %s: row %d of %s differs from row %d of %s (feature %d), so the files' rows do not line up", dir, i+1, textLabelled, i+1, textPath, j+1)
+				}
+			}
+		}
 		for i, k := range idx {
 			s := &segs[k]
 			if seen[s.id] {
@@ -143,11 +162,18 @@ func BCLSTM(dir string, opt Options) (*data.Dataset, error) {
 			if (part == "train") != (s.videoIdx < 63) {
 				return nil, fmt.Errorf("load %s: segment %s of video index %d is in the %s files; the release has videos 1-62 in train, 63-93 in test", dir, s.id, s.videoIdx, part)
 			}
-			for name, f := range map[string]labelledRows{"audio": audio, "video": visual} {
-				if f.positive[i] != s.positive {
-					return nil, fmt.Errorf("load %s: segment %s: the %s file's binary label (row %d) differs from transcripts.csv's", dir, s.id, name, i+1)
+			for _, f := range []struct {
+				path string
+				rows labelledRows
+			}{{"audio/audio_" + part + "0.csv", audio}, {"video/video_" + part + "0.csv", visual}, {"text/text_" + part + "0.csv", textCopy}} {
+				if f.rows.positive[i] != s.positive {
+					return nil, fmt.Errorf("load %s: segment %s: the binary label of row %d of %s differs from transcripts.csv's", dir, s.id, i+1, f.path)
 				}
 			}
+			if first, ok := videoIndex[s.video]; ok && first != s.videoIdx {
+				return nil, fmt.Errorf("load %s: video %s has index %d in one row of transcripts.csv and %d in another (segment %s)", dir, s.video, first, s.videoIdx, s.id)
+			}
+			videoIndex[s.video] = s.videoIdx
 			score, ok := scores[clipKey{s.video, s.clip}]
 			if !ok {
 				return nil, fmt.Errorf("load %s: segment %s has no label in %s", dir, s.id, labelsPath)
@@ -157,6 +183,13 @@ func BCLSTM(dir string, opt Options) (*data.Dataset, error) {
 					dir, s.id, score, labelsPath, b2i(s.positive))
 			}
 			rows = append(rows, row{s, audio.features[i], visual.features[i], text[i], score})
+		}
+	}
+	if len(seen) != len(segs) {
+		for _, s := range segs {
+			if !seen[s.id] {
+				return nil, fmt.Errorf("load %s: segment %s of transcripts.csv is in no feature file (%d of %d rows used)", dir, s.id, len(seen), len(segs))
+			}
 		}
 	}
 	ds := &data.Dataset{Name: "cmu-mosi-bclstm", Format: string(BCLSTMRelease),
@@ -197,11 +230,10 @@ func BCLSTM(dir string, opt Options) (*data.Dataset, error) {
 		s := &data.Split{Inputs: [3]*tensor.Tensor{tensor.New(n, bclstmAudio), tensor.New(n, bclstmVisual), tensor.New(n, bclstmText)},
 			Labels: tensor.New(n, 1), IDs: make([]string, n)}
 		for i, r := range rs {
-			bad := copyFinite(s.Inputs[data.Audio].Data[i*bclstmAudio:], r.audio) +
-				copyFinite(s.Inputs[data.Visual].Data[i*bclstmVisual:], r.visual)
-			bad += copyFinite(s.Inputs[data.Text].Data[i*bclstmText:], r.text)
-			if bad > 0 {
-				ds.NonFinite[name+"/any"] += bad
+			for m, v := range [3][]float32{r.audio, r.visual, r.text} {
+				if bad := copyFinite(s.Inputs[m].Data[i*len(v):], v); bad > 0 {
+					ds.NonFinite[name+"/"+data.Modality(m).String()] += bad
+				}
 			}
 			s.Labels.Data[i] = r.score
 			s.IDs[i] = r.seg.video + "$_$" + strconv.Itoa(r.seg.clip)
@@ -228,6 +260,12 @@ func BCLSTM(dir string, opt Options) (*data.Dataset, error) {
 		}
 		ds.TextVectors = info
 		ds.Notes = append(ds.Notes, describeVectors(info))
+		ds.Warnings = append(ds.Warnings, vectorWarnings(info)...)
+		for k := range ds.NonFinite { // the text-CNN values were replaced
+			if strings.HasSuffix(k, "/text") {
+				delete(ds.NonFinite, k)
+			}
+		}
 	} else {
 		ds.Notes = append(ds.Notes, "text: the release's 100 text-CNN features per segment (one vector per utterance)")
 	}
@@ -296,8 +334,8 @@ func findBeside(dir, given string, names ...string) (string, error) {
 	return "", fmt.Errorf("none of %s exists", strings.Join(tried, ", "))
 }
 
-// eachCSVRow calls fn with every record of the CSV file at path (line
-// numbers from 1).
+// eachCSVRow calls fn with every record of the CSV file at path and the
+// line it starts on (from 1).
 func eachCSVRow(path string, fn func(line int, rec []string) error) error {
 	f, err := os.Open(path)
 	if err != nil {
@@ -307,10 +345,10 @@ func eachCSVRow(path string, fn func(line int, rec []string) error) error {
 	r := csv.NewReader(f)
 	r.ReuseRecord = true
 	r.FieldsPerRecord = -1
-	for line := 1; ; line++ {
+	for n := 1; ; n++ {
 		rec, err := r.Read()
 		if errors.Is(err, io.EOF) {
-			if line == 1 {
+			if n == 1 {
 				return fmt.Errorf("%s: empty", path)
 			}
 			return nil
@@ -318,6 +356,7 @@ func eachCSVRow(path string, fn func(line int, rec []string) error) error {
 		if err != nil {
 			return fmt.Errorf("%s: %w", path, err)
 		}
+		line, _ := r.FieldPos(0) // the file's line (a quoted field may span lines)
 		if err := fn(line, rec); err != nil {
 			return fmt.Errorf("%s: line %d: %w", path, line, err)
 		}

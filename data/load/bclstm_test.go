@@ -132,6 +132,24 @@ func TestBCLSTMBadInput(t *testing.T) {
 			b, _ := os.ReadFile(p)
 			os.WriteFile(p, []byte(strings.Replace(string(b), `"`, `"x`, 1)), 0o644)
 		}, Options{}, "video_train0.csv: line 1: field 1"},
+		{"two indices", func(root, dir string) {
+			p := filepath.Join(dir, "transcripts.csv")
+			b, _ := os.ReadFile(p)
+			os.WriteFile(p, []byte(strings.Replace(string(b), `"SEGMENT vid_a_2","1"`, `"SEGMENT vid_a_2","2"`, 1)), 0o644)
+		}, Options{}, "video vid_a has index"},
+		{"unused row", func(root, dir string) {
+			p := filepath.Join(dir, "transcripts.csv")
+			b, _ := os.ReadFile(p)
+			os.WriteFile(p, append(b, []byte(`"zzz_1","X","70","1"`+"\n")...), 0o644)
+		}, Options{}, "segment zzz_1 of transcripts.csv is in no feature file"},
+		{"text files disagree", func(root, dir string) {
+			p := filepath.Join(dir, "text", "text_train0.csv")
+			b, _ := os.ReadFile(p)
+			os.WriteFile(p, []byte(strings.Replace(string(b), `"`, `"9`, 1)), 0o644)
+		}, Options{}, "so the files' rows do not line up"},
+		{"folds without the standard split", func(root, dir string) {}, Options{Folds: "f.json"}, "--folds goes with --split standard"},
+		{"seq-len with text-CNN", func(root, dir string) {}, Options{TextLen: 5}, "--seq-len applies to transcripts"},
+		{"seq-len out of range", func(root, dir string) {}, Options{TextLen: -5}, "--seq-len -5 is out of range"},
 	} {
 		dir := writeRelease(t, smallRelease)
 		c.edit(filepath.Dir(dir), dir)
@@ -165,6 +183,8 @@ func TestBCLSTMTextThroughGloVe(t *testing.T) {
 	// The transcripts read "SEGMENT <id>", tokenised as "segment vidd 2" or
 	// "segment vid a 1": "segment" and "vidd" have vectors.
 	os.WriteFile(glove, []byte("segment 1 2\nvidd 0.5 -0.5\nother 9 9\n"), 0o644)
+	other := filepath.Join(t.TempDir(), "other.txt")
+	os.WriteFile(other, []byte("der 1 2\ndie 3 4\n"), 0o644)
 	ds, err := Open(dir, Options{Embeddings: glove, TextLen: 3})
 	if err != nil {
 		t.Fatal(err)
@@ -180,6 +200,9 @@ func TestBCLSTMTextThroughGloVe(t *testing.T) {
 		if got[i] != want[i] {
 			t.Fatalf("%s's vectors %v, want %v", ds.Test.IDs[1], got, want)
 		}
+	}
+	if len(ds.Warnings) != 1 || !strings.Contains(ds.Warnings[0], "57% of the transcripts' tokens have no vector") {
+		t.Errorf("warnings %v", ds.Warnings)
 	}
 	if ds.Test.Lengths[data.Text][1] != 3 {
 		t.Errorf("length %d, want 3", ds.Test.Lengths[data.Text][1])
@@ -198,6 +221,7 @@ func TestBCLSTMTextThroughGloVe(t *testing.T) {
 		{Options{Text: "cnn", Embeddings: glove}, "--embeddings goes with --text glove"},
 		{Options{Text: "bert"}, `--text "bert"`},
 		{Options{Embeddings: filepath.Join(t.TempDir(), "none.txt")}, "--embeddings"},
+		{Options{Embeddings: other}, "none of the transcripts' 9 words has a vector"},
 	} {
 		var oe *OptionError
 		if _, err := Open(dir, c.opt); !errors.As(err, &oe) || !strings.Contains(err.Error(), c.want) {

@@ -169,6 +169,9 @@ func Open(path string, opt Options) (*data.Dataset, error) {
 		}
 		return nil, fmt.Errorf("load %w", err) // Sniff's errors start with the path
 	}
+	if opt.TextLen < 0 || opt.TextLen > 1000 {
+		return nil, optionErrorf("load %s: --seq-len %d is out of range: want a value in [1, 1000] (or 0 for the default)", path, opt.TextLen)
+	}
 	if f != BCLSTMRelease && f != Transcripts && opt.Embeddings != "" {
 		return nil, optionErrorf("load %s: --embeddings applies to transcripts (a transcripts directory or the bc-LSTM release); %s has its text as vectors already", path, f)
 	}

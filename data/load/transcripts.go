@@ -128,7 +128,7 @@ func embeddedTranscripts(dir string, docs [][][]string, labels [3][]float32, opt
 	}
 	ds := &data.Dataset{Name: "cmu-mosi-transcripts", Format: string(Transcripts), TextVectors: info,
 		Task:  data.Task{Kind: data.Regression, Targets: []string{"sentiment"}, Lo: -3, Hi: 3},
-		Notes: []string{describeVectors(info)}}
+		Notes: []string{describeVectors(info)}, Warnings: vectorWarnings(info)}
 	for i, sn := range splitNames {
 		s := &data.Split{Labels: tensor.From(labels[i], len(labels[i]), 1)}
 		s.Inputs[data.Text], s.Lengths[data.Text] = x[i], lengths[i]

@@ -21,7 +21,7 @@ const DefaultVectorSeqLen = 20
 // LMF pads in front instead and feeds the LSTM the leading zeros), a word
 // the file lacks as a zero vector, counted.
 func embedDocs(tokens [][][]string, path string, L int) ([]*tensor.Tensor, [][]int, *data.TextVectors, error) {
-	if L <= 0 {
+	if L == 0 {
 		L = DefaultVectorSeqLen
 	}
 	info := &data.TextVectors{File: path, SeqLen: L}
@@ -46,6 +46,9 @@ func embedDocs(tokens [][][]string, path string, L int) ([]*tensor.Tensor, [][]i
 	}
 	d := vec.Dim
 	info.Dim, info.Words = d, len(want)
+	if len(want) > 0 && vec.Len() == 0 {
+		return nil, nil, nil, optionErrorf("--embeddings %s: none of the transcripts' %d words has a vector there (%d vectors of %d values read); is it a word-vector file for this language, in GloVe's text format?", path, len(want), vec.Lines, d)
+	}
 	for w := range want {
 		if _, ok := vec.Lookup(w); !ok {
 			info.OOVWords++
@@ -83,4 +86,16 @@ func embedDocs(tokens [][][]string, path string, L int) ([]*tensor.Tensor, [][]i
 func describeVectors(v *data.TextVectors) string {
 	return fmt.Sprintf("text: %d-d word vectors from %s, the first %d words of each transcript (%d longer ones cut); out of vocabulary: %d of %d tokens (%.1f%%), %d of %d distinct words, as zero vectors",
 		v.Dim, v.File, v.SeqLen, v.Truncated, v.OOVTokens, v.Tokens, 100*v.OOVRate(), v.OOVWords, v.Words)
+}
+
+// oovWarnLevel is the share of tokens without a vector above which a
+// dataset warns.
+const oovWarnLevel = 0.2
+
+// vectorWarnings are what a user must know about v.
+func vectorWarnings(v *data.TextVectors) []string {
+	if v.OOVRate() > oovWarnLevel {
+		return []string{fmt.Sprintf("%.0f%% of the transcripts' tokens have no vector in %s and are zero vectors", 100*v.OOVRate(), v.File)}
+	}
+	return nil
 }

@@ -37,13 +37,17 @@ func Read(path string, keep func(word string) bool) (*Vectors, error) {
 	defer f.Close()
 	br := bufio.NewReaderSize(f, 1<<16)
 	var r io.Reader = br
-	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
+	magic, _ := br.Peek(4)
+	switch {
+	case bytes.HasPrefix(magic, []byte{0x1f, 0x8b}):
 		zr, err := gzip.NewReader(br)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", path, err)
 		}
 		defer zr.Close()
 		r = zr
+	case bytes.Equal(magic, []byte("PK\x03\x04")):
+		return nil, fmt.Errorf("%s is a zip archive (as glove.6B.zip is distributed); unzip it and give one of its .txt files", path)
 	}
 	v, err := Parse(r, keep)
 	if err != nil {
@@ -57,42 +61,43 @@ const maxLine = 1 << 20
 
 // Parse reads vectors from r; see Read. The dimension is the number of
 // fields of the first line less one; every later line must have at least
-// that many values after a non-empty word. A malformed line is an error
-// naming its number.
+// that many values after a non-empty word. A first line of exactly two
+// integers (word2vec's and fastText's "count dim" header) is skipped. A
+// malformed line is an error naming its number.
 func Parse(r io.Reader, keep func(word string) bool) (*Vectors, error) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 64<<10), maxLine)
 	v := &Vectors{index: map[string]int{}}
-	var fields [][]byte
+	var fields []field
 	for line := 1; sc.Scan(); line++ {
 		b := bytes.TrimRight(sc.Bytes(), "\r")
 		if len(bytes.TrimSpace(b)) == 0 {
 			return nil, fmt.Errorf("line %d: empty", line)
 		}
 		fields = splitSpaces(fields[:0], b)
+		if line == 1 && len(fields) == 2 && isInt(fields[0].b) && isInt(fields[1].b) {
+			continue // a "count dim" header
+		}
 		if v.Dim == 0 {
 			if len(fields) < 2 {
 				return nil, fmt.Errorf("line %d: %d fields; want a word and its values", line, len(fields))
 			}
 			v.Dim = len(fields) - 1
 		}
-		if len(fields) == v.Dim && checkNumbers(fields) == nil {
+		values := fields[max(len(fields)-v.Dim, 0):]
+		if len(fields) == v.Dim && checkNumbers(values) == nil {
 			return nil, fmt.Errorf("line %d: no word before the values", line)
 		}
 		if len(fields) < v.Dim+1 {
 			return nil, fmt.Errorf("line %d: %d values, want %d (the first line's)", line, len(fields)-1, v.Dim)
 		}
-		split := len(fields) - v.Dim
-		// The word is everything before the last Dim fields, spaces kept.
-		word := string(b[:len(b)-len(bytes.Join(fields[split:], []byte(" ")))])
-		word = string(bytes.TrimRight([]byte(word), " "))
-		if word == "" {
-			return nil, fmt.Errorf("line %d: no word before the values", line)
-		}
+		// The word is everything before the values, inner spaces kept
+		// (840B's words may hold spaces).
+		word := string(bytes.TrimSpace(b[:values[0].at]))
 		v.Lines++
 		if keep != nil && !keep(word) {
-			if err := checkNumbers(fields[split:]); err != nil {
-				return nil, fmt.Errorf("line %d (%q): %w", line, word, err)
+			if err := checkNumbers(values); err != nil {
+				return nil, fmt.Errorf("line %d (%q): %w", line, clip(word), err)
 			}
 			continue
 		}
@@ -100,11 +105,11 @@ func Parse(r io.Reader, keep func(word string) bool) (*Vectors, error) {
 			continue // GloVe files have no duplicates; keep the first
 		}
 		start := len(v.data)
-		for i, f := range fields[split:] {
-			x, err := strconv.ParseFloat(string(f), 32)
+		for i, f := range values {
+			x, err := strconv.ParseFloat(string(f.b), 32)
 			if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
 				v.data = v.data[:start]
-				return nil, fmt.Errorf("line %d (%q): value %d, %q, is not a finite number", line, word, i+1, f)
+				return nil, fmt.Errorf("line %d (%q): value %d, %q, is not a finite number", line, clip(word), i+1, clip(string(f.b)))
 			}
 			v.data = append(v.data, float32(x))
 		}
@@ -122,27 +127,52 @@ func Parse(r io.Reader, keep func(word string) bool) (*Vectors, error) {
 	return v, nil
 }
 
+// field is one space-separated field of a line and its byte offset.
+type field struct {
+	b  []byte
+	at int
+}
+
+// clip shortens s for an error message.
+func clip(s string) string {
+	if len(s) > 40 {
+		return s[:40] + "..."
+	}
+	return s
+}
+
+func isInt(b []byte) bool {
+	_, err := strconv.Atoi(string(b))
+	return err == nil
+}
+
 // checkNumbers checks that fields are numbers without keeping them.
-func checkNumbers(fields [][]byte) error {
+func checkNumbers(fields []field) error {
 	for i, f := range fields {
-		if _, err := strconv.ParseFloat(string(f), 32); err != nil {
-			return fmt.Errorf("value %d, %q, is not a number", i+1, f)
+		if _, err := strconv.ParseFloat(string(f.b), 32); err != nil {
+			return fmt.Errorf("value %d, %q, is not a number", i+1, clip(string(f.b)))
 		}
 	}
 	return nil
 }
 
-// splitSpaces appends the space-separated fields of b to dst.
-func splitSpaces(dst [][]byte, b []byte) [][]byte {
-	for len(b) > 0 {
-		i := bytes.IndexByte(b, ' ')
-		if i < 0 {
-			return append(dst, b)
+// splitSpaces appends the space-separated fields of b, with their offsets,
+// to dst (runs of spaces separate like one).
+func splitSpaces(dst []field, b []byte) []field {
+	at := 0
+	for at < len(b) {
+		for at < len(b) && b[at] == ' ' {
+			at++
 		}
-		if i > 0 {
-			dst = append(dst, b[:i])
+		if at == len(b) {
+			break
 		}
-		b = b[i+1:]
+		end := at
+		for end < len(b) && b[end] != ' ' {
+			end++
+		}
+		dst = append(dst, field{b[at:end], at})
+		at = end
 	}
 	return dst
 }

@@ -9,7 +9,7 @@ import (
 	"testing"
 )
 
-const small = "the 0.1 -0.2 0.3\n, 1 2 3\nnew york 0.5 0.5 0.5\ngood -1e-3 2.5 0\n"
+const small = "the 0.1 -0.2 0.3\n, 1 2 3\nnew york 0.5 0.5 0.5\ngood -1e-3 2.5 0 \nbad  1  2 3\n"
 
 func TestReadPlainAndGzip(t *testing.T) {
 	dir := t.TempDir()
@@ -26,22 +26,37 @@ func TestReadPlainAndGzip(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if v.Dim != 3 || v.Len() != 4 || v.Lines != 4 {
+		if v.Dim != 3 || v.Len() != 5 || v.Lines != 5 {
 			t.Errorf("%s: dim %d, %d vectors of %d lines", p, v.Dim, v.Len(), v.Lines)
 		}
 		if x, ok := v.Lookup("new york"); !ok || x[2] != 0.5 { // 840B-style words with spaces
 			t.Errorf("%s: new york %v %v", p, x, ok)
 		}
-		if x, ok := v.Lookup("good"); !ok || x[0] != -1e-3 || x[1] != 2.5 {
+		if x, ok := v.Lookup("good"); !ok || x[0] != -1e-3 || x[1] != 2.5 { // a trailing space
 			t.Errorf("%s: good %v", p, x)
+		}
+		if x, ok := v.Lookup("bad"); !ok || x[2] != 3 { // runs of spaces
+			t.Errorf("%s: bad %v %v", p, x, ok)
 		}
 	}
 	v, err := Read(plain, func(w string) bool { return w == "good" || w == "absent" })
-	if err != nil || v.Len() != 1 || v.Lines != 4 {
+	if err != nil || v.Len() != 1 || v.Lines != 5 {
 		t.Fatalf("kept %v of %v lines: %v", v.Len(), v.Lines, err)
 	}
 	if _, ok := v.Lookup("the"); ok {
 		t.Error("a word not asked for was kept")
+	}
+}
+
+func TestHeaderAndZip(t *testing.T) {
+	v, err := Parse(strings.NewReader("2 3\nthe 1 2 3\ncat 4 5 6\n"), nil)
+	if err != nil || v.Dim != 3 || v.Len() != 2 {
+		t.Errorf("a word2vec header: %v, %+v", err, v)
+	}
+	p := filepath.Join(t.TempDir(), "glove.6B.zip")
+	os.WriteFile(p, []byte("PK\x03\x04rest"), 0o644)
+	if _, err := Read(p, nil); err == nil || !strings.Contains(err.Error(), "unzip it") {
+		t.Errorf("a zip: %v", err)
 	}
 }
 

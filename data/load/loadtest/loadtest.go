@@ -29,6 +29,8 @@ const (
 // audio, 1 visual, 2 text) of a segment is its row in transcripts.csv +
 // m/10 + j/1000, so tests can check the mapping. transcripts.csv is sorted
 // by id, as in the release; the feature files list segments in reverse.
+// text/text_*0.csv repeat text_*.csv's features with the binary label, as
+// the release's do.
 func WriteRelease(root string, videos []Video) (string, error) {
 	dir := filepath.Join(root, "release")
 	for _, d := range []string{"audio", "video", "text", filepath.Join("..", "cmu-mosi")} {
@@ -80,7 +82,7 @@ func WriteRelease(root string, videos []Video) (string, error) {
 			strings.Join(folds[0], ", "), strings.Join(folds[1], ", "), strings.Join(folds[2], ", ")),
 	}
 	for _, part := range []string{"train", "test"} {
-		var text, audio, video strings.Builder
+		var text, textLabelled, audio, video strings.Builder
 		for k := len(segs) - 1; k >= 0; k-- {
 			s := segs[k]
 			if (part == "train") != (s.v.Index < 63) {
@@ -95,10 +97,12 @@ func WriteRelease(root string, videos []Video) (string, error) {
 			}
 			label := fmt.Sprintf("%q", fmt.Sprint(b2i(s.score >= 0)))
 			fmt.Fprintf(&text, "%q,%s\n", fmt.Sprint(row[s.id]), strings.Join(feats(2, TextWidth), ","))
+			fmt.Fprintf(&textLabelled, "%s,%s\n", strings.Join(feats(2, TextWidth), ","), label)
 			fmt.Fprintf(&audio, "%s,%s\n", strings.Join(feats(0, AudioWidth), ","), label)
 			fmt.Fprintf(&video, "%s,%s\n", strings.Join(feats(1, VisualWidth), ","), label)
 		}
 		files[filepath.Join(dir, "text_"+part+".csv")] = text.String()
+		files[filepath.Join(dir, "text", "text_"+part+"0.csv")] = textLabelled.String()
 		files[filepath.Join(dir, "audio", "audio_"+part+"0.csv")] = audio.String()
 		files[filepath.Join(dir, "video", "video_"+part+"0.csv")] = video.String()
 	}
