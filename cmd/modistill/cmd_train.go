@@ -31,8 +31,12 @@ type dataFlags struct {
 	frames              *bool
 }
 
-// synthOnly are the flags that shape the synthetic benchmark only.
-var synthOnly = []string{"data-seed", "synth-train", "frames"}
+// synthOnly are the flags that shape the synthetic benchmark only, and
+// fileOnly those that read a dataset file.
+var (
+	synthOnly = []string{"data-seed", "synth-train", "frames"}
+	fileOnly  = []string{"split", "labels", "folds", "embeddings", "text", "seq-len"}
+)
 
 func addDataFlags(fs *flag.FlagSet) dataFlags {
 	return dataFlags{
@@ -78,6 +82,19 @@ func (f dataFlags) open() (*data.Dataset, error) {
 	case "":
 		return nil, usagef("--data is required")
 	case "synth":
+		var given []string
+		f.fs.Visit(func(fl *flag.Flag) {
+			if slices.Contains(fileOnly, fl.Name) {
+				given = append(given, "--"+fl.Name)
+			}
+		})
+		if len(given) > 0 {
+			verb := "applies"
+			if len(given) > 1 {
+				verb = "apply"
+			}
+			return nil, usagef("%s %s to a dataset file or directory, not to the synthetic benchmark (--data synth)", strings.Join(given, ", "), verb)
+		}
 		kind := synth.Kind(*f.kind)
 		if kind == "" {
 			kind = synth.MOSI

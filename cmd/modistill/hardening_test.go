@@ -295,6 +295,8 @@ func TestOptionsThatDoNotFitTheData(t *testing.T) {
 		{[]string{"train", "--data", mosi, "--frames", "--out", dir + "/m"}, "--frames applies to the synthetic benchmark (--data synth) only"},
 		{[]string{"train", "--data", mosi, "--system", "lmf", "--alpha", "5", "--out", dir + "/m"}, "--alpha does not apply to lmf"},
 		{[]string{"train", "--data", "synth", "--synth-train", "-5", "--out", dir + "/m"}, "--synth-train -5 is out of range"},
+		{[]string{"train", "--data", "synth", "--split", "standard", "--out", dir + "/m"}, "--split applies to a dataset file or directory"},
+		{[]string{"eval", "--model", dir + "/none", "--data", "synth", "--eval-split", "dev"}, `--eval-split "dev"`},
 		{[]string{"bench", "--rank", "100000"}, "--rank 100000 is out of range"},
 		{[]string{"bench", "--model", "lmf", "--fusion", "tucker"}, "--fusion does not apply to --model lmf"},
 		{[]string{"score", "--task", "mosi"}, "--task and --predictions are required"},
