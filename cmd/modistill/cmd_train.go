@@ -82,18 +82,8 @@ func (f dataFlags) open() (*data.Dataset, error) {
 	case "":
 		return nil, usagef("--data is required")
 	case "synth":
-		var given []string
-		f.fs.Visit(func(fl *flag.Flag) {
-			if slices.Contains(fileOnly, fl.Name) {
-				given = append(given, "--"+fl.Name)
-			}
-		})
-		if len(given) > 0 {
-			verb := "applies"
-			if len(given) > 1 {
-				verb = "apply"
-			}
-			return nil, usagef("%s %s to a dataset file or directory, not to the synthetic benchmark (--data synth)", strings.Join(given, ", "), verb)
+		if err := f.refuse(fileOnly, "to a dataset file or directory, not to the synthetic benchmark (--data synth)"); err != nil {
+			return nil, err
 		}
 		kind := synth.Kind(*f.kind)
 		if kind == "" {
@@ -128,18 +118,8 @@ func (f dataFlags) open() (*data.Dataset, error) {
 		}
 		return nil, usagef("--emotion %q: synthetic IEMOCAP has %s", *f.emotion, strings.Join(synth.Emotions, ", "))
 	}
-	var given []string
-	f.fs.Visit(func(fl *flag.Flag) {
-		if slices.Contains(synthOnly, fl.Name) {
-			given = append(given, "--"+fl.Name)
-		}
-	})
-	if len(given) > 0 {
-		verb := "applies"
-		if len(given) > 1 {
-			verb = "apply"
-		}
-		return nil, usagef("%s %s to the synthetic benchmark (--data synth) only, not to a file", strings.Join(given, ", "), verb)
+	if err := f.refuse(synthOnly, "to the synthetic benchmark (--data synth) only, not to a file"); err != nil {
+		return nil, err
 	}
 	return openDataset(*f.path, f.release.apply(load.Options{Emotion: *f.emotion, Kind: *f.kind}))
 }
@@ -153,6 +133,24 @@ func openDataset(path string, opt load.Options) (*data.Dataset, error) {
 		return nil, usageError{err.Error()}
 	}
 	return ds, err
+}
+
+// refuse returns a usage error if any of the flags names was given: they
+// apply only where the message says.
+func (f dataFlags) refuse(names []string, where string) error {
+	var given []string
+	f.fs.Visit(func(fl *flag.Flag) {
+		if slices.Contains(names, fl.Name) {
+			given = append(given, "--"+fl.Name)
+		}
+	})
+	switch len(given) {
+	case 0:
+		return nil
+	case 1:
+		return usagef("%s applies %s", given[0], where)
+	}
+	return usagef("%s apply %s", strings.Join(given, ", "), where)
 }
 
 // describe says which data the flags name, for model.json.
