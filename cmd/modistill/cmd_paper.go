@@ -39,6 +39,7 @@ func runPaper(ctx context.Context, args []string, stdout io.Writer) error {
 	search := fs.Int("search", 0, "N: before the seeds, try N random settings of the grid per trained system and dataset, keep the best on validation (0: the defaults)")
 	protocol := fs.String("protocol", "paper", "how test inputs go missing: paper (the tables' fixed modality subsets) or random-rate (each frame or token masked at rates 0.0 to 0.9, as MMSA and LNLN)")
 	release := addReleaseFlags(fs)
+	synthParams := fs.String("synth-params", "", "--data synth: the generator's parameters as name=value,... (see modistill train -h and the README)")
 	systemList := fs.String("systems", "", "comma-separated systems to run (default: every row of Tables 1-3)")
 	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
@@ -131,8 +132,15 @@ func runPaper(ctx context.Context, args []string, stdout io.Writer) error {
 			names = append(names, name)
 		}
 	}
+	params, err := synth.ParseParams(*synthParams)
+	if err != nil {
+		return usagef("paper: --synth-params: %v", err)
+	}
+	if *synthParams != "" && *dataPath != "synth" {
+		return usagef("paper: --synth-params shapes the synthetic benchmark (--data synth), not a file")
+	}
 	for _, k := range kinds {
-		dss, err := synth.Generate(synth.Config{Kind: k, Seed: 1, Frames: true, Sizes: sizes})
+		dss, err := synth.Generate(synth.Config{Kind: k, Seed: 1, Frames: true, Sizes: sizes, Params: &params})
 		if err != nil {
 			return err
 		}
@@ -158,7 +166,7 @@ func runPaper(ctx context.Context, args []string, stdout io.Writer) error {
 		return fmt.Errorf("paper: %w", err)
 	}
 	settings := paperSettings{Data: *dataPath, Quick: *quick, Search: *search, Protocol: *protocol, Split: *release.split,
-		Text: *release.text, Embeddings: *release.embeddings, SeqLen: *release.seqLen}
+		Text: *release.text, Embeddings: *release.embeddings, SeqLen: *release.seqLen, SynthParams: *synthParams}
 	if err := writeSettings(*out, settings); err != nil {
 		return err
 	}
@@ -355,6 +363,9 @@ type paperSettings struct {
 	Text       string `json:"text,omitempty"`
 	Embeddings string `json:"embeddings,omitempty"`
 	SeqLen     int    `json:"seq_len,omitempty"`
+	// SynthParams are the synthetic generator's parameters (empty: its
+	// defaults).
+	SynthParams string `json:"synth_params,omitempty"`
 }
 
 const settingsFile = "paper.json"
@@ -382,6 +393,9 @@ func (s paperSettings) String() string {
 	}
 	if s.SeqLen != 0 {
 		out += fmt.Sprintf(" --seq-len %d", s.SeqLen)
+	}
+	if s.SynthParams != "" {
+		out += " --synth-params " + s.SynthParams
 	}
 	return out
 }

@@ -29,25 +29,27 @@ type dataFlags struct {
 	dataSeed            *uint64
 	synthTrain          *int
 	frames              *bool
+	synthParams         *string
 }
 
 // synthOnly are the flags that shape the synthetic benchmark only, and
 // fileOnly those that read a dataset file.
 var (
-	synthOnly = []string{"data-seed", "synth-train", "frames"}
+	synthOnly = []string{"data-seed", "synth-train", "frames", "synth-params"}
 	fileOnly  = []string{"split", "labels", "folds", "embeddings", "text", "seq-len"}
 )
 
 func addDataFlags(fs *flag.FlagSet) dataFlags {
 	return dataFlags{
-		fs:         fs,
-		path:       fs.String("data", "", "dataset: a file or directory (LMF or MMSA pickle, transcripts), or synth for the synthetic benchmark"),
-		kind:       fs.String("kind", "", "synth: mosi, pom or iemocap (default mosi); LMF pickles: mosi, pom or regression labels"),
-		emotion:    fs.String("emotion", "", "IEMOCAP: which emotion's binary task (happy, sad, angry, neutral)"),
-		dataSeed:   fs.Uint64("data-seed", 1, "synth: the generator's seed"),
-		synthTrain: fs.Int("synth-train", 0, "synth: training samples, 2 to 100000 (default: the kind's; validation and test keep theirs)"),
-		frames:     fs.Bool("frames", false, "synth: audio and visual as frame sequences (for sequence models) instead of utterance averages"),
-		release:    addReleaseFlags(fs),
+		fs:          fs,
+		path:        fs.String("data", "", "dataset: a file or directory (LMF or MMSA pickle, transcripts), or synth for the synthetic benchmark"),
+		kind:        fs.String("kind", "", "synth: mosi, pom or iemocap (default mosi); LMF pickles: mosi, pom or regression labels"),
+		emotion:     fs.String("emotion", "", "IEMOCAP: which emotion's binary task (happy, sad, angry, neutral)"),
+		dataSeed:    fs.Uint64("data-seed", 1, "synth: the generator's seed"),
+		synthTrain:  fs.Int("synth-train", 0, "synth: training samples, 2 to 100000 (default: the kind's; validation and test keep theirs)"),
+		frames:      fs.Bool("frames", false, "synth: audio and visual as frame sequences (for sequence models) instead of utterance averages"),
+		synthParams: fs.String("synth-params", "", "synth: the generator's parameters as name=value,... (sarcasm, label-noise, scale, text-cue, audio-cue, visual-cue, audio-flag, visual-flag, cue-word-rate, text-noise, audio-noise, visual-noise; see the README)"),
+		release:     addReleaseFlags(fs),
 	}
 }
 
@@ -92,7 +94,11 @@ func (f dataFlags) open() (*data.Dataset, error) {
 		if _, ok := synth.Specs[kind]; !ok {
 			return nil, usagef("--kind %q: the synthetic benchmark has mosi, pom and iemocap", *f.kind)
 		}
-		cfg := synth.Config{Kind: kind, Seed: *f.dataSeed, Frames: *f.frames}
+		params, err := synth.ParseParams(*f.synthParams)
+		if err != nil {
+			return nil, usagef("--synth-params: %v", err)
+		}
+		cfg := synth.Config{Kind: kind, Seed: *f.dataSeed, Frames: *f.frames, Params: &params}
 		if *f.synthTrain != 0 {
 			if *f.synthTrain < 2 || *f.synthTrain > 100000 {
 				return nil, usagef("--synth-train %d is out of range: want a value in [2, 100000]", *f.synthTrain)
@@ -166,6 +172,9 @@ func (f dataFlags) describe() string {
 			train = *f.synthTrain
 		}
 		s = fmt.Sprintf("synth kind=%s seed=%d train=%d frames=%v", kind, *f.dataSeed, train, *f.frames)
+		if *f.synthParams != "" {
+			s += " params=" + *f.synthParams
+		}
 	}
 	if *f.emotion != "" {
 		s += " emotion=" + *f.emotion

@@ -90,3 +90,43 @@ func TestBadConfig(t *testing.T) {
 		t.Error("one training sample accepted")
 	}
 }
+
+func TestParams(t *testing.T) {
+	p, err := ParseParams("sarcasm=0, label-noise=1,audio-cue=2")
+	if err != nil || p.Sarcasm != 0 || p.LabelNoise != 1 || p.AudioCue != 2 || p.VisualCue != DefaultParams().VisualCue {
+		t.Errorf("parsed %+v, %v", p, err)
+	}
+	for _, bad := range []string{"sarcasm=2", "sarcasm", "loudness=1", "label-noise=-1"} {
+		if _, err := ParseParams(bad); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+	// The defaults are the benchmark: the same data with or without them.
+	def := DefaultParams()
+	a, _ := Generate(Config{Kind: MOSI, Seed: 2, Sizes: Sizes{Train: 20, Valid: 5, Test: 5}})
+	b, _ := Generate(Config{Kind: MOSI, Seed: 2, Sizes: Sizes{Train: 20, Valid: 5, Test: 5}, Params: &def})
+	for m := range a[0].Train.Inputs {
+		for i, v := range a[0].Train.Inputs[m].Data {
+			if b[0].Train.Inputs[m].Data[i] != v {
+				t.Fatalf("explicit defaults change modality %d", m)
+			}
+		}
+	}
+	// Without sarcasm and label noise, y is a clipped multiple of u, and the
+	// text cue never flips: the cue words' projection on the text direction
+	// has the label's sign.
+	p, _ = ParseParams("sarcasm=0,label-noise=0,cue-word-rate=1,text-noise=0")
+	c, _ := Generate(Config{Kind: MOSI, Seed: 3, Sizes: Sizes{Train: 200, Valid: 5, Test: 5}, Params: &p})
+	g := newGenerator(Config{Kind: MOSI, Seed: 3}, Specs[MOSI].Shape)
+	tr := c[0].Train
+	d, L := Specs[MOSI].Shape.Text, Specs[MOSI].Shape.Words
+	for i := range tr.N() {
+		var proj float64
+		for j := range d {
+			proj += float64(tr.Inputs[2].Data[i*L*d+j]) * g.dirs["t1"][j]
+		}
+		if y := tr.Labels.Data[i]; y != 0 && (proj > 0) != (y > 0) {
+			t.Fatalf("sample %d: label %v, text cue %v: a flipped sign without sarcasm", i, y, proj)
+		}
+	}
+}
