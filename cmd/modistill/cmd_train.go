@@ -28,6 +28,7 @@ type dataFlags struct {
 	release             releaseFlags
 	dataSeed            *uint64
 	synthTrain          *int
+	synthTest           *int
 	frames              *bool
 	synthParams         *string
 }
@@ -35,7 +36,7 @@ type dataFlags struct {
 // synthOnly are the flags that shape the synthetic benchmark only, and
 // fileOnly those that read a dataset file.
 var (
-	synthOnly = []string{"data-seed", "synth-train", "frames", "synth-params"}
+	synthOnly = []string{"data-seed", "synth-train", "synth-test", "frames", "synth-params"}
 	fileOnly  = []string{"split", "labels", "folds", "embeddings", "text", "seq-len"}
 )
 
@@ -47,6 +48,7 @@ func addDataFlags(fs *flag.FlagSet) dataFlags {
 		emotion:     fs.String("emotion", "", "IEMOCAP: which emotion's binary task (happy, sad, angry, neutral)"),
 		dataSeed:    fs.Uint64("data-seed", 1, "synth: the generator's seed"),
 		synthTrain:  fs.Int("synth-train", 0, "synth: training samples, 2 to 100000 (default: the kind's; validation and test keep theirs)"),
+		synthTest:   fs.Int("synth-test", 0, "synth: test samples, 1 to 100000 (default: the kind's)"),
 		frames:      fs.Bool("frames", false, "synth: audio and visual as frame sequences (for sequence models) instead of utterance averages"),
 		synthParams: fs.String("synth-params", "", "synth: the generator's parameters as name=value,... (sarcasm, label-noise, scale, text-cue, audio-cue, visual-cue, audio-flag, visual-flag, cue-word-rate, text-noise, audio-noise, visual-noise; see the README)"),
 		release:     addReleaseFlags(fs),
@@ -99,12 +101,20 @@ func (f dataFlags) open() (*data.Dataset, error) {
 			return nil, usagef("--synth-params: %v", err)
 		}
 		cfg := synth.Config{Kind: kind, Seed: *f.dataSeed, Frames: *f.frames, Params: &params}
-		if *f.synthTrain != 0 {
-			if *f.synthTrain < 2 || *f.synthTrain > 100000 {
-				return nil, usagef("--synth-train %d is out of range: want a value in [2, 100000]", *f.synthTrain)
-			}
+		if *f.synthTrain != 0 || *f.synthTest != 0 {
 			sizes := synth.Specs[kind].Sizes
-			sizes.Train = *f.synthTrain
+			if *f.synthTrain != 0 {
+				if *f.synthTrain < 2 || *f.synthTrain > 100000 {
+					return nil, usagef("--synth-train %d is out of range: want a value in [2, 100000]", *f.synthTrain)
+				}
+				sizes.Train = *f.synthTrain
+			}
+			if *f.synthTest != 0 {
+				if *f.synthTest < 1 || *f.synthTest > 100000 {
+					return nil, usagef("--synth-test %d is out of range: want a value in [1, 100000]", *f.synthTest)
+				}
+				sizes.Test = *f.synthTest
+			}
 			cfg.Sizes = sizes
 		}
 		dss, err := synth.Generate(cfg)
@@ -172,6 +182,9 @@ func (f dataFlags) describe() string {
 			train = *f.synthTrain
 		}
 		s = fmt.Sprintf("synth kind=%s seed=%d train=%d frames=%v", kind, *f.dataSeed, train, *f.frames)
+		if *f.synthTest != 0 {
+			s += fmt.Sprintf(" test=%d", *f.synthTest)
+		}
 		if *f.synthParams != "" {
 			s += " params=" + *f.synthParams
 		}
