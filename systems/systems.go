@@ -81,6 +81,7 @@ type Hyper struct {
 	FixedT                                *float64 // ours-fixed's temperature
 	Share                                 string   // what students share with the teacher: all or none
 	TemperatureGrad                       string
+	RegressionSoft                        string // the regression soft label: shrunk or prediction
 }
 
 // HyperRange is the valid range of a hyperparameter, [Min, Max] with
@@ -167,6 +168,9 @@ func (h Hyper) Validate() error {
 	}
 	if h.TemperatureGrad != "" && h.TemperatureGrad != "reverse" && h.TemperatureGrad != "descend" {
 		return &ChoiceError{"temperature-grad", h.TemperatureGrad, []string{"reverse", "descend"}}
+	}
+	if h.RegressionSoft != "" && h.RegressionSoft != "shrunk" && h.RegressionSoft != "prediction" {
+		return &ChoiceError{"regression-soft", h.RegressionSoft, []string{"shrunk", "prediction"}}
 	}
 	return nil
 }
@@ -271,6 +275,9 @@ func (h Hyper) given() []struct {
 	if h.TemperatureGrad != "" {
 		out = append(out, g{"temperature-grad", "temperature-grad"})
 	}
+	if h.RegressionSoft != "" {
+		out = append(out, g{"regression-soft", "regression-soft"})
+	}
 	return out
 }
 
@@ -352,6 +359,9 @@ func configure(name string, h Hyper) (any, map[any]bool, error) {
 	}
 	if h.Share != "" {
 		c.Share, a["share"] = h.Share, true
+	}
+	if h.RegressionSoft != "" && c.Distill != "none" {
+		c.RegressionSoft, a["regression-soft"] = h.RegressionSoft, true
 	}
 	return c, a, c.Validate()
 }

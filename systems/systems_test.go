@@ -129,6 +129,7 @@ func TestStrictConfigRefusesWhatASystemLacks(t *testing.T) {
 		{"lmf-s", Hyper{Alpha: ptr(0.5)}, "alpha does not apply to lmf-s"},
 		{"ours-fixed", Hyper{TMax: ptr(5.0), TemperatureGrad: "descend"}, "t-max, temperature-grad do not apply to ours-fixed"},
 		{"ours", Hyper{FixedT: ptr(3.0), Rank: ptr(4)}, "rank, fixed-t do not apply to ours"},
+		{"tucker-s", Hyper{RegressionSoft: "prediction"}, "regression-soft does not apply to tucker-s"},
 	} {
 		if _, err := StrictConfig(c.system, c.h); err == nil || err.Error() != c.want {
 			t.Errorf("%s %+v: %v, want %q", c.system, c.h, err, c.want)

@@ -71,6 +71,7 @@ func addHyperFlags(fs *flag.FlagSet) *systems.Hyper {
 	fs.Var(optFloat{&h.TMax}, "t-max", "largest temperature (default 10)"+r("t-max"))
 	fs.Var(optFloat{&h.FixedT}, "fixed-t", "ours-fixed's temperature T_s = T_z (default 2)"+r("fixed-t"))
 	fs.StringVar(&h.TemperatureGrad, "temperature-grad", "", "how the temperature networks learn: reverse (the default: gradient reversal) or descend")
+	fs.StringVar(&h.RegressionSoft, "regression-soft", "", "the regression soft label of the distilled systems: shrunk (the default, the paper read literally: the teacher's prediction divided by T_s inside the head) or prediction (the teacher's prediction itself)")
 	fs.StringVar(&h.Share, "share", "", "what the students share with the teacher: all (the default: encoders and factors) or none")
 	return h
 }

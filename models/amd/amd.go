@@ -236,7 +236,12 @@ func (m *Model) studentLoss(tp *autodiff.Tape, p [3]*autodiff.Node, zh *autodiff
 		lm := objective.Loss(tp, m.Task, ym, labels)
 		if zh != nil {
 			Ts, Tz := m.temperatures(tp, i, ym, p[i], mZ, zh.Shape()[0])
-			s := tp.Linear(tp.DivRows(zh, Ts), headW, headB) // s = σ̂(z_h / T_s)
+			var s *autodiff.Node
+			if m.Task.Kind != data.Classification && c.RegressionSoft == "prediction" {
+				s = tp.Linear(zh, headW, headB) // s = σ̂(z_h): not shrunk by 1/T_s
+			} else {
+				s = tp.Linear(tp.DivRows(zh, Ts), headW, headB) // s = σ̂(z_h / T_s)
+			}
 			soft := m.softLoss(tp, s, ym, Ts)
 			zstar := m.Proj[i].Forward(tp, tp.DivRows(zh, Tz)) // z* = f_p(z_h / T_z)
 			hint := loss.MSE(tp, p[i], zstar)                  // l*(z*, p_m)

@@ -283,3 +283,31 @@ func TestOursLearns(t *testing.T) {
 		t.Errorf("temperatures outside [1, T_max]: %v", last)
 	}
 }
+
+// For regression, the paper's s = σ̂(z_h / T_s) depends on the temperature
+// (a shrunk prediction); RegressionSoft "prediction" gives the teacher's
+// prediction whatever T_s is.
+func TestRegressionSoftTargetIsNotShrunk(t *testing.T) {
+	ds := tinyData(synth.MOSI, 16)
+	b := ds.Train.Gather([]int{0, 1, 2, 3}, nil)
+	lossAt := func(soft string, T float64) float32 {
+		c := tinyConfig(t, "ours-fixed")
+		c.RegressionSoft, c.FixedT, c.Beta = soft, T, 0 // the soft term only
+		m, err := New(ds.Dims(), ds.Task, c, nn.NewRNG(1))
+		if err != nil {
+			t.Fatal(err)
+		}
+		tp := autodiff.NewTape()
+		zt := m.teacherTarget(tp, b)
+		return m.studentLoss(tp, m.project(tp, nn.Eval, b, encoder.All), zt, b.Labels).Value.Data[0]
+	}
+	if a, b := lossAt("shrunk", 1), lossAt("shrunk", 9); a == b {
+		t.Errorf("the literal soft target does not depend on T (%v at T = 1 and 9)", a)
+	}
+	if a, b := lossAt("prediction", 1), lossAt("prediction", 9); a != b {
+		t.Errorf("the unshrunk soft target depends on T: %v at T = 1, %v at T = 9", a, b)
+	}
+	if a, b := lossAt("prediction", 1), lossAt("shrunk", 1); a != b {
+		t.Errorf("at T = 1 both readings agree, but %v != %v", a, b)
+	}
+}

@@ -24,6 +24,14 @@ type Config struct {
 	// projection) or "none" (the students have encoders and factors of their
 	// own, and learn from the teacher only through the distillation terms).
 	Share string `json:"share"`
+	// RegressionSoft is the regression soft label: "shrunk" (the paper read
+	// literally, s = σ̂(z_h / T_s), the teacher's prediction pulled towards
+	// the head's bias by 1/T_s; the default, and "" in models saved before
+	// the choice) or "prediction" (s = σ̂(z_h), the teacher's prediction
+	// itself; T_s then shapes no target, since scaling a regression output
+	// only biases it, and only T_z's hint uses a temperature).
+	// Classification always uses T_s, where any T keeps the class order.
+	RegressionSoft string `json:"regression_soft,omitempty"`
 
 	TuckerRanks [3]int `json:"tucker_ranks"` // t_a, t_v, t_t
 	TuckerTh    int    `json:"tucker_th"`    // t_h
@@ -83,6 +91,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("temperature-grad %q: want reverse or descend", c.TemperatureGrad)
 	case c.Share != "all" && c.Share != "none":
 		return fmt.Errorf("share %q: want all or none", c.Share)
+	case c.RegressionSoft != "" && c.RegressionSoft != "shrunk" && c.RegressionSoft != "prediction":
+		return fmt.Errorf("regression-soft %q: want shrunk or prediction", c.RegressionSoft)
 	case c.Hidden < 1 || c.Rank < 1 || c.TuckerTh < 1 || c.TuckerRanks[0] < 1 || c.TuckerRanks[1] < 1 || c.TuckerRanks[2] < 1:
 		return fmt.Errorf("fusion sizes must be positive (h %d, R %d, t_m %v, t_h %d)", c.Hidden, c.Rank, c.TuckerRanks, c.TuckerTh)
 	case c.TMax <= 1 || c.FixedT <= 0:
