@@ -7,7 +7,6 @@ package atomicfile
 
 import (
 	"errors"
-	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -71,9 +70,7 @@ func renamed(err error, path string) error {
 // renameChecked renames oldpath to newpath after checking that newpath does
 // not exist (a race with another writer remains).
 func renameChecked(oldpath, newpath string) error {
-	if _, err := os.Lstat(newpath); err == nil {
-		return fmt.Errorf("%s %w", newpath, ErrExists)
-	} else if !errors.Is(err, fs.ErrNotExist) {
+	if err := existing(newpath); err != nil {
 		return err
 	}
 	return os.Rename(oldpath, newpath)

@@ -19,10 +19,8 @@ var ErrExists = errors.New("already exists")
 // can be written to. Commands call it before long work, so that a bad
 // destination is an error at once rather than after the work.
 func CheckNew(path string) error {
-	if fi, err := os.Lstat(path); err == nil {
-		return fmt.Errorf("%s %w (%s)", path, ErrExists, describe(fi))
-	} else if !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, syscall.ENOTDIR) {
-		return err // ENOTDIR: an ancestor is a file, said below
+	if err := existing(path); err != nil {
+		return err
 	}
 	dir := filepath.Dir(filepath.Clean(path))
 	for {
@@ -52,6 +50,20 @@ func CheckNew(path string) error {
 	return nil
 }
 
+// existing returns an error wrapping ErrExists, saying what is there, if
+// anything exists at path; any other error from looking, except that an
+// ancestor is missing or is not a directory (CheckNew says which).
+func existing(path string) error {
+	fi, err := os.Lstat(path)
+	switch {
+	case err == nil:
+		return fmt.Errorf("%s %w (%s)", path, ErrExists, describe(fi))
+	case errors.Is(err, fs.ErrNotExist), errors.Is(err, syscall.ENOTDIR):
+		return nil
+	}
+	return err
+}
+
 // describe names what a file is, for error messages.
 func describe(fi fs.FileInfo) string {
 	switch {
@@ -66,13 +78,14 @@ func describe(fi fs.FileInfo) string {
 }
 
 // WriteNew writes data to path atomically, as WriteFile does (creating
-// missing parent directories), but never replaces anything: if path exists (whatever it is) it returns an error
-// wrapping ErrExists and leaves path as it was. The file appears complete
+// missing parent directories), but never replaces anything: if path exists
+// (whatever it is) it returns an error wrapping ErrExists and leaves path as
+// it was. The file appears complete
 // or not at all (it is hard-linked into place, which fails if the name is
 // taken).
 func WriteNew(path string, data []byte) error {
-	if fi, err := os.Lstat(path); err == nil {
-		return fmt.Errorf("%s %w (%s)", path, ErrExists, describe(fi))
+	if err := existing(path); err != nil {
+		return err
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
@@ -98,8 +111,8 @@ func WriteNew(path string, data []byte) error {
 // (renameat2 with RENAME_NOREPLACE); elsewhere, or on file systems without
 // it, newpath is checked just before the rename.
 func RenameNew(oldpath, newpath string) error {
-	if fi, err := os.Lstat(newpath); err == nil {
-		return fmt.Errorf("%s %w (%s)", newpath, ErrExists, describe(fi))
+	if err := existing(newpath); err != nil {
+		return err
 	}
 	if err := renameNoReplace(oldpath, newpath); err != nil {
 		if errors.Is(err, fs.ErrExist) {

@@ -67,6 +67,24 @@ type Task struct {
 	Hi float64 `json:"hi,omitempty"`
 }
 
+// MOSITask is MOSI's (and MOSEI's) task: one sentiment score in [-3, 3].
+// A function, so that callers never share its Targets slice.
+func MOSITask() Task {
+	return Task{Kind: Regression, Targets: []string{"sentiment"}, Lo: -3, Hi: 3}
+}
+
+// ZeroNonFinite replaces NaN and infinite values in x by 0 and returns how
+// many it replaced, as LMF's loader does to its inputs.
+func ZeroNonFinite(x []float32) int {
+	bad := 0
+	for i, v := range x {
+		if v != v || math.IsInf(float64(v), 0) {
+			x[i], bad = 0, bad+1
+		}
+	}
+	return bad
+}
+
 // Modality names one input stream.
 type Modality int
 
@@ -479,6 +497,11 @@ func (b *Batch) Videos() [][]int {
 		sort.SliceStable(g, func(a, b int) bool { return clips[g[a]] < clips[g[b]] })
 	}
 	return groups
+}
+
+// AllNotes are the loader's Notes followed by InputNotes.
+func (d *Dataset) AllNotes() []string {
+	return append(append([]string{}, d.Notes...), d.InputNotes()...)
 }
 
 // InputNotes says, one line per modality that needs it, how the systems

@@ -1,5 +1,7 @@
 package data
 
+import "sort"
+
 // Subsets are the 7 non-empty subsets of {audio, visual, text}, as "use"
 // flags indexed by Modality, in the order of the paper's tables: all three,
 // then the pairs (av, at, vt), then each alone.
@@ -18,4 +20,13 @@ func SubsetName(use [3]bool) string {
 		}
 	}
 	return s
+}
+
+// SortConditions orders subset codes (and condition names built on them,
+// such as "avt@0.5") as tables list them: more modalities first, then by
+// name.
+func SortConditions(names []string) {
+	sort.Slice(names, func(i, j int) bool {
+		return len(names[i]) > len(names[j]) || len(names[i]) == len(names[j]) && names[i] < names[j]
+	})
 }

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -286,9 +285,7 @@ func (p *Predictions) SubsetNames() []string {
 	for n := range p.Subsets {
 		names = append(names, n)
 	}
-	sort.Slice(names, func(i, j int) bool {
-		return len(names[i]) > len(names[j]) || len(names[i]) == len(names[j]) && names[i] < names[j]
-	})
+	data.SortConditions(names)
 	return names
 }
 

@@ -8,6 +8,7 @@ import (
 	"sort"
 
 	"github.com/modistill/modistill/atomicfile"
+	"github.com/modistill/modistill/data"
 	"github.com/modistill/modistill/evaluate"
 )
 
@@ -155,9 +156,7 @@ func WriteCSV(path string, results []*Result) error {
 		for c := range r.Scores {
 			conds = append(conds, c)
 		}
-		sort.Slice(conds, func(i, j int) bool {
-			return len(conds[i]) > len(conds[j]) || len(conds[i]) == len(conds[j]) && conds[i] < conds[j]
-		})
+		data.SortConditions(conds)
 		for _, c := range conds {
 			bs := ""
 			if r.BatchSize > 0 {

@@ -17,6 +17,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -153,7 +154,7 @@ func (e *ChoiceError) Error() string {
 }
 
 // Validate returns a *RangeError for the first override outside its range,
-// or an error for an unknown Share or TemperatureGrad.
+// or a *ChoiceError for a string override outside its choices.
 func (h Hyper) Validate() error {
 	for _, f := range h.numbers() {
 		switch {
@@ -163,16 +164,26 @@ func (h Hyper) Validate() error {
 			return &RangeError{HyperRanges[f.name], float64(*f.i)}
 		}
 	}
-	if h.Share != "" && h.Share != "all" && h.Share != "none" {
-		return &ChoiceError{"share", h.Share, []string{"all", "none"}}
-	}
-	if h.TemperatureGrad != "" && h.TemperatureGrad != "reverse" && h.TemperatureGrad != "descend" {
-		return &ChoiceError{"temperature-grad", h.TemperatureGrad, []string{"reverse", "descend"}}
-	}
-	if h.RegressionSoft != "" && h.RegressionSoft != "shrunk" && h.RegressionSoft != "prediction" {
-		return &ChoiceError{"regression-soft", h.RegressionSoft, []string{"shrunk", "prediction"}}
+	for _, c := range h.choices() {
+		if c.value != "" && !slices.Contains(c.allowed, c.value) {
+			return &ChoiceError{c.name, c.value, c.allowed}
+		}
 	}
 	return nil
+}
+
+// choice is one string override of a Hyper, by name, with its values.
+type choice struct {
+	name, value string
+	allowed     []string
+}
+
+// choices lists h's string overrides, given ("" not) or not, by
+// command-line name: the one list Validate and StrictConfig read.
+func (h Hyper) choices() []choice {
+	return []choice{{"share", h.Share, []string{"all", "none"}},
+		{"temperature-grad", h.TemperatureGrad, []string{"reverse", "descend"}},
+		{"regression-soft", h.RegressionSoft, []string{"shrunk", "prediction"}}}
 }
 
 // number is one numeric override of a Hyper: a float or an int, by name.
@@ -192,14 +203,7 @@ func (h Hyper) numbers() []number {
 }
 
 // Known reports whether name is one of Names.
-func Known(name string) bool {
-	for _, n := range Names {
-		if n == name {
-			return true
-		}
-	}
-	return false
-}
+func Known(name string) bool { return slices.Contains(Names, name) }
 
 // errUnknown is the error for a system name not in Names.
 func errUnknown(name string) error {
@@ -269,14 +273,10 @@ func (h Hyper) given() []struct {
 			out = append(out, g{n.name, n.i})
 		}
 	}
-	if h.Share != "" {
-		out = append(out, g{"share", "share"})
-	}
-	if h.TemperatureGrad != "" {
-		out = append(out, g{"temperature-grad", "temperature-grad"})
-	}
-	if h.RegressionSoft != "" {
-		out = append(out, g{"regression-soft", "regression-soft"})
+	for _, c := range h.choices() {
+		if c.value != "" {
+			out = append(out, g{c.name, c.name})
+		}
 	}
 	return out
 }
@@ -342,20 +342,18 @@ func configure(name string, h Hyper) (any, map[any]bool, error) {
 		set(a, &c.Rank, h.Rank)
 	}
 	set(a, &c.Hidden, h.Hidden)
-	set(a, &c.TMax, h.TMax)
-	set(a, &c.FixedT, h.FixedT)
+	if c.Distill == "adaptive" { // only the adaptive temperatures have a range
+		set(a, &c.TMax, h.TMax)
+	}
+	if c.Distill == "fixed" {
+		set(a, &c.FixedT, h.FixedT)
+	}
 	if c.Distill != "none" {
 		set(a, &c.Alpha, h.Alpha)
 		set(a, &c.Beta, h.Beta)
 	}
 	if h.TemperatureGrad != "" && c.Distill == "adaptive" {
 		c.TemperatureGrad, a["temperature-grad"] = h.TemperatureGrad, true
-	}
-	if h.TMax != nil && c.Distill != "adaptive" {
-		delete(a, h.TMax) // only the adaptive temperatures have a range
-	}
-	if h.FixedT != nil && c.Distill != "fixed" {
-		delete(a, h.FixedT)
 	}
 	if h.Share != "" {
 		c.Share, a["share"] = h.Share, true

@@ -264,7 +264,7 @@ func shapeOf(s *data.Split, m data.Modality) []int {
 
 func inspect(ds *data.Dataset) datasetReport {
 	r := datasetReport{Format: ds.Format, Name: ds.Name, Task: ds.Task.Kind.String(), Targets: ds.Task.Targets,
-		Vocab: len(ds.Vocab), Splits: map[string]splitReport{}, NonFinite: ds.NonFinite, Notes: append(append([]string{}, ds.Notes...), ds.InputNotes()...), Warnings: ds.Warnings, TextVectors: ds.TextVectors}
+		Vocab: len(ds.Vocab), Splits: map[string]splitReport{}, NonFinite: ds.NonFinite, Notes: ds.AllNotes(), Warnings: ds.Warnings, TextVectors: ds.TextVectors}
 	ids := map[string]bool{}
 	sums, total := make([]float64, len(ds.Task.Targets)), 0
 	for _, s := range ds.Splits() {
@@ -321,7 +321,7 @@ func printDataNotes(w io.Writer, prefix string, ds *data.Dataset) {
 	if prefix == "" {
 		label = "note: "
 	}
-	for _, n := range append(append([]string{}, ds.Notes...), ds.InputNotes()...) {
+	for _, n := range ds.AllNotes() {
 		fmt.Fprintf(w, "%s%s%s\n", prefix, label, n)
 	}
 	for _, n := range ds.Warnings {

@@ -104,14 +104,11 @@ func runEval(ctx context.Context, args []string, stdout io.Writer) error {
 	if strings.Join(ds.Vocab, "\x00") != strings.Join(meta.Vocab, "\x00") {
 		return usagef("eval: the data's vocabulary (%d words) differs from the model's (%d); evaluate on the dataset it was trained on", len(ds.Vocab), len(meta.Vocab))
 	}
-	var s *data.Split
+	var s *data.Split // one of the three: --eval-split was checked above
 	for _, ns := range ds.Splits() {
 		if ns.Name == *split {
 			s = ns.Split
 		}
-	}
-	if s == nil {
-		return usagef("eval: --eval-split %q: want train, valid or test", *split)
 	}
 	res := evalOutput{Task: ds.Task.Kind.String(), System: meta.System, Split: *split, Results: map[string]evaluate.Scores{}}
 	pf := evaluate.Predictions{Task: res.Task, Targets: ds.Task.Targets, Classes: ds.Task.Classes, Subsets: map[string][][]float32{}, Truth: rows(s.Labels.Data, s.Labels.Cols())}

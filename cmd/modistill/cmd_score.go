@@ -15,7 +15,7 @@ import (
 func scoreTask(name, emotion string) (data.Task, error) {
 	switch name {
 	case "mosi":
-		return data.Task{Kind: data.Regression, Targets: []string{"sentiment"}, Lo: -3, Hi: 3}, nil
+		return data.MOSITask(), nil
 	case "pom":
 		return data.Task{Kind: data.Regression, Targets: load.POMTraits}, nil
 	case "iemocap":

@@ -8,7 +8,6 @@ import (
 	"io"
 	"math"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -104,14 +103,14 @@ func (f dataFlags) open() (*data.Dataset, error) {
 		if *f.synthTrain != 0 || *f.synthTest != 0 {
 			sizes := synth.Specs[kind].Sizes
 			if *f.synthTrain != 0 {
-				if *f.synthTrain < 2 || *f.synthTrain > 100000 {
-					return nil, usagef("--synth-train %d is out of range: want a value in [2, 100000]", *f.synthTrain)
+				if err := outOfRange("synth-train", *f.synthTrain, 2, 100000); err != nil {
+					return nil, err
 				}
 				sizes.Train = *f.synthTrain
 			}
 			if *f.synthTest != 0 {
-				if *f.synthTest < 1 || *f.synthTest > 100000 {
-					return nil, usagef("--synth-test %d is out of range: want a value in [1, 100000]", *f.synthTest)
+				if err := outOfRange("synth-test", *f.synthTest, 1, 100000); err != nil {
+					return nil, err
 				}
 				sizes.Test = *f.synthTest
 			}
@@ -193,13 +192,13 @@ func (f dataFlags) describe() string {
 		s += " emotion=" + *f.emotion
 	}
 	for _, kv := range [][2]string{{"split", *f.release.split}, {"labels", *f.release.labels}, {"folds", *f.release.folds},
-		{"text", *f.release.text}, {"embeddings", *f.release.embeddings}, {"seq-len", strconv.Itoa(*f.release.seqLen)}} {
-		if kv[0] == "seq-len" && kv[1] == "0" {
-			continue
-		}
+		{"text", *f.release.text}, {"embeddings", *f.release.embeddings}} {
 		if kv[1] != "" {
 			s += " " + kv[0] + "=" + kv[1]
 		}
+	}
+	if *f.release.seqLen != 0 {
+		s += fmt.Sprintf(" seq-len=%d", *f.release.seqLen)
 	}
 	return s
 }
@@ -240,6 +239,9 @@ func runTrain(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("train: %w", err)
 	}
+	if h.EmbedDim != nil && ds.Dims().Vocab == 0 {
+		return usagef("train: --embed sizes the embedding of text given as token ids; this data has no token ids (its text, if any, is vectors)")
+	}
 	m, err := systems.Build(*system, cfg, ds.Dims(), ds.Task, nn.NewRNG(*seed))
 	if err != nil {
 		return usagef("train: %v", err)
@@ -251,7 +253,7 @@ func runTrain(ctx context.Context, args []string, stdout io.Writer) error {
 		note = n.Note(ds)
 		fmt.Fprintln(stdout, "note:", note)
 	}
-	if _, ok := m.(systems.Fitter); ok {
+	if f, ok := m.(systems.Fitter); ok { // trained in one call (the SVM)
 		var loop []string
 		fs.Visit(func(f *flag.Flag) {
 			if f.Name == "epochs" || f.Name == "patience" || f.Name == "batch" {
@@ -261,11 +263,6 @@ func runTrain(ctx context.Context, args []string, stdout io.Writer) error {
 		if len(loop) > 0 { // not an error: scripts loop over systems with one set of flags
 			fmt.Fprintf(stdout, "note: %s is fitted in one call, not by epochs: %s not used\n", *system, strings.Join(loop, ", "))
 		}
-	}
-	if h.EmbedDim != nil && ds.Dims().Vocab == 0 {
-		return usagef("train: --embed sizes the embedding of text given as token ids; this data has no token ids (its text, if any, is vectors)")
-	}
-	if f, ok := m.(systems.Fitter); ok { // trained in one call (the SVM)
 		fmt.Fprintf(stdout, "fitting %s on %s (%d/%d/%d samples)\n", *system, ds.Name, ds.Train.N(), ds.Valid.N(), ds.Test.N())
 		start := time.Now()
 		if err := f.Fit(ctx, ds); err != nil {

@@ -2,7 +2,6 @@ package align
 
 import (
 	"fmt"
-	"math"
 	"sort"
 	"strconv"
 
@@ -95,11 +94,8 @@ func Assemble(labels, audio, visual, text *Sequence, opt Options) (*data.Dataset
 			default:
 				sm.x[m] = Mean(r, dims[m])
 			}
-			for k, v := range sm.x[m] {
-				if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
-					sm.x[m][k] = 0
-					rep.NonFinite[data.Modality(m).String()]++
-				}
+			if bad := data.ZeroNonFinite(sm.x[m]); bad > 0 {
+				rep.NonFinite[data.Modality(m).String()] += bad
 			}
 		}
 		bySplit[split] = append(bySplit[split], sm)
@@ -109,7 +105,7 @@ func Assemble(labels, audio, visual, text *Sequence, opt Options) (*data.Dataset
 	}
 	sort.Strings(rep.NoFold)
 	ds := &data.Dataset{Name: labels.Name, Format: "sdk-assembled",
-		Task: data.Task{Kind: data.Regression, Targets: []string{"sentiment"}, Lo: -3, Hi: 3}}
+		Task: data.MOSITask()}
 	for _, name := range []string{"train", "valid", "test"} {
 		ss := bySplit[name]
 		if len(ss) == 0 {

@@ -44,6 +44,9 @@ const (
 // training videos, the same every run.
 const ReleaseValidFrom = 53
 
+// releaseTestFrom is the first video index of the release's test files.
+const releaseTestFrom = 63
+
 // Widths of the release's feature files.
 const (
 	bclstmAudio  = 73
@@ -159,7 +162,7 @@ func BCLSTM(dir string, opt Options) (*data.Dataset, error) {
 				return nil, fmt.Errorf("load %s: segment %s appears twice (%s, row %d)", dir, s.id, textPath, i+1)
 			}
 			seen[s.id] = true
-			if (part == "train") != (s.videoIdx < 63) {
+			if (part == "train") != (s.videoIdx < releaseTestFrom) {
 				return nil, fmt.Errorf("load %s: segment %s of video index %d is in the %s files; the release has videos 1-62 in train, 63-93 in test", dir, s.id, s.videoIdx, part)
 			}
 			for _, f := range []struct {
@@ -193,13 +196,12 @@ func BCLSTM(dir string, opt Options) (*data.Dataset, error) {
 		}
 	}
 	ds := &data.Dataset{Name: "cmu-mosi-bclstm", Format: string(BCLSTMRelease),
-		Task:      data.Task{Kind: data.Regression, Targets: []string{"sentiment"}, Lo: -3, Hi: 3},
+		Task:      data.MOSITask(),
 		NonFinite: map[string]int{}}
 	if folds != nil {
 		ds.Warnings = append(ds.Warnings, LeakWarning)
 	}
 	bySplit := map[string][]row{}
-	byID := map[string]*segment{}
 	for _, r := range rows {
 		var name string
 		switch {
@@ -208,7 +210,7 @@ func BCLSTM(dir string, opt Options) (*data.Dataset, error) {
 			if name, ok = folds[r.seg.video]; !ok {
 				return nil, fmt.Errorf("load %s: video %s (segment %s) is in no fold of the standard split", dir, r.seg.video, r.seg.id)
 			}
-		case r.seg.videoIdx >= 63:
+		case r.seg.videoIdx >= releaseTestFrom:
 			name = "test"
 		case r.seg.videoIdx >= ReleaseValidFrom:
 			name = "valid"
@@ -217,6 +219,8 @@ func BCLSTM(dir string, opt Options) (*data.Dataset, error) {
 		}
 		bySplit[name] = append(bySplit[name], r)
 	}
+	glove := textRoute == "glove"
+	var docs [][][]string // the transcripts' tokens per split, for glove
 	for _, name := range splitNames {
 		rs := bySplit[name]
 		sort.SliceStable(rs, func(i, j int) bool { // by video, clips in order: BC-LSTM's context
@@ -227,45 +231,43 @@ func BCLSTM(dir string, opt Options) (*data.Dataset, error) {
 			return a.clip < b.clip
 		})
 		n := len(rs)
-		s := &data.Split{Inputs: [3]*tensor.Tensor{tensor.New(n, bclstmAudio), tensor.New(n, bclstmVisual), tensor.New(n, bclstmText)},
+		s := &data.Split{Inputs: [3]*tensor.Tensor{tensor.New(n, bclstmAudio), tensor.New(n, bclstmVisual)},
 			Labels: tensor.New(n, 1), IDs: make([]string, n)}
+		if !glove {
+			s.Inputs[data.Text] = tensor.New(n, bclstmText)
+		}
+		tokens := make([][]string, n)
 		for i, r := range rs {
 			for m, v := range [3][]float32{r.audio, r.visual, r.text} {
-				if bad := copyFinite(s.Inputs[m].Data[i*len(v):], v); bad > 0 {
+				if s.Inputs[m] == nil {
+					continue
+				}
+				dst := s.Inputs[m].Data[i*len(v) : (i+1)*len(v)]
+				copy(dst, v)
+				if bad := data.ZeroNonFinite(dst); bad > 0 {
 					ds.NonFinite[name+"/"+data.Modality(m).String()] += bad
 				}
 			}
 			s.Labels.Data[i] = r.score
 			s.IDs[i] = r.seg.video + "$_$" + strconv.Itoa(r.seg.clip)
-			byID[s.IDs[i]] = r.seg
+			if glove {
+				tokens[i] = text.Tokenize(r.seg.text)
+			}
 		}
+		docs = append(docs, tokens)
 		setSplit(ds, name, s)
 	}
-	if textRoute == "glove" {
-		var docs [][][]string
-		var splits []*data.Split
-		for _, ns := range ds.Splits() {
-			d := make([][]string, ns.N())
-			for i := range d {
-				d[i] = text.Tokenize(byID[ns.IDs[i]].text)
-			}
-			docs, splits = append(docs, d), append(splits, ns.Split)
-		}
+	if glove {
 		x, lengths, info, err := embedDocs(docs, opt.Embeddings, opt.TextLen)
 		if err != nil {
 			return nil, fmt.Errorf("load %s: %w", dir, err)
 		}
-		for i, s := range splits {
-			s.Inputs[data.Text], s.Lengths[data.Text] = x[i], lengths[i]
+		for i, ns := range ds.Splits() {
+			ns.Inputs[data.Text], ns.Lengths[data.Text] = x[i], lengths[i]
 		}
 		ds.TextVectors = info
 		ds.Notes = append(ds.Notes, describeVectors(info))
 		ds.Warnings = append(ds.Warnings, vectorWarnings(info)...)
-		for k := range ds.NonFinite { // the text-CNN values were replaced
-			if strings.HasSuffix(k, "/text") {
-				delete(ds.NonFinite, k)
-			}
-		}
 	} else {
 		ds.Notes = append(ds.Notes, "text: the release's 100 text-CNN features per segment (one vector per utterance)")
 	}
@@ -280,19 +282,6 @@ func BCLSTM(dir string, opt Options) (*data.Dataset, error) {
 	}
 	ds.Notes = append(ds.Notes, "the release's binary label is 1 exactly where the label is >= 0 on every segment (checked), so Acc-2 (y >= 0) is accuracy on the release's labels")
 	return ds, nil
-}
-
-// copyFinite copies src into dst with NaN and infinite values as 0, and
-// counts them.
-func copyFinite(dst, src []float32) int {
-	bad := 0
-	for i, v := range src {
-		if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
-			v, bad = 0, bad+1
-		}
-		dst[i] = v
-	}
-	return bad
 }
 
 func b2i(b bool) int {

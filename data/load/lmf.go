@@ -147,7 +147,7 @@ func lmfTask(kind string, width int, emotion string) (data.Task, error) {
 		if width != 1 {
 			return data.Task{}, fmt.Errorf("MOSI has one label column, found %d", width)
 		}
-		return data.Task{Kind: data.Regression, Targets: []string{"sentiment"}, Lo: -3, Hi: 3}, nil
+		return data.MOSITask(), nil
 	case "pom":
 		if width != len(POMTraits) {
 			return data.Task{}, fmt.Errorf("POM has %d trait columns, found %d", len(POMTraits), width)

@@ -13,7 +13,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"math"
 	"os"
 	"path/filepath"
 	"sort"
@@ -285,18 +284,12 @@ func toTensor(a *pickle.Array) (*tensor.Tensor, int, error) {
 	if !a.Numeric() { // a 0-size object array, which arrayField lets through
 		return tensor.New(a.Shape...), 0, nil
 	}
-	data, err := a.Float32s()
+	vals, err := a.Float32s()
 	if err != nil {
 		return nil, 0, err
 	}
-	bad := 0
-	for i, f := range data {
-		if f != f || math.IsInf(float64(f), 0) {
-			data[i] = 0
-			bad++
-		}
-	}
-	return tensor.From(data, a.Shape...), bad, nil
+	bad := data.ZeroNonFinite(vals)
+	return tensor.From(vals, a.Shape...), bad, nil
 }
 
 // splitNames are the three splits, with the key each format uses.

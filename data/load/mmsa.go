@@ -41,7 +41,7 @@ func decodeMMSA(r io.ReaderAt, size int64, path string) (*data.Dataset, error) {
 		return nil, fmt.Errorf("load %s: %w", path, err)
 	}
 	ds := &data.Dataset{Name: strings.TrimSuffix(filepath.Base(path), filepath.Ext(path)), Format: string(MMSAPickle),
-		Task:      data.Task{Kind: data.Regression, Targets: []string{"sentiment"}, Lo: -3, Hi: 3},
+		Task:      data.MOSITask(),
 		NonFinite: map[string]int{}}
 	for _, sn := range splitNames {
 		where := path + ": split " + sn

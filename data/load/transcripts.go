@@ -55,7 +55,7 @@ func TranscriptsDir(path string, opt Options) (*data.Dataset, error) {
 		L = min(max(L, 1), maxTextLen)
 	}
 	ds := &data.Dataset{Name: "cmu-mosi-transcripts", Format: string(Transcripts), Vocab: vocab.Words,
-		Task: data.Task{Kind: data.Regression, Targets: []string{"sentiment"}, Lo: -3, Hi: 3}}
+		Task: data.MOSITask()}
 	for i, sn := range splitNames {
 		n := len(docs[i])
 		s := &data.Split{Tokens: &data.Tokens{IDs: make([]int32, n*L), L: L}, Labels: tensor.New(n, 1)}
@@ -127,7 +127,7 @@ func embeddedTranscripts(dir string, docs [][][]string, labels [3][]float32, opt
 		return nil, fmt.Errorf("load %s: %w", dir, err)
 	}
 	ds := &data.Dataset{Name: "cmu-mosi-transcripts", Format: string(Transcripts), TextVectors: info,
-		Task:  data.Task{Kind: data.Regression, Targets: []string{"sentiment"}, Lo: -3, Hi: 3},
+		Task:  data.MOSITask(),
 		Notes: []string{describeVectors(info)}, Warnings: vectorWarnings(info)}
 	for i, sn := range splitNames {
 		s := &data.Split{Labels: tensor.From(labels[i], len(labels[i]), 1)}

@@ -50,12 +50,11 @@ func embedDocs(tokens [][][]string, path string, L int) ([]*tensor.Tensor, [][]i
 		return nil, nil, nil, optionErrorf("--embeddings %s: none of the transcripts' %d words has a vector there (%d vectors of %d values read); is it a word-vector file for this language, in GloVe's text format?", path, len(want), vec.Lines, d)
 	}
 	for w := range want {
-		if _, ok := vec.Lookup(w); !ok {
-			info.OOVWords++
-		} else {
+		if _, ok := vec.Lookup(w); ok {
 			info.Vocab = append(info.Vocab, w)
 		}
 	}
+	info.OOVWords = len(want) - len(info.Vocab)
 	sort.Strings(info.Vocab)
 	for _, w := range info.Vocab {
 		v, _ := vec.Lookup(w)

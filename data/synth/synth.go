@@ -127,18 +127,27 @@ func DefaultParams() Params {
 		CueWordRate: 0.3, TextNoise: 0.5, AudioNoise: 1, VisualNoise: 1.2}
 }
 
+// param is one parameter of Params: its command-line name, where it is,
+// and its range.
+type param struct {
+	name   string
+	v      *float64
+	lo, hi float64
+}
+
+// fields lists p's parameters: the one table Validate and Set read.
+func (p *Params) fields() []param {
+	return []param{{"sarcasm", &p.Sarcasm, 0, 1}, {"label-noise", &p.LabelNoise, 0, 100}, {"scale", &p.Scale, 0, 100},
+		{"text-cue", &p.TextCue, -100, 100}, {"audio-cue", &p.AudioCue, -100, 100}, {"visual-cue", &p.VisualCue, -100, 100},
+		{"audio-flag", &p.AudioFlag, -100, 100}, {"visual-flag", &p.VisualFlag, -100, 100}, {"cue-word-rate", &p.CueWordRate, 0, 1},
+		{"text-noise", &p.TextNoise, 0, 100}, {"audio-noise", &p.AudioNoise, 0, 100}, {"visual-noise", &p.VisualNoise, 0, 100}}
+}
+
 // Validate returns an error naming the first parameter out of its range.
 func (p Params) Validate() error {
-	for _, c := range []struct {
-		name   string
-		v      float64
-		lo, hi float64
-	}{{"sarcasm", p.Sarcasm, 0, 1}, {"cue-word-rate", p.CueWordRate, 0, 1}, {"label-noise", p.LabelNoise, 0, 100}, {"scale", p.Scale, 0, 100},
-		{"text-cue", p.TextCue, -100, 100}, {"audio-cue", p.AudioCue, -100, 100}, {"visual-cue", p.VisualCue, -100, 100},
-		{"audio-flag", p.AudioFlag, -100, 100}, {"visual-flag", p.VisualFlag, -100, 100},
-		{"text-noise", p.TextNoise, 0, 100}, {"audio-noise", p.AudioNoise, 0, 100}, {"visual-noise", p.VisualNoise, 0, 100}} {
-		if !(c.v >= c.lo && c.v <= c.hi) {
-			return fmt.Errorf("synthetic parameter %s %g: want a value in [%g, %g]", c.name, c.v, c.lo, c.hi)
+	for _, f := range p.fields() {
+		if !(*f.v >= f.lo && *f.v <= f.hi) {
+			return fmt.Errorf("synthetic parameter %s %g: want a value in [%g, %g]", f.name, *f.v, f.lo, f.hi)
 		}
 	}
 	return nil
@@ -147,20 +156,16 @@ func (p Params) Validate() error {
 // Set sets the parameter a command line names ("sarcasm", "label-noise",
 // "audio-cue", ...; the JSON names with dashes) to v.
 func (p *Params) Set(name string, v float64) error {
-	fields := map[string]*float64{"sarcasm": &p.Sarcasm, "label-noise": &p.LabelNoise, "scale": &p.Scale, "text-cue": &p.TextCue,
-		"audio-cue": &p.AudioCue, "visual-cue": &p.VisualCue, "audio-flag": &p.AudioFlag, "visual-flag": &p.VisualFlag,
-		"cue-word-rate": &p.CueWordRate, "text-noise": &p.TextNoise, "audio-noise": &p.AudioNoise, "visual-noise": &p.VisualNoise}
-	f, ok := fields[name]
-	if !ok {
-		names := make([]string, 0, len(fields))
-		for n := range fields {
-			names = append(names, n)
+	var names []string
+	for _, f := range p.fields() {
+		if f.name == name {
+			*f.v = v
+			return nil
 		}
-		sort.Strings(names)
-		return fmt.Errorf("unknown synthetic parameter %q (known: %s)", name, strings.Join(names, ", "))
+		names = append(names, f.name)
 	}
-	*f = v
-	return nil
+	sort.Strings(names)
+	return fmt.Errorf("unknown synthetic parameter %q (known: %s)", name, strings.Join(names, ", "))
 }
 
 // Generate returns the dataset(s) of c: one for MOSI and POM, four for
@@ -190,7 +195,7 @@ func Generate(c Config) ([]*data.Dataset, error) {
 	switch c.Kind {
 	case MOSI:
 		return []*data.Dataset{{Name: name, Format: "synthetic", Train: splits[0], Valid: splits[1], Test: splits[2],
-			Task: data.Task{Kind: data.Regression, Targets: []string{"sentiment"}, Lo: -3, Hi: 3}}}, nil
+			Task: data.MOSITask()}}, nil
 	case POM:
 		return []*data.Dataset{{Name: name, Format: "synthetic", Train: splits[0], Valid: splits[1], Test: splits[2],
 			Task: data.Task{Kind: data.Regression, Targets: pomTraits, Lo: 1, Hi: 7}}}, nil
