@@ -1,8 +1,9 @@
 // Package loss holds the training objectives of modistill as autodiff
 // operations: L1 and MSE for regression, softmax cross-entropy for
-// classification, and the temperature-scaled KL divergence of knowledge
-// distillation (Hinton et al. 2015). Each returns the mean over the batch as
-// a node of shape (1); forward and backward sit side by side.
+// classification, the temperature-scaled KL divergence of knowledge
+// distillation (Hinton et al. 2015), and per-sample weighted L1 and MSE (a
+// distillation temperature as a weight). Each returns the mean over the
+// batch as a node of shape (1); forward and backward sit side by side.
 package loss
 
 import (
@@ -194,6 +195,86 @@ func KLTemperature(tp *autodiff.Tape, teacher, student, T *autodiff.Node) *autod
 			}
 			if T.RequiresGrad() { // ∂/∂T = 2T·KL + (E_P[s] - E_Q[s])
 				T.AccumGrad().Data[r] += float32(g * (2*t*kl[r] + eP - eQ))
+			}
+		}
+	})
+	return out
+}
+
+// WeightedL1 returns the per-sample weighted mean of the rows' mean absolute
+// errors,
+//
+//	Σ_r w_r · mean_k |pred_rk - target_rk| / Σ_r w_r,
+//
+// for pred and target of shape (N, K) and positive weights w of shape (N, 1).
+// Normalising by Σ w keeps the loss on the scale of L1 whatever the weights'
+// scale, so only their ratios matter: a distillation temperature used as a
+// weight can move emphasis between samples but cannot change the target or
+// shrink the term. Gradients reach all three arguments that require them.
+func WeightedL1(tp *autodiff.Tape, pred, target, w *autodiff.Node) *autodiff.Node {
+	return weightedRows(tp, "WeightedL1", pred, target, w, func(d float32) (float32, float32) {
+		switch {
+		case d > 0:
+			return d, 1
+		case d < 0:
+			return -d, -1
+		}
+		return 0, 0 // the subgradient at 0 is 0, as in L1
+	})
+}
+
+// WeightedMSE is WeightedL1 with squared errors: Σ_r w_r · mean_k (pred_rk -
+// target_rk)² / Σ_r w_r.
+func WeightedMSE(tp *autodiff.Tape, pred, target, w *autodiff.Node) *autodiff.Node {
+	return weightedRows(tp, "WeightedMSE", pred, target, w, func(d float32) (float32, float32) { return d * d, 2 * d })
+}
+
+// weightedRows is L = Σ_r w_r l_r / Σ_r w_r with l_r = mean_k f(pred_rk -
+// target_rk); f returns f(d) and f'(d). Backward:
+//
+//	∂L/∂pred_rk = w_r f'(d_rk) / (K Σw),  ∂L/∂target_rk = -∂L/∂pred_rk,
+//	∂L/∂w_r     = (l_r - L) / Σw.
+func weightedRows(tp *autodiff.Tape, op string, pred, target, w *autodiff.Node, f func(d float32) (float32, float32)) *autodiff.Node {
+	mustMatch(op, pred, target)
+	n, k := pred.Value.Rows(), pred.Value.Cols()
+	if w.Value.Len() != n || w.Value.Cols() != 1 {
+		panic(fmt.Sprintf("loss.%s: prediction %s, weights %s (want one per row)", op, tensor.ShapeString(pred.Shape()), tensor.ShapeString(w.Shape())))
+	}
+	out := tp.NewOutput([]int{1}, pred, target, w)
+	rows := make([]float64, n)
+	var sw, s float64
+	for r := range n {
+		var l float64
+		for j := r * k; j < (r+1)*k; j++ {
+			v, _ := f(pred.Value.Data[j] - target.Value.Data[j])
+			l += float64(v)
+		}
+		rows[r] = l / float64(k)
+		wr := float64(w.Value.Data[r])
+		if wr <= 0 {
+			panic(fmt.Sprintf("loss.%s: weight %g of row %d is not positive", op, wr, r))
+		}
+		sw += wr
+		s += wr * rows[r]
+	}
+	L := s / sw
+	out.Value.Data[0] = float32(L)
+	tp.AddBackward(out, func() {
+		g := float64(out.Grad().Data[0]) / sw
+		for r := range n {
+			gr := g * float64(w.Value.Data[r]) / float64(k)
+			for j := r * k; j < (r+1)*k; j++ {
+				_, dv := f(pred.Value.Data[j] - target.Value.Data[j])
+				d := float32(gr * float64(dv))
+				if pred.RequiresGrad() {
+					pred.AccumGrad().Data[j] += d
+				}
+				if target.RequiresGrad() {
+					target.AccumGrad().Data[j] -= d
+				}
+			}
+			if w.RequiresGrad() {
+				w.AccumGrad().Data[r] += float32(g * (rows[r] - L))
 			}
 		}
 	})

@@ -37,6 +37,8 @@ func TestGradients(t *testing.T) {
 		{"MSE", func(tp *autodiff.Tape) *autodiff.Node { return MSE(tp, pred, target) }, []*autodiff.Node{pred, target}},
 		{"SoftmaxCrossEntropy", func(tp *autodiff.Tape) *autodiff.Node { return SoftmaxCrossEntropy(tp, pred, labels) }, []*autodiff.Node{pred}},
 		{"KLTemperature", func(tp *autodiff.Tape) *autodiff.Node { return KLTemperature(tp, target, pred, T) }, []*autodiff.Node{target, pred, T}},
+		{"WeightedL1", func(tp *autodiff.Tape) *autodiff.Node { return WeightedL1(tp, pred, target, T) }, []*autodiff.Node{pred, target, T}},
+		{"WeightedMSE", func(tp *autodiff.Tape) *autodiff.Node { return WeightedMSE(tp, pred, target, T) }, []*autodiff.Node{pred, target, T}},
 	}
 	for _, c := range cases {
 		if err, where := autodiff.GradCheck(c.f, c.inputs, 1e-2); err > 5e-3 {
@@ -59,6 +61,26 @@ func TestValuesByHand(t *testing.T) {
 	}
 	if v := value(t, MSE(tp, p, y)); math.Abs(v-5.0/3) > 1e-6 { // (1+4+0)/3
 		t.Errorf("MSE = %v, want 5/3", v)
+	}
+	// Weights 1, 1, 1 give L1 and MSE; 3, 1, 0.5 give (3·1 + 1·2 + 0)/4.5 and
+	// (3·1 + 1·4 + 0)/4.5; weights 10× as large give the same.
+	for _, scale := range []float32{1, 10} {
+		ones := tp.Const(tensor.From([]float32{scale, scale, scale}, 3, 1))
+		w := tp.Const(tensor.From([]float32{3 * scale, scale, 0.5 * scale}, 3, 1))
+		for _, c := range []struct {
+			name string
+			got  *autodiff.Node
+			want float64
+		}{
+			{"WeightedL1, equal weights", WeightedL1(tp, p, y, ones), 1},
+			{"WeightedMSE, equal weights", WeightedMSE(tp, p, y, ones), 5.0 / 3},
+			{"WeightedL1", WeightedL1(tp, p, y, w), 5 / 4.5},
+			{"WeightedMSE", WeightedMSE(tp, p, y, w), 7 / 4.5},
+		} {
+			if v := value(t, c.got); math.Abs(v-c.want) > 1e-6 {
+				t.Errorf("%s (weights ×%g) = %v, want %v", c.name, scale, v, c.want)
+			}
+		}
 	}
 	logits := tp.Const(tensor.From([]float32{0, 0, math.Float32frombits(0x3f317218)}, 1, 3)) // ln 2
 	// softmax = (1/4, 1/4, 1/2): -log(1/2) for label 2, -log(1/4) for label 0.
