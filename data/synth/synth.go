@@ -97,6 +97,11 @@ type Config struct {
 	Frames bool
 	// Params overrides the generator's parameters (nil: DefaultParams).
 	Params *Params
+	// Oracle replaces the training and validation labels by their
+	// expectation given the latents, E[y | u] (MOSI only): the targets of a
+	// perfect teacher, for the oracle ceiling of a distillation table. The
+	// inputs and the test split, noisy labels included, are unchanged.
+	Oracle bool
 }
 
 // Params are the generative process's parameters. The MOSI ones shape
@@ -189,8 +194,11 @@ func Generate(c Config) ([]*data.Dataset, error) {
 	if err := c.Params.Validate(); err != nil {
 		return nil, err
 	}
+	if c.Oracle && c.Kind != MOSI {
+		return nil, fmt.Errorf("synthetic %s: oracle labels are defined for mosi only", c.Kind)
+	}
 	g := newGenerator(c, spec.Shape)
-	splits := [3]*data.Split{g.split(sizes.Train), g.split(sizes.Valid), g.split(sizes.Test)}
+	splits := [3]*data.Split{g.split(sizes.Train, c.Oracle), g.split(sizes.Valid, c.Oracle), g.split(sizes.Test, false)}
 	name := fmt.Sprintf("synthetic-%s (seed %d)", c.Kind, c.Seed)
 	switch c.Kind {
 	case MOSI:
@@ -283,8 +291,10 @@ type cues struct {
 	vis, vis2     float64 // along v1, v2
 }
 
-// sample draws one sample's latents, labels and cues.
-func (g *generator) sample(labels []float32) cues {
+// sample draws one sample's latents, labels and cues; with oracle, the
+// labels are their expectation given the latents (the noise still drawn, so
+// the stream and the inputs are the same).
+func (g *generator) sample(labels []float32, oracle bool) cues {
 	rng := g.rng
 	switch g.c.Kind {
 	case MOSI:
@@ -295,6 +305,9 @@ func (g *generator) sample(labels []float32) cues {
 			flag, s = 1, -1
 		}
 		labels[0] = float32(clip(p.Scale*u+p.LabelNoise*rng.NormFloat64(), -3, 3))
+		if oracle {
+			labels[0] = float32(clippedNormalMean(p.Scale*u, p.LabelNoise, -3, 3))
+		}
 		return cues{text: p.TextCue * s * u, audio: p.AudioCue * u, audio2: p.AudioFlag * flag, vis: p.VisualCue * u, vis2: p.VisualFlag * flag}
 	case POM:
 		f := [3]float64{rng.NormFloat64(), rng.NormFloat64(), rng.NormFloat64()}
@@ -322,7 +335,7 @@ func (g *generator) sample(labels []float32) cues {
 	}
 }
 
-func (g *generator) split(n int) *data.Split {
+func (g *generator) split(n int, oracle bool) *data.Split {
 	sh, rng := g.sh, g.rng
 	F := sh.Frames
 	a := tensor.New(n, F, sh.Audio)
@@ -330,7 +343,7 @@ func (g *generator) split(n int) *data.Split {
 	t := tensor.New(n, sh.Words, sh.Text)
 	y := tensor.New(n, g.label)
 	for i := range n {
-		c := g.sample(y.Data[i*g.label : (i+1)*g.label])
+		c := g.sample(y.Data[i*g.label:(i+1)*g.label], oracle)
 		p := g.c.Params
 		g.frames(a.Data[i*F*sh.Audio:(i+1)*F*sh.Audio], F, p.AudioNoise, c.audio, g.dirs["a1"], c.audio2, g.dirs["a2"])
 		g.frames(v.Data[i*F*sh.Visual:(i+1)*F*sh.Visual], F, p.VisualNoise, c.vis, g.dirs["v1"], c.vis2, g.dirs["v2"])
@@ -401,6 +414,21 @@ func column(t *tensor.Tensor, k int) *tensor.Tensor {
 }
 
 func clip(x, lo, hi float64) float64 { return math.Max(lo, math.Min(hi, x)) }
+
+// clippedNormalMean is E[clip(μ + σZ, lo, hi)] for Z ~ N(0, 1):
+//
+//	lo·Φ(a) + hi·(1 - Φ(b)) + μ·(Φ(b) - Φ(a)) + σ·(φ(a) - φ(b)),
+//
+// a = (lo - μ)/σ, b = (hi - μ)/σ; clip(μ) when σ = 0.
+func clippedNormalMean(mu, sigma, lo, hi float64) float64 {
+	if sigma == 0 {
+		return clip(mu, lo, hi)
+	}
+	a, b := (lo-mu)/sigma, (hi-mu)/sigma
+	Phi := func(x float64) float64 { return 0.5 * math.Erfc(-x/math.Sqrt2) }
+	phi := func(x float64) float64 { return math.Exp(-x*x/2) / math.Sqrt(2*math.Pi) }
+	return lo*Phi(a) + hi*(1-Phi(b)) + mu*(Phi(b)-Phi(a)) + sigma*(phi(a)-phi(b))
+}
 
 // unit returns a random unit vector of dimension n.
 func unit(rng *rand.Rand, n int) []float64 {

@@ -1,6 +1,9 @@
 package synth
 
 import (
+	"math"
+	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -128,5 +131,62 @@ func TestParams(t *testing.T) {
 		if y := tr.Labels.Data[i]; y != 0 && (proj > 0) != (y > 0) {
 			t.Fatalf("sample %d: label %v, text cue %v: a flipped sign without sarcasm", i, y, proj)
 		}
+	}
+}
+
+// clippedNormalMean agrees with a Monte Carlo estimate of E[clip(μ + σZ)].
+func TestClippedNormalMean(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, c := range [][2]float64{{0, 1}, {2.5, 0.5}, {-4, 1}, {3, 2}, {1, 0}} {
+		var s float64
+		const n = 200000
+		for range n {
+			s += clip(c[0]+c[1]*rng.NormFloat64(), -3, 3)
+		}
+		if got, mc := clippedNormalMean(c[0], c[1], -3, 3), s/n; math.Abs(got-mc) > 0.01 {
+			t.Errorf("μ %g, σ %g: %v, Monte Carlo %v", c[0], c[1], got, mc)
+		}
+	}
+}
+
+// Oracle labels change the training and validation labels only: the inputs
+// and the whole test split are the noisy benchmark's, and each oracle label
+// is the expectation of its noisy one (the two agree on average, and the
+// oracle ones vary less).
+func TestOracleLabels(t *testing.T) {
+	sizes := Sizes{Train: 2000, Valid: 50, Test: 50}
+	noisy, err := Generate(Config{Kind: MOSI, Seed: 4, Sizes: sizes})
+	if err != nil {
+		t.Fatal(err)
+	}
+	oracle, err := Generate(Config{Kind: MOSI, Seed: 4, Sizes: sizes, Oracle: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, o := noisy[0], oracle[0]
+	for i, s := range n.Splits() {
+		for m := range 3 {
+			if !slices.Equal(s.Inputs[m].Data, o.Splits()[i].Inputs[m].Data) {
+				t.Fatalf("split %s: modality %d differs with oracle labels", s.Name, m)
+			}
+		}
+	}
+	if !slices.Equal(n.Test.Labels.Data, o.Test.Labels.Data) {
+		t.Error("the test labels differ with oracle labels")
+	}
+	if slices.Equal(n.Train.Labels.Data, o.Train.Labels.Data) {
+		t.Error("oracle training labels equal the noisy ones")
+	}
+	var dm, vn, vo float64
+	for i, y := range n.Train.Labels.Data {
+		dm += float64(y-o.Train.Labels.Data[i]) / 2000
+		vn += float64(y) * float64(y) / 2000
+		vo += float64(o.Train.Labels.Data[i]) * float64(o.Train.Labels.Data[i]) / 2000
+	}
+	if math.Abs(dm) > 0.05 || vo >= vn { // label noise 0.5: the difference's SE is about 0.011
+		t.Errorf("noisy minus oracle labels: mean %v; mean squares %v (noisy) and %v (oracle)", dm, vn, vo)
+	}
+	if _, err := Generate(Config{Kind: POM, Seed: 4, Oracle: true}); err == nil {
+		t.Error("oracle labels accepted for pom")
 	}
 }
