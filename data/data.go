@@ -359,6 +359,17 @@ type Batch struct {
 	Present [3][]bool
 	Labels  *tensor.Tensor
 	IDs     []string // when the split has them
+	// Rows are the split's rows the batch holds, in order, when it was
+	// gathered; nil for All, whose rows are 0..N-1.
+	Rows []int
+}
+
+// Row returns the split row of the batch's i-th sample.
+func (b *Batch) Row(i int) int {
+	if b.Rows == nil {
+		return i
+	}
+	return b.Rows[i]
 }
 
 // N is the batch size.
@@ -372,7 +383,7 @@ func (s *Split) Gather(idx []int, b *Batch) *Batch {
 	}
 	for _, m := range Modalities {
 		if s.Inputs[m] != nil {
-			b.Inputs[m] = gatherRows(s.Inputs[m], idx, b.Inputs[m])
+			b.Inputs[m] = tensor.GatherRows(s.Inputs[m], idx, b.Inputs[m])
 		} else {
 			b.Inputs[m] = nil
 		}
@@ -398,8 +409,16 @@ func (s *Split) Gather(idx []int, b *Batch) *Batch {
 	} else {
 		b.IDs = nil
 	}
-	b.Labels = gatherRows(s.Labels, idx, b.Labels)
+	b.Labels = tensor.GatherRows(s.Labels, idx, b.Labels)
+	b.Rows = append(b.Rows[:0], idx...)
 	return b
+}
+
+// Subset returns a new split holding copies of the rows idx of s, in order
+// (for example the training folds of cross-fitting).
+func (s *Split) Subset(idx []int) *Split {
+	b := s.Gather(idx, nil)
+	return &Split{Inputs: b.Inputs, Tokens: b.Tokens, Lengths: b.Lengths, Present: b.Present, Labels: b.Labels, IDs: b.IDs}
 }
 
 // All returns the whole split as one batch (sharing the split's memory).
@@ -425,20 +444,6 @@ func gatherBools(src []bool, idx []int, dst []bool) []bool {
 	dst = append(dst[:0], make([]bool, len(idx))...)
 	for i, r := range idx {
 		dst[i] = src[r]
-	}
-	return dst
-}
-
-// gatherRows copies the leading-axis rows idx of src into dst (reallocated
-// if its size is wrong).
-func gatherRows(src *tensor.Tensor, idx []int, dst *tensor.Tensor) *tensor.Tensor {
-	shape := append([]int{len(idx)}, src.Shape[1:]...)
-	if dst == nil || !tensor.EqualShapes(dst.Shape, shape) {
-		dst = tensor.New(shape...)
-	}
-	row := tensor.Size(src.Shape[1:])
-	for i, r := range idx {
-		copy(dst.Data[i*row:(i+1)*row], src.Data[r*row:(r+1)*row])
 	}
 	return dst
 }

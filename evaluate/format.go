@@ -3,6 +3,7 @@ package evaluate
 import (
 	"fmt"
 	"math"
+	"sort"
 	"strings"
 
 	"gonum.org/v1/gonum/stat"
@@ -90,4 +91,22 @@ func (s Summary) Format(metric string) string {
 		out += fmt.Sprintf(" (%d of %d)", s.N, s.Runs)
 	}
 	return out
+}
+
+// String shows the scores on one line, metrics in name order, each as
+// Format shows it ("acc2 77.55 %, corr 0.6512, ...").
+func (s Scores) String() string {
+	names := make([]string, 0, len(s))
+	for k := range s {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	parts := make([]string, len(names))
+	for i, k := range names {
+		parts[i] = k + " " + Format(k, s[k])
+		if IsPercent(k) {
+			parts[i] += " %"
+		}
+	}
+	return strings.Join(parts, ", ")
 }

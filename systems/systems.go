@@ -2,7 +2,8 @@
 // builds, saves and loads them through one interface, so the command line
 // (train, eval) and the experiments treat them alike.
 //
-//	ours, ours-fixed, lmf-s, tucker-s      the separable framework (models/amd)
+//	ours, ours-literal, ours-fixed,       the separable framework (models/amd)
+//	lmf-s, tucker-s
 //	lmf, tfn, df                          whole-modality systems (models/fused)
 //	deep-s                                one independent network per modality (models/deeps)
 //	svm                                   SVMs on the available features (models/svmbase)
@@ -40,7 +41,7 @@ import (
 )
 
 // Names lists the systems, separable ones first.
-var Names = []string{"ours", "ours-fixed", "lmf-s", "tucker-s", "deep-s", "svm", "strh", "lmf", "tfn", "df", "mfn", "marn", "mv-lstm", "bc-lstm", "unimodal-a", "unimodal-v", "unimodal-t"}
+var Names = []string{"ours", "ours-literal", "ours-fixed", "lmf-s", "tucker-s", "deep-s", "svm", "strh", "lmf", "tfn", "df", "mfn", "marn", "mv-lstm", "bc-lstm", "unimodal-a", "unimodal-v", "unimodal-t"}
 
 // Model is a system. Neural systems are also train.Model (trained by
 // gradient steps); the others are Fitters.
@@ -82,7 +83,10 @@ type Hyper struct {
 	FixedT                                *float64 // ours-fixed's temperature
 	Share                                 string   // what students share with the teacher: all or none
 	TemperatureGrad                       string
-	RegressionSoft                        string // the regression soft label: shrunk or prediction
+	RegressionSoft                        string // the regression soft label: weighted, prediction or shrunk
+	Hint                                  string // the representation term: standardised or projected
+	Teacher                               string // where the targets come from: co-trained, frozen or cross-fitted
+	Folds                                 *int   // the cross-fitted teachers' k
 }
 
 // HyperRange is the valid range of a hyperparameter, [Min, Max] with
@@ -129,6 +133,7 @@ var HyperRanges = map[string]HyperRange{
 	"beta":          {Name: "beta", Min: 0, Max: 1000},
 	"t-max":         {Name: "t-max", Min: 1, MinOpen: true, Max: 1000},
 	"fixed-t":       {Name: "fixed-t", Min: 0, MinOpen: true, Max: 1000},
+	"teacher-folds": {Name: "teacher-folds", Min: 2, Max: 50},
 }
 
 // RangeError is a hyperparameter given outside its range.
@@ -183,7 +188,9 @@ type choice struct {
 func (h Hyper) choices() []choice {
 	return []choice{{"share", h.Share, []string{"all", "none"}},
 		{"temperature-grad", h.TemperatureGrad, []string{"reverse", "descend"}},
-		{"regression-soft", h.RegressionSoft, []string{"shrunk", "prediction"}}}
+		{"regression-soft", h.RegressionSoft, []string{"weighted", "prediction", "shrunk"}},
+		{"hint", h.Hint, []string{"standardised", "projected"}},
+		{"teacher", h.Teacher, []string{"co-trained", "frozen", "cross-fitted"}}}
 }
 
 // number is one numeric override of a Hyper: a float or an int, by name.
@@ -199,7 +206,7 @@ func (h Hyper) numbers() []number {
 	return []number{{"lr", h.LR, nil}, {"weight-decay", h.WeightDecay, nil}, {"dropout", h.Dropout, nil},
 		{"rank", nil, h.Rank}, {"hidden", nil, h.Hidden}, {"embed", nil, h.EmbedDim},
 		{"audio-hidden", nil, h.AudioHidden}, {"visual-hidden", nil, h.VisualHidden}, {"text-hidden", nil, h.TextHidden},
-		{"alpha", h.Alpha, nil}, {"beta", h.Beta, nil}, {"t-max", h.TMax, nil}, {"fixed-t", h.FixedT, nil}}
+		{"alpha", h.Alpha, nil}, {"beta", h.Beta, nil}, {"t-max", h.TMax, nil}, {"fixed-t", h.FixedT, nil}, {"teacher-folds", nil, h.Folds}}
 }
 
 // Known reports whether name is one of Names.
@@ -358,8 +365,19 @@ func configure(name string, h Hyper) (any, map[any]bool, error) {
 	if h.Share != "" {
 		c.Share, a["share"] = h.Share, true
 	}
-	if h.RegressionSoft != "" && c.Distill != "none" {
-		c.RegressionSoft, a["regression-soft"] = h.RegressionSoft, true
+	if c.Distill != "none" {
+		if h.RegressionSoft != "" {
+			c.RegressionSoft, a["regression-soft"] = h.RegressionSoft, true
+		}
+		if h.Hint != "" {
+			c.Hint, a["hint"] = h.Hint, true
+		}
+		if h.Teacher != "" {
+			c.Teacher, a["teacher"] = h.Teacher, true
+		}
+		if c.Teacher == "cross-fitted" {
+			set(a, &c.Folds, h.Folds)
+		}
 	}
 	return c, a, c.Validate()
 }
@@ -479,10 +497,13 @@ func Build(name string, config any, dims data.Dims, task data.Task, rng *rand.Ra
 	if err != nil {
 		return nil, err
 	}
-	return separableModel{m}, nil
+	return separableModel{m, &stagedTeacher{}}, nil
 }
 
-type separableModel struct{ *amd.Model }
+type separableModel struct {
+	*amd.Model
+	staged *stagedTeacher
+}
 
 // Subsets: the separable framework answers for all seven.
 func (separableModel) Subsets() [][3]bool { return data.Subsets }

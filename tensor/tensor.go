@@ -249,3 +249,17 @@ func trans(t bool) blas.Transpose {
 	}
 	return blas.NoTrans
 }
+
+// GatherRows copies the leading-axis rows idx of src, in order, into dst
+// (reallocated if its shape is wrong; nil allocates) and returns it.
+func GatherRows(src *Tensor, idx []int, dst *Tensor) *Tensor {
+	shape := append([]int{len(idx)}, src.Shape[1:]...)
+	if dst == nil || !EqualShapes(dst.Shape, shape) {
+		dst = New(shape...)
+	}
+	row := Size(src.Shape[1:])
+	for i, r := range idx {
+		copy(dst.Data[i*row:(i+1)*row], src.Data[r*row:(r+1)*row])
+	}
+	return dst
+}

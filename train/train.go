@@ -34,6 +34,13 @@ type EpochStarter interface {
 	StartEpoch(epoch int)
 }
 
+// Preparer is a Model with a stage of its own before the loop, such as a
+// teacher trained first and frozen. Fit calls Prepare once, before the first
+// epoch, with its own configuration; an error ends Fit.
+type Preparer interface {
+	Prepare(ctx context.Context, ds *data.Dataset, c Config) error
+}
+
 // Monitor is a Model that reports quantities of its own per epoch (such as
 // the mean temperatures it learned); Fit records them in Epoch.Metrics.
 type Monitor interface {
@@ -96,6 +103,11 @@ type Result struct {
 func Fit(ctx context.Context, m Model, ds *data.Dataset, c Config, onEpoch func(Epoch)) (*Result, error) {
 	if c.Epochs < 1 || c.BatchSize < 1 || c.Patience < 1 {
 		return nil, fmt.Errorf("train: epochs (%d), batch size (%d) and patience (%d) must be positive", c.Epochs, c.BatchSize, c.Patience)
+	}
+	if p, ok := m.(Preparer); ok {
+		if err := p.Prepare(ctx, ds, c); err != nil {
+			return nil, err
+		}
 	}
 	rng := nn.NewRNG(c.Seed)
 	mode := nn.Training(rng)

@@ -28,14 +28,14 @@ type dataFlags struct {
 	dataSeed            *uint64
 	synthTrain          *int
 	synthTest           *int
-	frames              *bool
+	frames, synthOracle *bool
 	synthParams         *string
 }
 
 // synthOnly are the flags that shape the synthetic benchmark only, and
 // fileOnly those that read a dataset file.
 var (
-	synthOnly = []string{"data-seed", "synth-train", "synth-test", "frames", "synth-params"}
+	synthOnly = []string{"data-seed", "synth-train", "synth-test", "frames", "synth-params", "synth-oracle"}
 	fileOnly  = []string{"split", "labels", "folds", "embeddings", "text", "seq-len"}
 )
 
@@ -49,6 +49,7 @@ func addDataFlags(fs *flag.FlagSet) dataFlags {
 		synthTrain:  fs.Int("synth-train", 0, "synth: training samples, 2 to 100000 (default: the kind's; validation and test keep theirs)"),
 		synthTest:   fs.Int("synth-test", 0, "synth: test samples, 1 to 100000 (default: the kind's)"),
 		frames:      fs.Bool("frames", false, "synth: audio and visual as frame sequences (for sequence models) instead of utterance averages"),
+		synthOracle: fs.Bool("synth-oracle", false, "synth, mosi: training and validation labels replaced by E[y | latents], a perfect teacher's targets (the oracle ceiling row; the test split is unchanged)"),
 		synthParams: fs.String("synth-params", "", "synth: the generator's parameters as name=value,... (sarcasm, label-noise, scale, text-cue, audio-cue, visual-cue, audio-flag, visual-flag, cue-word-rate, text-noise, audio-noise, visual-noise; see the README)"),
 		release:     addReleaseFlags(fs),
 	}
@@ -99,7 +100,10 @@ func (f dataFlags) open() (*data.Dataset, error) {
 		if err != nil {
 			return nil, usagef("--synth-params: %v", err)
 		}
-		cfg := synth.Config{Kind: kind, Seed: *f.dataSeed, Frames: *f.frames, Params: &params}
+		if *f.synthOracle && kind != synth.MOSI {
+			return nil, usagef("--synth-oracle applies to --kind mosi only")
+		}
+		cfg := synth.Config{Kind: kind, Seed: *f.dataSeed, Frames: *f.frames, Params: &params, Oracle: *f.synthOracle}
 		if *f.synthTrain != 0 || *f.synthTest != 0 {
 			sizes := synth.Specs[kind].Sizes
 			if *f.synthTrain != 0 {
@@ -187,6 +191,9 @@ func (f dataFlags) describe() string {
 		if *f.synthParams != "" {
 			s += " params=" + *f.synthParams
 		}
+		if *f.synthOracle {
+			s += " oracle=true"
+		}
 	}
 	if *f.emotion != "" {
 		s += " emotion=" + *f.emotion
@@ -269,7 +276,7 @@ func runTrain(ctx context.Context, args []string, stdout io.Writer) error {
 			return fmt.Errorf("train: %w", err)
 		}
 		fmt.Fprintf(stdout, "fitted in %.1fs\n", time.Since(start).Seconds())
-		return save(stdout, *out, *system, f.FittedConfig(), m, ds, *seed, df, train.Config{}, nil, note) // no training loop
+		return save(stdout, *out, *system, f.FittedConfig(), m, ds, *seed, df, train.Config{}, nil, note, nil) // no training loop
 	}
 	tm, ok := m.(train.Model)
 	if !ok {
@@ -300,19 +307,32 @@ func runTrain(ctx context.Context, args []string, stdout io.Writer) error {
 	if res.Status == train.Diverged {
 		fmt.Fprintln(stdout, "warning: a loss became NaN or infinite; the model saved is the best before that")
 	}
-	return save(stdout, *out, *system, cfg, m, ds, *seed, df, tc, sanitize(res), note)
+	var teacher *systems.TeacherReport
+	if r, ok := m.(systems.TeacherReporter); ok {
+		if teacher = r.TeacherReport(ds); teacher != nil {
+			fmt.Fprintf(stdout, "%s teacher: train %s; test %s\n", teacher.Teacher, teacher.Train, teacher.Test)
+		}
+	}
+	return save(stdout, *out, *system, cfg, m, ds, *seed, df, tc, sanitize(res), note, teacher)
 }
 
-// save writes the model and its description to out.
-func save(stdout io.Writer, out, system string, cfg any, m systems.Model, ds *data.Dataset, seed uint64, df dataFlags, tc train.Config, res *train.Result, note string) error {
+// save writes the model and its description to out, with the teacher's
+// report when the system has one.
+func save(stdout io.Writer, out, system string, cfg any, m systems.Model, ds *data.Dataset, seed uint64, df dataFlags, tc train.Config, res *train.Result, note string, teacher *systems.TeacherReport) error {
 	raw, err := systems.MarshalConfig(cfg)
 	if err != nil {
 		return err
 	}
 	meta := systems.Meta{System: system, Config: raw, Dims: ds.Dims(), Task: ds.Task, Vocab: ds.Vocab, Seed: seed,
 		Data: df.describe(), Train: tc, Fit: res, TextVectors: ds.TextVectors}
+	if note != "" || teacher != nil {
+		meta.Extra = map[string]any{}
+	}
 	if note != "" {
-		meta.Extra = map[string]any{"note": note}
+		meta.Extra["note"] = note
+	}
+	if teacher != nil {
+		meta.Extra["teacher"] = teacher
 	}
 	if err := systems.Save(out, m, meta); err != nil {
 		if errors.Is(err, checkpoint.ErrExists) {

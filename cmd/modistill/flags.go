@@ -75,7 +75,10 @@ func addHyperFlags(fs *flag.FlagSet) *systems.Hyper {
 	fs.Var(optFloat(&h.TMax), "t-max", "largest temperature (default 10)"+r("t-max"))
 	fs.Var(optFloat(&h.FixedT), "fixed-t", "ours-fixed's temperature T_s = T_z (default 2)"+r("fixed-t"))
 	fs.StringVar(&h.TemperatureGrad, "temperature-grad", "", "how the temperature networks learn: reverse (the default: gradient reversal) or descend")
-	fs.StringVar(&h.RegressionSoft, "regression-soft", "", "the regression soft label of the distilled systems: shrunk (the default, the paper read literally: the teacher's prediction divided by T_s inside the head) or prediction (the teacher's prediction itself)")
+	fs.StringVar(&h.RegressionSoft, "regression-soft", "", "the regression soft label of the distilled systems: weighted (the default: the teacher's prediction, T_s a per-sample weight of the soft term), prediction (the teacher's prediction, T_s unused) or shrunk (ours-literal's: the paper read literally, the teacher's prediction divided by T_s inside the head)")
+	fs.StringVar(&h.Hint, "hint", "", "the representation term of the distilled systems: standardised (the default: a regressor from p_m fitted to the detached, standardised z_h, T_z a per-sample weight) or projected (ours-literal's: p_m fitted to f_p(z_h / T_z), which can collapse)")
+	fs.StringVar(&h.Teacher, "teacher", "", "where the distilled systems' targets come from: co-trained (the default, the paper's), frozen (a teacher trained first, then frozen) or cross-fitted (k-fold teachers: each training sample's target from a teacher that did not train on it)")
+	fs.Var(optInt(&h.Folds), "teacher-folds", "--teacher cross-fitted: the number k of teachers and folds (default 5)"+r("teacher-folds"))
 	fs.StringVar(&h.Share, "share", "", "what the students share with the teacher: all (the default: encoders and factors) or none")
 	return h
 }

@@ -41,7 +41,9 @@ type Model struct {
 	StudentProj *fusion.Projection
 	Head        *layers.Linear    // σ̂: z_h -> output
 	Students    [3]*layers.Linear // σ_m: p_m -> output
-	Proj        [3]*layers.Linear // f_p: z_h -> size of p_m (distillation only)
+	// f_p (distillation only): with the standardised hint a regressor
+	// p_m -> size of z_h, with the projected hint z_h -> size of p_m.
+	Proj [3]*layers.Linear
 	// Message and temperature networks (adaptive only), Eq. 4-5.
 	MsgOut, MsgRep   [3]*layers.Linear // f_p1: σ_m(p_m) -> 32, f_p2: p_m -> 32
 	MsgOutZ, MsgRepZ *layers.Linear    // f_p1Z: σ̂(z_h) -> 32, f_p2Z: z_h -> 32
@@ -53,6 +55,36 @@ type Model struct {
 	tSum                   [3][2]float64
 	tCount                 [3]int
 	lastLoss               [2]float64 // teacher, students
+	// targets are a frozen or cross-fitted teacher's, per training row.
+	targets *Targets
+	// afterBackward, when set, is called after each step's backward pass and
+	// before its optimizer step: 0 the teacher step, 1 the student step.
+	afterBackward func(step int)
+}
+
+// Targets are distillation targets computed before training, one row per
+// training sample: a frozen or cross-fitted teacher's. Since σ̂ is linear,
+// σ̂(z_h / T) = (σ̂(z_h) - b)/T + b, so Out and Bias give the softened labels
+// without the teacher's head.
+type Targets struct {
+	Z    *tensor.Tensor // (N, h): the teacher's z_h
+	Out  *tensor.Tensor // (N, outputs): σ̂(z_h)
+	Bias *tensor.Tensor // (N, outputs): b, the bias of the head that gave Out
+}
+
+// SetTargets gives the framework its precomputed targets, row r for training
+// row r; a frozen or cross-fitted teacher needs them before the first step.
+func (m *Model) SetTargets(t *Targets) error {
+	out := objective.Outputs(m.Task)
+	switch {
+	case t == nil || t.Z == nil || t.Out == nil || t.Bias == nil:
+		return fmt.Errorf("amd: targets need z_h, outputs and biases")
+	case t.Z.Cols() != m.Config.Hidden || t.Out.Cols() != out || !t.Out.SameShape(t.Bias) || t.Z.Rows() != t.Out.Rows():
+		return fmt.Errorf("amd: targets z_h %s, outputs %s, biases %s; want (N, %d), (N, %d), (N, %d)",
+			tensor.ShapeString(t.Z.Shape), tensor.ShapeString(t.Out.Shape), tensor.ShapeString(t.Bias.Shape), m.Config.Hidden, out, out)
+	}
+	m.targets = t
+	return nil
 }
 
 // New builds the framework for data of the given dimensions and task.
@@ -83,7 +115,11 @@ func New(dims data.Dims, task data.Task, c Config, rng *rand.Rand) (*Model, erro
 		l := "avt"[i : i+1]
 		m.Students[i] = layers.NewLinear("student_"+l, pd[i], out, true, rng)
 		if c.Distill != "none" {
-			m.Proj[i] = layers.NewLinear("proj_"+l, h, pd[i], true, rng)
+			if c.standardisedHint() {
+				m.Proj[i] = layers.NewLinear("proj_"+l, pd[i], h, true, rng)
+			} else {
+				m.Proj[i] = layers.NewLinear("proj_"+l, h, pd[i], true, rng)
+			}
 		}
 		if c.Distill == "adaptive" {
 			m.MsgOut[i] = layers.NewLinear("msg_out_"+l, out, c.Message, true, rng)
@@ -179,38 +215,91 @@ func (m *Model) StartEpoch(epoch int) {
 // Step is one alternating training step on a batch (METHOD.md item 5):
 // (a) the teacher on the task loss with all modalities, then (b) the
 // students on Σ_m L_m (Eq. 2) against targets from the teacher as updated
-// by (a). It returns the sum of the two losses.
+// by (a), or from the precomputed targets of a frozen or cross-fitted
+// teacher. It returns the sum of the two losses.
 func (m *Model) Step(tp *autodiff.Tape, mode nn.Mode, b *data.Batch) float64 {
-	// (a) teacher step
-	m.teacherOpt.ZeroGrad()
-	zh := m.Fusion.Fuse(tp, m.project(tp, mode, b, encoder.All))
-	lt := objective.Loss(tp, m.Task, m.Head.Forward(tp, zh), b.Labels)
-	tp.Backward(lt)
-	m.teacherOpt.Step()
-	m.lastLoss[0] = float64(lt.Value.Data[0])
-	tp.Reset()
+	m.lastLoss[0] = m.teacherStep(tp, mode, b)
 
 	// (b) student step
 	m.studentOpt.ZeroGrad()
-	var target *autodiff.Node
+	var tv *teacherView
 	if m.Config.Distill != "none" {
-		target = m.teacherTarget(tp, b)
+		tv = m.teacherTarget(tp, b)
 	}
 	p := m.studentProject(tp, mode, b, encoder.All) // dropout on
-	ls := m.studentLoss(tp, p, target, b.Labels)
+	ls := m.studentLoss(tp, p, tv, b.Labels)
 	tp.Backward(ls)
+	if m.afterBackward != nil {
+		m.afterBackward(1)
+	}
 	m.studentOpt.Step()
 	m.lastLoss[1] = float64(ls.Value.Data[0])
 	tp.Reset()
 	return m.lastLoss[0] + m.lastLoss[1]
 }
 
-// teacherTarget is z_h as a distillation target: computed with dropout off
-// and no gradient, so nothing reaches the teacher through s or z*.
-func (m *Model) teacherTarget(tp *autodiff.Tape, b *data.Batch) *autodiff.Node {
+// teacherStep is step (a): the teacher's task loss with all modalities, one
+// Adam step on the encoders, factors, core and head. It returns the loss.
+func (m *Model) teacherStep(tp *autodiff.Tape, mode nn.Mode, b *data.Batch) float64 {
+	m.teacherOpt.ZeroGrad()
+	zh := m.Fusion.Fuse(tp, m.project(tp, mode, b, encoder.All))
+	lt := objective.Loss(tp, m.Task, m.Head.Forward(tp, zh), b.Labels)
+	tp.Backward(lt)
+	if m.afterBackward != nil {
+		m.afterBackward(0)
+	}
+	m.teacherOpt.Step()
+	l := float64(lt.Value.Data[0])
+	tp.Reset()
+	return l
+}
+
+// teacherView is the teacher as the student step sees it, all detached:
+// z_h, the prediction σ̂(z_h), and either σ̂'s weights (the co-trained
+// teacher) or its bias per row (precomputed targets).
+type teacherView struct {
+	z, out       *autodiff.Node
+	weight, bias *autodiff.Node
+	rowBias      *autodiff.Node
+}
+
+// soften is σ̂(z_h / T) per row.
+func (tv *teacherView) soften(tp *autodiff.Tape, T *autodiff.Node) *autodiff.Node {
+	if tv.rowBias == nil {
+		return tp.Linear(tp.DivRows(tv.z, T), tv.weight, tv.bias)
+	}
+	return tp.Add(tp.DivRows(tp.Sub(tv.out, tv.rowBias), T), tv.rowBias)
+}
+
+// teacherTarget is the teacher as a distillation target: z_h computed with
+// dropout off and no gradient, so nothing reaches the teacher through s or
+// z*; or, for a frozen or cross-fitted teacher, the batch's rows of the
+// precomputed targets.
+func (m *Model) teacherTarget(tp *autodiff.Tape, b *data.Batch) *teacherView {
+	if m.Config.Teacher == "frozen" || m.Config.Teacher == "cross-fitted" {
+		t := m.targets
+		if t == nil {
+			panic("amd: a " + m.Config.Teacher + " teacher needs its targets (SetTargets) before training")
+		}
+		rows := make([]int, b.N())
+		for i := range rows {
+			rows[i] = b.Row(i)
+		}
+		return &teacherView{z: tp.Const(tensor.GatherRows(t.Z, rows, nil)), out: tp.Const(tensor.GatherRows(t.Out, rows, nil)),
+			rowBias: tp.Const(tensor.GatherRows(t.Bias, rows, nil))}
+	}
 	tp.NoGrad = true
-	defer func() { tp.NoGrad = false }()
-	return m.Fusion.Fuse(tp, m.project(tp, nn.Eval, b, encoder.All))
+	zh := m.Fusion.Fuse(tp, m.project(tp, nn.Eval, b, encoder.All))
+	tp.NoGrad = false
+	return m.coTrainedView(tp, zh)
+}
+
+// coTrainedView is the framework's own teacher seen through a detached z_h:
+// σ̂ applied with detached weights, so not trained by the student step.
+func (m *Model) coTrainedView(tp *autodiff.Tape, zh *autodiff.Node) *teacherView {
+	tv := &teacherView{z: zh, weight: tp.Detach(m.Head.Weight.Node), bias: tp.Detach(m.Head.Bias.Node)}
+	tv.out = tp.Linear(zh, tv.weight, tv.bias)
+	return tv
 }
 
 // studentLoss is Σ_m L_m, Eq. 2:
@@ -218,33 +307,29 @@ func (m *Model) teacherTarget(tp *autodiff.Tape, b *data.Batch) *autodiff.Node {
 //	L_m = l(y, σ_m(p_m)) + α·l(s, σ_m(p_m)) + β·l*(z*, p_m)
 //	s = σ̂(z_h / T_s),  z* = f_p(z_h / T_z)                         (Eq. 3)
 //
-// with l the task loss (L1 against s for regression; for classification
-// T_s²·KL(softmax(s) ‖ softmax(σ_m(p_m)/T_s))) and l* mean squared error.
-// zh is the detached teacher target (nil without distillation).
-func (m *Model) studentLoss(tp *autodiff.Tape, p [3]*autodiff.Node, zh *autodiff.Node, labels *tensor.Tensor) *autodiff.Node {
+// read literally (ours-literal) with l the task loss (L1 against s for
+// regression; for classification T_s²·KL(softmax(s) ‖ softmax(σ_m(p_m)/T_s)))
+// and l* mean squared error. By default the regression soft label is σ̂(z_h)
+// with T_s a per-sample weight, and l* the standardised hint (Config's
+// RegressionSoft and Hint). tv is the detached teacher (nil without
+// distillation).
+func (m *Model) studentLoss(tp *autodiff.Tape, p [3]*autodiff.Node, tv *teacherView, labels *tensor.Tensor) *autodiff.Node {
 	c := m.Config
-	var mZ, headW, headB *autodiff.Node
-	if zh != nil {
-		headW, headB = tp.Detach(m.Head.Weight.Node), tp.Detach(m.Head.Bias.Node) // σ̂ applied, not trained
-	}
+	var mZ, zstd *autodiff.Node
 	if c.Distill == "adaptive" { // teacher message m_Z = f_p1Z(σ̂(z_h)) || f_p2Z(z_h), Eq. 4
-		mZ = tp.Concat(tp.ReLU(m.MsgOutZ.Forward(tp, tp.Linear(zh, headW, headB))), tp.ReLU(m.MsgRepZ.Forward(tp, zh)))
+		mZ = tp.Concat(tp.ReLU(m.MsgOutZ.Forward(tp, tv.out)), tp.ReLU(m.MsgRepZ.Forward(tp, tv.z)))
+	}
+	if tv != nil && c.standardisedHint() { // once for the three modalities
+		zstd = tp.Const(standardiseColumns(tv.z.Value))
 	}
 	var total *autodiff.Node
 	for i := range 3 {
 		ym := m.Students[i].Forward(tp, p[i]) // σ_m(p_m)
 		lm := objective.Loss(tp, m.Task, ym, labels)
-		if zh != nil {
-			Ts, Tz := m.temperatures(tp, i, ym, p[i], mZ, zh.Shape()[0])
-			var s *autodiff.Node
-			if m.Task.Kind != data.Classification && c.RegressionSoft == "prediction" {
-				s = tp.Linear(zh, headW, headB) // s = σ̂(z_h): not shrunk by 1/T_s
-			} else {
-				s = tp.Linear(tp.DivRows(zh, Ts), headW, headB) // s = σ̂(z_h / T_s)
-			}
-			soft := m.softLoss(tp, s, ym, Ts)
-			zstar := m.Proj[i].Forward(tp, tp.DivRows(zh, Tz)) // z* = f_p(z_h / T_z)
-			hint := loss.MSE(tp, p[i], zstar)                  // l*(z*, p_m)
+		if tv != nil {
+			Ts, Tz := m.temperatures(tp, i, ym, p[i], mZ, tv.z.Shape()[0])
+			soft := m.softLoss(tp, tv, ym, Ts)
+			hint := m.hintLoss(tp, i, p[i], tv, zstd, Tz)
 			lm = tp.Add(lm, tp.Add(tp.Scale(soft, float32(c.Alpha)), tp.Scale(hint, float32(c.Beta))))
 		}
 		if total == nil {
@@ -254,6 +339,40 @@ func (m *Model) studentLoss(tp *autodiff.Tape, p [3]*autodiff.Node, zh *autodiff
 		}
 	}
 	return total
+}
+
+// hintLoss is l*(z*, p_m) for modality i: with the standardised hint,
+// f_p(p_m) against zstd, the detached z_h standardised per feature, T_z
+// weighting the samples; with the projected hint (the paper read literally),
+// MSE(p_m, f_p(z_h / T_z)).
+func (m *Model) hintLoss(tp *autodiff.Tape, i int, pm *autodiff.Node, tv *teacherView, zstd, Tz *autodiff.Node) *autodiff.Node {
+	if zstd != nil {
+		return loss.WeightedMSE(tp, m.Proj[i].Forward(tp, pm), zstd, Tz)
+	}
+	return loss.MSE(tp, pm, m.Proj[i].Forward(tp, tp.DivRows(tv.z, Tz)))
+}
+
+// standardiseColumns returns x with each column shifted and scaled to mean 0
+// and variance 1 over the rows (a column with no spread becomes 0).
+func standardiseColumns(x *tensor.Tensor) *tensor.Tensor {
+	n, k := x.Rows(), x.Cols()
+	out := tensor.New(n, k)
+	for j := range k {
+		var mean, sq float64
+		for r := range n {
+			mean += float64(x.Data[r*k+j])
+		}
+		mean /= float64(n)
+		for r := range n {
+			d := float64(x.Data[r*k+j]) - mean
+			sq += d * d
+		}
+		scale := 1 / math.Sqrt(sq/float64(n)+1e-5)
+		for r := range n {
+			out.Data[r*k+j] = float32((float64(x.Data[r*k+j]) - mean) * scale)
+		}
+	}
+	return out
 }
 
 // temperatures returns per-sample (T_s, T_z), each (B, 1). Adaptive: from
@@ -285,12 +404,21 @@ func (m *Model) temperatures(tp *autodiff.Tape, i int, ym, pm, mZ *autodiff.Node
 	return tp.SliceCols(T, 0, 1), tp.SliceCols(T, 1, 2)
 }
 
-// softLoss is l(s, σ_m(p_m)): L1 against s for regression, Hinton's
-// temperature-scaled KL per target for classification.
-func (m *Model) softLoss(tp *autodiff.Tape, s, ym, Ts *autodiff.Node) *autodiff.Node {
+// softLoss is l(s, σ_m(p_m)): for classification Hinton's temperature-scaled
+// KL per target against s = σ̂(z_h / T_s); for regression L1 against the
+// soft label of Config.RegressionSoft: σ̂(z_h) weighted per sample by T_s
+// (weighted), σ̂(z_h) (prediction), or σ̂(z_h / T_s) (shrunk).
+func (m *Model) softLoss(tp *autodiff.Tape, tv *teacherView, ym, Ts *autodiff.Node) *autodiff.Node {
 	if m.Task.Kind != data.Classification {
-		return loss.L1(tp, ym, s)
+		switch m.Config.RegressionSoft {
+		case "weighted":
+			return loss.WeightedL1(tp, ym, tv.out, Ts)
+		case "prediction":
+			return loss.L1(tp, ym, tv.out)
+		}
+		return loss.L1(tp, ym, tv.soften(tp, Ts)) // "shrunk", or "" in older models
 	}
+	s := tv.soften(tp, Ts)
 	C, K := m.Task.Classes, len(m.Task.Targets)
 	return objective.MeanOverTargets(tp, K, C, ym, func(k int, yk *autodiff.Node) *autodiff.Node {
 		sk := s
@@ -371,4 +499,59 @@ func (m *Model) EpochMetrics() map[string]float64 {
 		m.tSum[i], m.tCount[i] = [2]float64{}, 0
 	}
 	return out
+}
+
+// TeacherStage is the framework's teacher alone (encoders, fusion and head,
+// Eq. 7-9) trained on the labels: the first stage of a frozen or
+// cross-fitted teacher. It is a model for train.Fit whose step is the
+// teacher step and whose validation loss is the teacher's task loss.
+type TeacherStage struct{ m *Model }
+
+// NewTeacherStage builds a teacher of the architecture c describes.
+func NewTeacherStage(dims data.Dims, task data.Task, c Config, rng *rand.Rand) (*TeacherStage, error) {
+	c.Distill, c.Teacher = "none", "co-trained" // no students' distillation parts
+	m, err := New(dims, task, c, rng)
+	if err != nil {
+		return nil, err
+	}
+	return &TeacherStage{m}, nil
+}
+
+// Params are the teacher's parameters: encoders, fusion and head.
+func (t *TeacherStage) Params() []*nn.Param { return nn.Join(t.m.Enc, t.m.Fusion, t.m.Head) }
+
+// Step is one teacher step on a batch; it returns the task loss.
+func (t *TeacherStage) Step(tp *autodiff.Tape, mode nn.Mode, b *data.Batch) float64 {
+	return t.m.teacherStep(tp, mode, b)
+}
+
+// ValidationLoss is the teacher's task loss on a split, in evaluation mode.
+func (t *TeacherStage) ValidationLoss(tp *autodiff.Tape, s *data.Split) float64 {
+	defer tp.Reset()
+	tp.NoGrad = true
+	defer func() { tp.NoGrad = false }()
+	b := s.All()
+	return float64(objective.Loss(tp, t.m.Task, t.m.Head.Forward(tp, t.m.Fusion.Fuse(tp, t.m.project(tp, nn.Eval, b, encoder.All))), b.Labels).Value.Data[0])
+}
+
+// Targets returns the teacher's z_h, σ̂(z_h) and σ̂'s bias for every sample
+// of s, in evaluation mode: the distillation targets it gives.
+func (t *TeacherStage) Targets(tp *autodiff.Tape, s *data.Split) *Targets {
+	defer tp.Reset()
+	tp.NoGrad = true
+	defer func() { tp.NoGrad = false }()
+	zh := t.m.Fusion.Fuse(tp, t.m.project(tp, nn.Eval, s.All(), encoder.All))
+	out := t.m.Head.Forward(tp, zh)
+	n, k := out.Value.Rows(), out.Value.Cols()
+	bias := tensor.New(n, k)
+	for r := range n {
+		copy(bias.Data[r*k:(r+1)*k], t.m.Head.Bias.Value.Data)
+	}
+	return &Targets{Z: zh.Value.Clone(), Out: out.Value.Clone(), Bias: bias}
+}
+
+// Predict returns the teacher's predictions for a batch with all three
+// modalities (values, or class probabilities).
+func (t *TeacherStage) Predict(tp *autodiff.Tape, b *data.Batch) *tensor.Tensor {
+	return t.m.Predict(tp, b, encoder.All)
 }

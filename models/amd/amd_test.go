@@ -9,8 +9,10 @@ import (
 	"github.com/modistill/modistill/data"
 	"github.com/modistill/modistill/data/synth"
 	"github.com/modistill/modistill/encoder"
+	"github.com/modistill/modistill/loss"
 	"github.com/modistill/modistill/metrics"
 	"github.com/modistill/modistill/nn"
+	"github.com/modistill/modistill/optim"
 	"github.com/modistill/modistill/tensor"
 	"github.com/modistill/modistill/train"
 )
@@ -87,7 +89,7 @@ func TestStudentLossNeverTrainsTheTeacher(t *testing.T) {
 			}
 			tp := autodiff.NewTape()
 			b := ds.Train.Gather([]int{0, 1, 2, 3, 4, 5}, nil)
-			var target *autodiff.Node
+			var target *teacherView
 			if m.Config.Distill != "none" {
 				target = m.teacherTarget(tp, b)
 			}
@@ -126,8 +128,8 @@ func TestTeacherTargetIsDetachedAndDropoutFree(t *testing.T) {
 	m, _ := New(ds.Dims(), ds.Task, c, nn.NewRNG(1))
 	tp := autodiff.NewTape()
 	b := ds.Train.Gather([]int{0, 1, 2, 3}, nil)
-	a := m.teacherTarget(tp, b).Value.Clone()
-	z := m.teacherTarget(tp, b)
+	a := m.teacherTarget(tp, b).z.Value.Clone()
+	z := m.teacherTarget(tp, b).z
 	if z.RequiresGrad() {
 		t.Error("teacher target requires a gradient")
 	}
@@ -176,7 +178,7 @@ func TestStudentLossGradients(t *testing.T) {
 		c.TemperatureGrad = "descend"
 		m, _ := New(ds.Dims(), ds.Task, c, nn.NewRNG(1))
 		b := ds.Train.Gather([]int{0, 1, 2, 3}, nil)
-		zt := m.teacherTarget(autodiff.NewTape(), b).Value.Clone()
+		zt := m.teacherTarget(autodiff.NewTape(), b).z.Value.Clone()
 		var in []*autodiff.Node
 		for _, l := range []interface{ Params() []*nn.Param }{m.Students[2], m.Proj[0], m.TempOut[2], m.TempHidden[2], m.MsgRep[2], m.MsgRepZ} {
 			for _, p := range l.Params() {
@@ -184,7 +186,7 @@ func TestStudentLossGradients(t *testing.T) {
 			}
 		}
 		f := func(tp *autodiff.Tape) *autodiff.Node {
-			return m.studentLoss(tp, m.project(tp, nn.Eval, b, encoder.All), tp.Const(zt), b.Labels)
+			return m.studentLoss(tp, m.project(tp, nn.Eval, b, encoder.All), m.coTrainedView(tp, tp.Const(zt)), b.Labels)
 		}
 		if err, where := autodiff.GradCheck(f, in, 1e-2); err > 1e-2 {
 			t.Errorf("%s: student loss gradient error %.3g at %s", kind, err, where)
@@ -309,5 +311,133 @@ func TestRegressionSoftTargetIsNotShrunk(t *testing.T) {
 	}
 	if a, b := lossAt("prediction", 1), lossAt("shrunk", 1); a != b {
 		t.Errorf("at T = 1 both readings agree, but %v != %v", a, b)
+	}
+}
+
+// The default regression soft label is the teacher's prediction itself: a
+// student that predicts exactly σ̂(z_h) has no soft loss whatever the
+// temperatures, and equal temperatures make the term plain L1. The paper read
+// literally (ours-literal) shrinks the target, so there the same student is
+// penalised once T_s > 1.
+func TestRegressionSoftTargetIsNeverShrunkByDefault(t *testing.T) {
+	ds := tinyData(synth.MOSI, 16)
+	b := ds.Train.Gather([]int{0, 1, 2, 3, 4, 5}, nil)
+	Ts := tensor.From([]float32{1, 2.5, 9.9, 4, 7, 1.5}, 6, 1)
+	for _, preset := range []string{"ours", "ours-fixed", "ours-literal"} {
+		m, err := New(ds.Dims(), ds.Task, tinyConfig(t, preset), nn.NewRNG(1))
+		if err != nil {
+			t.Fatal(err)
+		}
+		tp := autodiff.NewTape()
+		tv := m.teacherTarget(tp, b)
+		soft := m.softLoss(tp, tv, tv.out, tp.Const(Ts)).Value.Data[0]
+		if literal := preset == "ours-literal"; literal != (soft > 1e-4) {
+			t.Errorf("%s: a student predicting the teacher's σ̂(z_h) has soft loss %v at T_s %v", preset, soft, Ts.Data)
+		}
+		if preset == "ours-literal" {
+			continue
+		}
+		ym := tp.Const(tensor.From([]float32{0.3, -1, 2, 0, 1.2, -0.4}, 6, 1))
+		three := tensor.New(6, 1)
+		three.Fill(3)
+		if w, l1 := m.softLoss(tp, tv, ym, tp.Const(three)).Value.Data[0], loss.L1(tp, ym, tv.out).Value.Data[0]; math.Abs(float64(w-l1)) > 1e-6 {
+			t.Errorf("%s: with equal temperatures the soft term is %v, plain L1 %v", preset, w, l1)
+		}
+	}
+}
+
+// The paper's hint, MSE(p_m, f_p(z_h / T_z)) with p_m and f_p trained
+// together, is lowered by shrinking both: a collapsed student (every p_m the
+// same) scores a perfect 0, and descending on the hint alone shrinks p_m.
+// The standardised hint's target has unit variance per feature whatever the
+// networks do: a collapsed student scores at least 1 there, and descending
+// on it leaves p_m's spread alone.
+func TestHintCannotCollapse(t *testing.T) {
+	ds := tinyData(synth.MOSI, 64)
+	b := ds.Train.Gather(func() []int {
+		idx := make([]int, 32)
+		for i := range idx {
+			idx[i] = i
+		}
+		return idx
+	}(), nil)
+	spread := func(x *tensor.Tensor) float64 { // mean over columns of the std over rows
+		n, k := x.Rows(), x.Cols()
+		var s float64
+		for j := range k {
+			var mean, sq float64
+			for r := range n {
+				mean += float64(x.Data[r*k+j]) / float64(n)
+			}
+			for r := range n {
+				d := float64(x.Data[r*k+j]) - mean
+				sq += d * d / float64(n)
+			}
+			s += math.Sqrt(sq) / float64(k)
+		}
+		return s
+	}
+	for _, preset := range []string{"ours-literal", "ours"} {
+		c := tinyConfig(t, preset)
+		c.Distill, c.FixedT = "fixed", 2 // T_z = 2 for every sample
+		m, err := New(ds.Dims(), ds.Task, c, nn.NewRNG(1))
+		if err != nil {
+			t.Fatal(err)
+		}
+		literal := preset == "ours-literal"
+		tp := autodiff.NewTape()
+		zh := m.teacherTarget(tp, b).z.Value.Clone()
+		Tz := tensor.New(32, 1)
+		Tz.Fill(2)
+		pd := m.Fusion.ProjDims()[0]
+		hint := func(p *autodiff.Node) *autodiff.Node {
+			tv := m.coTrainedView(tp, tp.Const(zh))
+			var zstd *autodiff.Node
+			if !literal {
+				zstd = tp.Const(standardiseColumns(zh))
+			}
+			return m.hintLoss(tp, 0, p, tv, zstd, tp.Const(Tz))
+		}
+
+		// A collapsed student with the best f_p for it.
+		collapsed := tensor.New(32, pd)
+		collapsed.Fill(0.7)
+		saved := m.Proj[0].Weight.Value.Clone()
+		if literal { // f_p = the constant 0.7: weights 0, bias 0.7
+			m.Proj[0].Weight.Value.Fill(0)
+			m.Proj[0].Bias.Value.Fill(0.7)
+		}
+		l := hint(tp.Const(collapsed)).Value.Data[0]
+		if literal && l > 1e-10 {
+			t.Errorf("literal hint: a collapsed student scores %v, want 0", l)
+		}
+		if !literal && l < 0.99 {
+			t.Errorf("standardised hint: a collapsed student scores %v, want at least 1", l)
+		}
+		copy(m.Proj[0].Weight.Value.Data, saved.Data)
+		tp.Reset()
+
+		// Descending on the hint alone, from a random p_m.
+		p := nn.NewParam("p", 32, pd)
+		rng := nn.NewRNG(4)
+		for i := range p.Value.Data {
+			p.Value.Data[i] = float32(rng.NormFloat64())
+		}
+		before := spread(p.Value)
+		opt := optim.NewAdam(optim.Group{Params: append([]*nn.Param{p}, m.Proj[0].Params()...), LR: 1e-2})
+		for range 2000 {
+			opt.ZeroGrad()
+			tp.Backward(hint(p.Node))
+			opt.Step()
+			tp.Reset()
+		}
+		after := spread(p.Value)
+		t.Logf("%s: spread of p_m %.3f -> %.3f after 2000 steps on the hint alone", preset, before, after)
+		if literal && after > 0.5*before {
+			t.Errorf("literal hint: p_m's spread went from %.3f to %.3f; it should shrink", before, after)
+		}
+		if !literal && after < 0.8*before {
+			t.Errorf("standardised hint: p_m's spread shrank from %.3f to %.3f", before, after)
+		}
 	}
 }

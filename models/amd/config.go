@@ -24,14 +24,44 @@ type Config struct {
 	// projection) or "none" (the students have encoders and factors of their
 	// own, and learn from the teacher only through the distillation terms).
 	Share string `json:"share"`
-	// RegressionSoft is the regression soft label: "shrunk" (the paper read
-	// literally, s = σ̂(z_h / T_s), the teacher's prediction pulled towards
-	// the head's bias by 1/T_s; the default, and "" in models saved before
-	// the choice) or "prediction" (s = σ̂(z_h), the teacher's prediction
-	// itself; T_s then shapes no target, since scaling a regression output
-	// only biases it, and only T_z's hint uses a temperature).
-	// Classification always uses T_s, where any T keeps the class order.
+	// RegressionSoft is the regression soft label and what T_s does to it:
+	//   - "weighted" (the default): s = σ̂(z_h), the teacher's prediction
+	//     itself, and T_s a per-sample weight of the soft term, normalised
+	//     over the batch (loss.WeightedL1): the temperatures move emphasis
+	//     between samples but cannot move the target;
+	//   - "prediction": s = σ̂(z_h), and T_s unused;
+	//   - "shrunk": the paper read literally, s = σ̂(z_h / T_s), the teacher's
+	//     prediction pulled towards the head's bias by 1/T_s (gradient
+	//     reversal then drives T_s up and the target to a constant); "" in
+	//     models saved before the choice.
+	// Classification always uses T_s as Hinton's temperature, where any T
+	// keeps the class order.
 	RegressionSoft string `json:"regression_soft,omitempty"`
+	// Hint is the representation term l*(z*, p_m) of Eq. 2-3:
+	//   - "standardised" (the default): a regressor f_p maps p_m to the size
+	//     of z_h and is fitted to the detached z_h standardised per feature
+	//     over the batch, with T_z a per-sample weight (loss.WeightedMSE).
+	//     The target has unit variance whatever the networks do, so the term
+	//     cannot be lowered by shrinking anything;
+	//   - "projected": the paper read literally, MSE(p_m, f_p(z_h / T_z))
+	//     with f_p: z_h -> p_m trained in the same step, which shrinking
+	//     both p_m and f_p lowers towards 0; "" in models saved before the
+	//     choice.
+	Hint string `json:"hint,omitempty"`
+	// Teacher says where the distillation targets come from:
+	//   - "co-trained" (the paper; "" in models saved before the choice):
+	//     the framework's own teacher, as updated by each step's teacher
+	//     step;
+	//   - "frozen": a teacher of the same architecture trained first on the
+	//     labels (early-stopped on the validation split), then frozen; its
+	//     targets for the training samples are computed once;
+	//   - "cross-fitted": Folds such teachers, each trained on all training
+	//     samples but one fold's, so that each sample's target comes from a
+	//     teacher that never saw it.
+	// The framework's own teacher is trained in every case and answers when
+	// all three modalities are present.
+	Teacher string `json:"teacher,omitempty"`
+	Folds   int    `json:"folds,omitempty"` // cross-fitted teachers' k
 
 	TuckerRanks [3]int `json:"tucker_ranks"` // t_a, t_v, t_t
 	TuckerTh    int    `json:"tucker_th"`    // t_h
@@ -49,25 +79,32 @@ type Config struct {
 	WeightDecay float64 `json:"weight_decay"`
 }
 
-// DefaultConfig is Ours with METHOD.md's defaults: t_m = t_h = 8, h = 32,
-// alpha = beta = 1, T_max = 10, messages of 32, learning rate 1e-3.
+// DefaultConfig is Ours with METHOD.md's defaults (t_m = t_h = 8, h = 32,
+// alpha = beta = 1, T_max = 10, messages of 32, learning rate 1e-3) and the
+// distillation fixes: the weighted regression soft label, the standardised
+// hint, the co-trained teacher.
 func DefaultConfig() Config {
 	return Config{Encoder: encoder.DefaultConfig(), Fusion: "tucker", Distill: "adaptive", TemperatureGrad: "reverse", Share: "all",
 		TuckerRanks: [3]int{8, 8, 8}, TuckerTh: 8, Rank: 4, Hidden: 32,
+		RegressionSoft: "weighted", Hint: "standardised", Teacher: "co-trained", Folds: 5,
 		Alpha: 1, Beta: 1, TMax: 10, FixedT: 2, Message: 32, RampEpochs: 10, LR: 1e-3}
 }
 
 // Presets names the separable systems of METHOD.md.
-var Presets = []string{"ours", "ours-fixed", "lmf-s", "tucker-s"}
+var Presets = []string{"ours", "ours-literal", "ours-fixed", "lmf-s", "tucker-s"}
 
 // Preset returns the configuration of a named separable system: "ours"
-// (tucker + adaptive), "ours-fixed" (tucker + fixed T = 2), "lmf-s" (lmf +
-// none) and "tucker-s" (tucker + none, which separates what Tucker fusion
-// brings from what distillation brings).
+// (tucker + adaptive, with the fixes of DefaultConfig), "ours-literal" (the
+// paper read literally: the shrunk regression soft label and the projected
+// hint), "ours-fixed" (tucker + fixed T = 2), "lmf-s" (lmf + none) and
+// "tucker-s" (tucker + none, which separates what Tucker fusion brings from
+// what distillation brings).
 func Preset(name string) (Config, error) {
 	c := DefaultConfig()
 	switch name {
 	case "ours":
+	case "ours-literal":
+		c.RegressionSoft, c.Hint = "shrunk", "projected"
 	case "ours-fixed":
 		c.Distill = "fixed"
 	case "lmf-s":
@@ -91,8 +128,14 @@ func (c Config) Validate() error {
 		return fmt.Errorf("temperature-grad %q: want reverse or descend", c.TemperatureGrad)
 	case c.Share != "all" && c.Share != "none":
 		return fmt.Errorf("share %q: want all or none", c.Share)
-	case c.RegressionSoft != "" && c.RegressionSoft != "shrunk" && c.RegressionSoft != "prediction":
-		return fmt.Errorf("regression-soft %q: want shrunk or prediction", c.RegressionSoft)
+	case c.RegressionSoft != "" && c.RegressionSoft != "weighted" && c.RegressionSoft != "shrunk" && c.RegressionSoft != "prediction":
+		return fmt.Errorf("regression-soft %q: want weighted, prediction or shrunk", c.RegressionSoft)
+	case c.Hint != "" && c.Hint != "standardised" && c.Hint != "projected":
+		return fmt.Errorf("hint %q: want standardised or projected", c.Hint)
+	case c.Teacher != "" && c.Teacher != "co-trained" && c.Teacher != "frozen" && c.Teacher != "cross-fitted":
+		return fmt.Errorf("teacher %q: want co-trained, frozen or cross-fitted", c.Teacher)
+	case c.Teacher == "cross-fitted" && c.Folds < 2:
+		return fmt.Errorf("a cross-fitted teacher needs at least 2 folds, not %d", c.Folds)
 	case c.Hidden < 1 || c.Rank < 1 || c.TuckerTh < 1 || c.TuckerRanks[0] < 1 || c.TuckerRanks[1] < 1 || c.TuckerRanks[2] < 1:
 		return fmt.Errorf("fusion sizes must be positive (h %d, R %d, t_m %v, t_h %d)", c.Hidden, c.Rank, c.TuckerRanks, c.TuckerTh)
 	case c.TMax <= 1 || c.FixedT <= 0:
@@ -104,3 +147,7 @@ func (c Config) Validate() error {
 	}
 	return nil
 }
+
+// standardisedHint reports whether the representation term is the
+// standardised hint ("" in older models is the projected one).
+func (c Config) standardisedHint() bool { return c.Hint == "standardised" }
