@@ -5,10 +5,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/modistill/modistill/data"
@@ -23,6 +27,7 @@ func runSummarize(ctx context.Context, args []string, stdout io.Writer) error {
 	dir := fs.String("in", "", "directory of eval JSON files named SYSTEM-SEED.json")
 	metricList := fs.String("metrics", "mae,corr,acc2,acc7", "comma-separated metrics to tabulate")
 	order := fs.String("systems", "", "comma-separated systems in table order (default: sorted)")
+	pairedWith := fs.String("paired-with", "", "a system to compare every other against: a second table per metric of the paired per-seed differences (system minus this one, on the seeds both have), mean ± standard error")
 	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
 	}
@@ -33,8 +38,8 @@ func runSummarize(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("summarize: %w", err)
 	}
-	// values[system][subset][metric] over seeds
-	values := map[string]map[string]map[string][]float64{}
+	// values[system][subset][metric][seed]
+	values := map[string]map[string]map[string]map[int]float64{}
 	seeds := map[string]int{}
 	known := map[string]bool{} // metrics found
 	var first, firstTask, firstSplit string
@@ -63,16 +68,23 @@ func runSummarize(ctx context.Context, args []string, stdout io.Writer) error {
 				path, r.Task, r.Split, first, firstTask, firstSplit)
 		}
 		sys := m[1]
+		seed, err := strconv.Atoi(m[2])
+		if err != nil {
+			return usagef("summarize: %s: seed %q is not a number", path, m[2])
+		}
 		seeds[sys]++
 		if values[sys] == nil {
-			values[sys] = map[string]map[string][]float64{}
+			values[sys] = map[string]map[string]map[int]float64{}
 		}
 		for subset, scores := range r.Results {
 			if values[sys][subset] == nil {
-				values[sys][subset] = map[string][]float64{}
+				values[sys][subset] = map[string]map[int]float64{}
 			}
 			for k, v := range scores {
-				values[sys][subset][k] = append(values[sys][subset][k], v)
+				if values[sys][subset][k] == nil {
+					values[sys][subset][k] = map[int]float64{}
+				}
+				values[sys][subset][k][seed] = v
 				known[k] = true
 			}
 		}
@@ -106,6 +118,13 @@ func runSummarize(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 		sort.Strings(systemsOrder)
 	}
+	if *pairedWith != "" && values[*pairedWith] == nil {
+		have := map[string]bool{}
+		for s := range values {
+			have[s] = true
+		}
+		return usagef("summarize: --paired-with: no files for system %q in %s (found: %s)", *pairedWith, *dir, sortedKeys(have))
+	}
 	metricsWanted := strings.Split(*metricList, ",")
 	for _, metric := range metricsWanted {
 		if !known[metric] {
@@ -125,10 +144,79 @@ func runSummarize(ctx context.Context, args []string, stdout io.Writer) error {
 		for _, sys := range systemsOrder {
 			fmt.Fprintf(stdout, "| %s (%d) |", sys, seeds[sys])
 			for _, use := range data.Subsets {
-				fmt.Fprintf(stdout, " %s |", evaluate.Summarize(values[sys][data.SubsetName(use)][metric]).Format(metric))
+				fmt.Fprintf(stdout, " %s |", evaluate.Summarize(bySeed(values[sys][data.SubsetName(use)][metric])).Format(metric))
 			}
 			fmt.Fprintln(stdout)
 		}
+		if *pairedWith == "" {
+			continue
+		}
+		fmt.Fprintf(stdout, "\n%s, paired difference against %s (system minus %s, same seed), mean ± standard error over the seeds both have\n\n| system (pairs) |", evaluate.Label(metric), *pairedWith, *pairedWith)
+		for _, use := range data.Subsets {
+			fmt.Fprintf(stdout, " %s |", data.SubsetName(use))
+		}
+		fmt.Fprint(stdout, "\n| --- |")
+		for range data.Subsets {
+			fmt.Fprint(stdout, " ---: |")
+		}
+		fmt.Fprintln(stdout)
+		for _, sys := range systemsOrder {
+			if sys == *pairedWith {
+				continue
+			}
+			var cells []string
+			pairs := 0
+			for _, use := range data.Subsets {
+				d := pairedDifferences(values[sys][data.SubsetName(use)][metric], values[*pairedWith][data.SubsetName(use)][metric])
+				pairs = max(pairs, len(d))
+				cells = append(cells, formatPaired(metric, d))
+			}
+			fmt.Fprintf(stdout, "| %s (%d) | %s |\n", sys, pairs, strings.Join(cells, " | "))
+		}
 	}
 	return nil
+}
+
+// bySeed returns a metric's values in seed order.
+func bySeed(v map[int]float64) []float64 {
+	seeds := make([]int, 0, len(v))
+	for s := range v {
+		seeds = append(seeds, s)
+	}
+	sort.Ints(seeds)
+	out := make([]float64, len(seeds))
+	for i, s := range seeds {
+		out[i] = v[s]
+	}
+	return out
+}
+
+// pairedDifferences returns a - b on the seeds both have with defined
+// values, in seed order.
+func pairedDifferences(a, b map[int]float64) []float64 {
+	var d []float64
+	for _, s := range slices.Sorted(maps.Keys(a)) {
+		if bv, ok := b[s]; ok && !math.IsNaN(a[s]) && !math.IsNaN(bv) {
+			d = append(d, a[s]-bv)
+		}
+	}
+	return d
+}
+
+// formatPaired shows paired differences as "mean ± standard error" with a
+// sign (accuracies and F1 in percentage points), "-" without pairs, and the
+// mean alone for one pair.
+func formatPaired(metric string, d []float64) string {
+	if len(d) == 0 {
+		return "-"
+	}
+	s := evaluate.Summarize(d)
+	scale, prec := 1.0, 3
+	if evaluate.IsPercent(metric) {
+		scale, prec = 100, 2
+	}
+	if len(d) == 1 {
+		return fmt.Sprintf("%+.*f", prec, scale*s.Mean)
+	}
+	return fmt.Sprintf("%+.*f ± %.*f", prec, scale*s.Mean, prec, scale*s.Std/math.Sqrt(float64(len(d))))
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"encoding/json"
 	"io"
 	"os"
@@ -322,5 +323,40 @@ func TestOptionsThatDoNotFitTheData(t *testing.T) {
 	os.WriteFile(mf, bytes.Replace(mj, []byte(`"rank": 4`), []byte(`"rank": -5`), 1), 0o644)
 	if _, err := runCmd(t, "eval", "--model", model, "--data", mosi); err == nil || !strings.Contains(err.Error(), "cannot be built") {
 		t.Errorf("model.json with rank -5: %v", err)
+	}
+}
+
+// --paired-with tabulates per-seed differences on the seeds both systems
+// have: seeds 1 and 2 give differences +0.1 and +0.3 (mean +0.2, standard
+// error 0.1); seed 10, which only one system has, is left out.
+func TestSummarizePairedDifferences(t *testing.T) {
+	dir := t.TempDir()
+	write := func(sys string, seed int, mae float64) {
+		b := fmt.Sprintf(`{"task":"regression","system":%q,"split":"test","results":{"t":{"mae":%g}}}`, sys, mae)
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("%s-%d.json", sys, seed)), []byte(b), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("base", 1, 1.0)
+	write("base", 2, 1.1)
+	write("ours", 1, 1.1)
+	write("ours", 2, 1.4)
+	write("ours", 10, 9)
+	out, err := runCmd(t, "summarize", "--in", dir, "--metrics", "mae", "--paired-with", "base")
+	if err != nil || !strings.Contains(out, "| ours (2) | - | - | - | - | - | - | +0.200 ± 0.100 |") {
+		t.Errorf("%v\n%s", err, out)
+	}
+	if _, err := runCmd(t, "summarize", "--in", dir, "--paired-with", "lmf"); exitCode(err, io.Discard) != 2 {
+		t.Errorf("--paired-with a system without files: %v, want a usage error", err)
+	}
+}
+
+// --synth-oracle is for synthetic MOSI only.
+func TestSynthOracleIsRefusedWhereItHasNoMeaning(t *testing.T) {
+	for _, args := range [][]string{{"--data", "synth", "--kind", "pom", "--synth-oracle"}, {"--data", t.TempDir(), "--synth-oracle"}} {
+		_, err := runCmd(t, append(append([]string{"train", "--system", "lmf"}, args...), "--out", filepath.Join(t.TempDir(), "m"))...)
+		if exitCode(err, io.Discard) != 2 || !strings.Contains(err.Error(), "synth-oracle") {
+			t.Errorf("%v: %v, want a usage error naming --synth-oracle", args, err)
+		}
 	}
 }
