@@ -106,6 +106,9 @@ func runBench(ctx context.Context, args []string, stdout io.Writer) error {
 	} else {
 		cfg := amd.DefaultConfig()
 		cfg.Fusion, cfg.Distill, cfg.TemperatureGrad, cfg.Rank = *fusionName, *distill, *tgrad, *rank
+		// torch_ref.py's AMD is the paper read literally (ours-literal): the
+		// same workload on both sides.
+		cfg.RegressionSoft, cfg.Hint = "shrunk", "projected"
 		m, err := amd.New(dims, task, cfg, rng)
 		if err != nil {
 			return usagef("bench: %v", err)
