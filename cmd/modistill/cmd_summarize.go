@@ -3,8 +3,10 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"maps"
 	"math"
 	"os"
@@ -17,6 +19,7 @@ import (
 
 	"github.com/modistill/modistill/data"
 	"github.com/modistill/modistill/evaluate"
+	"github.com/modistill/modistill/systems"
 )
 
 // evalFileName is SYSTEM-SEED.json, as scripts/compare_separable.sh writes.
@@ -126,6 +129,10 @@ func runSummarize(ctx context.Context, args []string, stdout io.Writer) error {
 		return usagef("summarize: --paired-with: no files for system %q in %s (found: %s)", *pairedWith, *dir, sortedKeys(have))
 	}
 	metricsWanted := strings.Split(*metricList, ",")
+	teachers, err := readTeacherReports(*dir, values)
+	if err != nil {
+		return err
+	}
 	for _, metric := range metricsWanted {
 		if !known[metric] {
 			return usagef("summarize: --metrics: %q is not a metric of these files (they have: %s)", metric, sortedKeys(known))
@@ -174,7 +181,77 @@ func runSummarize(ctx context.Context, args []string, stdout io.Writer) error {
 			fmt.Fprintf(stdout, "| %s (%d) | %s |\n", sys, pairs, strings.Join(cells, " | "))
 		}
 	}
+	if len(teachers) == 0 {
+		return nil
+	}
+	fmt.Fprintf(stdout, "\nTeachers (from each run's model.json): training samples' targets against their labels, and the teacher on the test split, mean ± standard deviation over seeds\n\n| system (seeds) | teacher |")
+	for _, metric := range metricsWanted {
+		fmt.Fprintf(stdout, " train %s | test %s |", evaluate.Label(metric), evaluate.Label(metric))
+	}
+	fmt.Fprint(stdout, "\n| --- | --- |")
+	for range metricsWanted {
+		fmt.Fprint(stdout, " ---: | ---: |")
+	}
+	fmt.Fprintln(stdout)
+	for _, sys := range systemsOrder {
+		rs := teachers[sys]
+		if len(rs) == 0 {
+			continue
+		}
+		kinds := map[string]bool{}
+		for _, r := range rs {
+			kinds[r.Teacher] = true
+		}
+		fmt.Fprintf(stdout, "| %s (%d) | %s |", sys, len(rs), sortedKeys(kinds))
+		for _, metric := range metricsWanted {
+			var tr, te []float64
+			for _, r := range rs {
+				tr, te = append(tr, r.Train[metric]), append(te, r.Test[metric])
+			}
+			fmt.Fprintf(stdout, " %s | %s |", evaluate.Summarize(tr).Format(metric), evaluate.Summarize(te).Format(metric))
+		}
+		fmt.Fprintln(stdout)
+	}
 	return nil
+}
+
+// readTeacherReports reads the teacher reports that train saved in the
+// model.json of each run directory SYSTEM-SEED beside the eval files, for
+// the systems found; a run without a directory or a report has none.
+func readTeacherReports(dir string, found map[string]map[string]map[string]map[int]float64) (map[string][]*systems.TeacherReport, error) {
+	out := map[string][]*systems.TeacherReport{}
+	for sys, subsets := range found {
+		seeds := map[int]bool{}
+		for _, metrics := range subsets {
+			for _, bySeed := range metrics {
+				for s := range bySeed {
+					seeds[s] = true
+				}
+			}
+		}
+		for _, seed := range slices.Sorted(maps.Keys(seeds)) {
+			path := filepath.Join(dir, fmt.Sprintf("%s-%d", sys, seed), "model.json")
+			b, err := os.ReadFile(path)
+			if errors.Is(err, fs.ErrNotExist) {
+				continue
+			}
+			if err != nil {
+				return nil, fmt.Errorf("summarize: %w", err)
+			}
+			var meta struct {
+				Extra struct {
+					Teacher *systems.TeacherReport `json:"teacher"`
+				} `json:"extra"`
+			}
+			if err := json.Unmarshal(b, &meta); err != nil {
+				return nil, usagef("summarize: %s: %v", path, err)
+			}
+			if meta.Extra.Teacher != nil {
+				out[sys] = append(out[sys], meta.Extra.Teacher)
+			}
+		}
+	}
+	return out, nil
 }
 
 // bySeed returns a metric's values in seed order.

@@ -342,8 +342,13 @@ func TestSummarizePairedDifferences(t *testing.T) {
 	write("ours", 1, 1.1)
 	write("ours", 2, 1.4)
 	write("ours", 10, 9)
+	for seed, mae := range map[int]float64{1: 0.5, 2: 0.7} { // ours's teacher reports, as train saves them
+		os.Mkdir(filepath.Join(dir, fmt.Sprintf("ours-%d", seed)), 0o755)
+		b := fmt.Sprintf(`{"system":"ours","extra":{"teacher":{"teacher":"frozen","train":{"mae":%g},"test":{"mae":1}}}}`, mae)
+		os.WriteFile(filepath.Join(dir, fmt.Sprintf("ours-%d", seed), "model.json"), []byte(b), 0o644)
+	}
 	out, err := runCmd(t, "summarize", "--in", dir, "--metrics", "mae", "--paired-with", "base")
-	if err != nil || !strings.Contains(out, "| ours (2) | - | - | - | - | - | - | +0.200 ± 0.100 |") {
+	if err != nil || !strings.Contains(out, "| ours (2) | - | - | - | - | - | - | +0.200 ± 0.100 |") || !strings.Contains(out, "| ours (2) | frozen | 0.600 ± 0.141 | 1.000 ± 0.000 |") {
 		t.Errorf("%v\n%s", err, out)
 	}
 	if _, err := runCmd(t, "summarize", "--in", dir, "--paired-with", "lmf"); exitCode(err, io.Discard) != 2 {
