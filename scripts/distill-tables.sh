@@ -27,10 +27,11 @@ if [ "${1:-}" = "--one" ]; then # one job: REGIME DATAFLAGS LABEL SYSTEM FLAGS S
 	echo "done $regime $label $seed"
 	exit 0
 fi
-out=$1
+out=$(mkdir -p "$1" && cd "$1" && pwd)
 seeds=${2:-5}
 jobs=${3:-2}
-cd "$(dirname "$0")/.."
+self=$(cd "$(dirname "$0")" && pwd)/$(basename "$0")
+cd "$(dirname "$self")/.."
 bin=$(mktemp -d)/modistill
 go build -o "$bin" ./cmd/modistill
 # The positive regime, fixed before any distillation result on it was seen
@@ -57,4 +58,4 @@ for seed in $(seq 1 "$seeds"); do
 			printf '%s\0%s\0%s\0%s\0%s\0%s\0' "$regime" "$dataflags" "$label" "$system" "$flags" "$seed"
 		done
 	done
-done | xargs -0 -n 6 -P "$jobs" sh -c 'exec "$0" --one "$1" "$2" "$3" "$4" "$5" "$6" "'"$out"'" "'"$bin"'"' "$0"
+done | OUT=$out BIN=$bin xargs -0 -n 6 -P "$jobs" sh -c 'exec "$0" --one "$1" "$2" "$3" "$4" "$5" "$6" "$OUT" "$BIN"' "$self"

@@ -75,6 +75,9 @@ func TestStagedTeachers(t *testing.T) {
 		if r == nil || r.Teacher != teacher || r.Train["mae"] <= 0 || r.Test["mae"] <= 0 {
 			t.Errorf("%s: report %+v", teacher, r)
 		}
+		if want := map[string]int{"cross-fitted": 2}[teacher]; r != nil && len(r.AlignR2) != want {
+			t.Errorf("%s: %d alignments of z_h, want %d", teacher, len(r.AlignR2), want)
+		}
 	}
 	cfg, err := StrictConfig("tucker-s", Hyper{})
 	if err != nil {
@@ -89,5 +92,49 @@ func TestStagedTeachers(t *testing.T) {
 	}
 	if _, err := StrictConfig("ours", Hyper{Folds: ptr(3)}); err == nil {
 		t.Error("--teacher-folds accepted with the co-trained teacher")
+	}
+}
+
+// alignZ recovers an affine map between two teachers' z_h: with the
+// reference exactly valid·M + c, the map carries other rows the same way and
+// its R² is 1.
+func TestAlignZRecoversAnAffineMap(t *testing.T) {
+	rng := nn.NewRNG(5)
+	const n, h = 40, 3
+	M := [h][h]float64{{0.5, -1, 2}, {1, 0.3, 0}, {-0.7, 0.2, 1.5}}
+	c := [h]float64{0.1, -2, 3}
+	apply := func(x *tensor.Tensor) *tensor.Tensor {
+		y := tensor.New(x.Rows(), h)
+		for r := range x.Rows() {
+			for j := range h {
+				v := c[j]
+				for k := range h {
+					v += float64(x.Data[r*h+k]) * M[k][j]
+				}
+				y.Data[r*h+j] = float32(v)
+			}
+		}
+		return y
+	}
+	random := func(rows int) *tensor.Tensor {
+		x := tensor.New(rows, h)
+		for i := range x.Data {
+			x.Data[i] = float32(rng.NormFloat64())
+		}
+		return x
+	}
+	valid, z := random(n), random(5)
+	want := apply(z)
+	r2, err := alignZ(z, valid, apply(valid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r2 < 0.999999 {
+		t.Errorf("R² %v, want 1", r2)
+	}
+	for i, v := range z.Data {
+		if d := v - want.Data[i]; d > 1e-3 || d < -1e-3 {
+			t.Fatalf("mapped z %v, want %v", z.Data, want.Data)
+		}
 	}
 }

@@ -263,3 +263,15 @@ func GatherRows(src *Tensor, idx []int, dst *Tensor) *Tensor {
 	}
 	return dst
 }
+
+// ScatterRows copies row i of src into row idx[i] of dst, the inverse of
+// GatherRows; dst's rows must have src's shape.
+func ScatterRows(dst *Tensor, idx []int, src *Tensor) {
+	row := Size(src.Shape[1:])
+	if len(idx) != src.Shape[0] || Size(dst.Shape[1:]) != row {
+		panic(fmt.Sprintf("tensor.ScatterRows: %d indices, source %s, destination %s", len(idx), ShapeString(src.Shape), ShapeString(dst.Shape)))
+	}
+	for i, r := range idx {
+		copy(dst.Data[r*row:(r+1)*row], src.Data[i*row:(i+1)*row])
+	}
+}

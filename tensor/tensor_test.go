@@ -93,3 +93,16 @@ func TestBothBackends(t *testing.T) {
 		t.Run("transposed A path", TestMatMulTransposedAPathAgrees)
 	}
 }
+
+func TestScatterRowsInvertsGatherRows(t *testing.T) {
+	src := From([]float32{1, 2, 3, 4, 5, 6, 7, 8}, 4, 2)
+	idx := []int{2, 0, 3}
+	got := New(4, 2)
+	ScatterRows(got, idx, GatherRows(src, idx, nil))
+	want := []float32{1, 2, 0, 0, 5, 6, 7, 8}
+	for i, v := range want {
+		if got.Data[i] != v {
+			t.Fatalf("scattered %v, want %v", got.Data, want)
+		}
+	}
+}

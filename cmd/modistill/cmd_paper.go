@@ -166,7 +166,7 @@ func runPaper(ctx context.Context, args []string, stdout io.Writer) error {
 		return fmt.Errorf("paper: %w", err)
 	}
 	settings := paperSettings{Data: *dataPath, Quick: *quick, Search: *search, Protocol: *protocol, Split: *release.split,
-		Text: *release.text, Embeddings: *release.embeddings, SeqLen: *release.seqLen, SynthParams: *synthParams}
+		Text: *release.text, Embeddings: *release.embeddings, SeqLen: *release.seqLen, SynthParams: *synthParams, OursForm: oursForm}
 	if err := writeSettings(*out, settings); err != nil {
 		return err
 	}
@@ -366,7 +366,15 @@ type paperSettings struct {
 	// SynthParams are the synthetic generator's parameters (empty: its
 	// defaults).
 	SynthParams string `json:"synth_params,omitempty"`
+	// OursForm is the reading of Ours behind the run's "ours" trials:
+	// oursForm (issue 11's fixes); empty in stores made before them, whose
+	// "ours" trials are today's ours-literal and must not be mixed with new
+	// ones.
+	OursForm string `json:"ours_form,omitempty"`
 }
+
+// oursForm is paperSettings.OursForm for runs of this version.
+const oursForm = "issue-11"
 
 const settingsFile = "paper.json"
 
@@ -434,6 +442,8 @@ func writeSettings(dir string, s paperSettings) error {
 	path := filepath.Join(dir, settingsFile)
 	old, err := readSettings(dir)
 	switch {
+	case err == nil && old.OursForm != s.OursForm:
+		return usagef("paper: %s was made before issue 11 changed Ours (its ours trials are today's ours-literal) and cannot be resumed by this version; use a fresh --out", dir)
 	case err == nil && old != s:
 		return usagef("paper: %s was made with other settings (%v, not %v); use a fresh --out", dir, old, s)
 	case err == nil:

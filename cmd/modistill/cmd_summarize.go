@@ -44,7 +44,8 @@ func runSummarize(ctx context.Context, args []string, stdout io.Writer) error {
 	// values[system][subset][metric][seed]
 	values := map[string]map[string]map[string]map[int]float64{}
 	seeds := map[string]int{}
-	known := map[string]bool{} // metrics found
+	seen := map[[2]any]string{} // (system, seed) -> file
+	known := map[string]bool{}  // metrics found
 	var first, firstTask, firstSplit string
 	for _, e := range entries {
 		m := evalFileName.FindStringSubmatch(e.Name())
@@ -75,6 +76,10 @@ func runSummarize(ctx context.Context, args []string, stdout io.Writer) error {
 		if err != nil {
 			return usagef("summarize: %s: seed %q is not a number", path, m[2])
 		}
+		if other, ok := seen[[2]any{sys, seed}]; ok {
+			return usagef("summarize: %s and %s are both seed %d of %s", other, path, seed, sys)
+		}
+		seen[[2]any{sys, seed}] = path
 		seeds[sys]++
 		if values[sys] == nil {
 			values[sys] = map[string]map[string]map[int]float64{}
@@ -205,8 +210,8 @@ func runSummarize(ctx context.Context, args []string, stdout io.Writer) error {
 		fmt.Fprintf(stdout, "| %s (%d) | %s |", sys, len(rs), sortedKeys(kinds))
 		for _, metric := range metricsWanted {
 			var tr, te []float64
-			for _, r := range rs {
-				tr, te = append(tr, r.Train[metric]), append(te, r.Test[metric])
+			for _, r := range rs { // a report without the metric counts as undefined
+				tr, te = append(tr, valueOr(r.Train, metric)), append(te, valueOr(r.Test, metric))
 			}
 			fmt.Fprintf(stdout, " %s | %s |", evaluate.Summarize(tr).Format(metric), evaluate.Summarize(te).Format(metric))
 		}
@@ -252,6 +257,14 @@ func readTeacherReports(dir string, found map[string]map[string]map[string]map[i
 		}
 	}
 	return out, nil
+}
+
+// valueOr is s[metric], or NaN when s lacks it.
+func valueOr(s evaluate.Scores, metric string) float64 {
+	if v, ok := s[metric]; ok {
+		return v
+	}
+	return math.NaN()
 }
 
 // bySeed returns a metric's values in seed order.

@@ -270,6 +270,15 @@ func TestPaperAndReportNeverOverwriteOthersFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	settings := filepath.Join(run, "paper.json")
+	b, _ := os.ReadFile(settings) // a store made before issue 11's Ours: no ours_form
+	var before map[string]any
+	json.Unmarshal(b, &before)
+	delete(before, "ours_form")
+	b, _ = json.Marshal(before)
+	os.WriteFile(settings, b, 0o644)
+	if _, err := runCmd(t, append(args, "--out", run)...); exitCode(err, io.Discard) != 2 || !strings.Contains(err.Error(), "before issue 11 changed Ours") {
+		t.Errorf("resuming a store made before issue 11: %v", err)
+	}
 	os.WriteFile(settings, []byte("garbage"), 0o644)
 	if _, err := runCmd(t, append(args, "--out", run)...); exitCode(err, io.Discard) != 2 || !strings.Contains(err.Error(), "paper.json is corrupt") {
 		t.Errorf("resuming with a corrupt paper.json: %v", err)

@@ -276,7 +276,7 @@ func (tv *teacherView) soften(tp *autodiff.Tape, T *autodiff.Node) *autodiff.Nod
 // z*; or, for a frozen or cross-fitted teacher, the batch's rows of the
 // precomputed targets.
 func (m *Model) teacherTarget(tp *autodiff.Tape, b *data.Batch) *teacherView {
-	if m.Config.Teacher == "frozen" || m.Config.Teacher == "cross-fitted" {
+	if m.Config.StagedTeacher() {
 		t := m.targets
 		if t == nil {
 			panic("amd: a " + m.Config.Teacher + " teacher needs its targets (SetTargets) before training")

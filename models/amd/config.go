@@ -61,7 +61,8 @@ type Config struct {
 	// The framework's own teacher is trained in every case and answers when
 	// all three modalities are present.
 	Teacher string `json:"teacher,omitempty"`
-	Folds   int    `json:"folds,omitempty"` // cross-fitted teachers' k
+	// Folds is the number k of cross-fitted teachers and folds.
+	Folds int `json:"folds,omitempty"`
 
 	TuckerRanks [3]int `json:"tucker_ranks"` // t_a, t_v, t_t
 	TuckerTh    int    `json:"tucker_th"`    // t_h
@@ -151,3 +152,8 @@ func (c Config) Validate() error {
 // standardisedHint reports whether the representation term is the
 // standardised hint ("" in older models is the projected one).
 func (c Config) standardisedHint() bool { return c.Hint == "standardised" }
+
+// StagedTeacher reports whether the targets come from a teacher trained
+// before the framework (frozen or cross-fitted) rather than the co-trained
+// one.
+func (c Config) StagedTeacher() bool { return c.Teacher == "frozen" || c.Teacher == "cross-fitted" }
