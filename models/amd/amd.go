@@ -193,6 +193,12 @@ func (m *Model) project(tp *autodiff.Tape, mode nn.Mode, b *data.Batch, use [3]b
 	return m.Fusion.Project(tp, m.Enc.Encode(tp, mode, encoder.FromBatch(tp, b, use)))
 }
 
+// teacherZ is the teacher's fused representation z_h from all three
+// modalities (Eq. 7-9).
+func (m *Model) teacherZ(tp *autodiff.Tape, mode nn.Mode, b *data.Batch) *autodiff.Node {
+	return m.Fusion.Fuse(tp, m.project(tp, mode, b, encoder.All))
+}
+
 // studentProject returns the students' representation f_s(x) = p_m: the
 // teacher's projection when they share it, else their own.
 func (m *Model) studentProject(tp *autodiff.Tape, mode nn.Mode, b *data.Batch, use [3]bool) [3]*autodiff.Node {
@@ -242,7 +248,7 @@ func (m *Model) Step(tp *autodiff.Tape, mode nn.Mode, b *data.Batch) float64 {
 // Adam step on the encoders, factors, core and head. It returns the loss.
 func (m *Model) teacherStep(tp *autodiff.Tape, mode nn.Mode, b *data.Batch) float64 {
 	m.teacherOpt.ZeroGrad()
-	zh := m.Fusion.Fuse(tp, m.project(tp, mode, b, encoder.All))
+	zh := m.teacherZ(tp, mode, b)
 	lt := objective.Loss(tp, m.Task, m.Head.Forward(tp, zh), b.Labels)
 	tp.Backward(lt)
 	if m.afterBackward != nil {
@@ -289,7 +295,7 @@ func (m *Model) teacherTarget(tp *autodiff.Tape, b *data.Batch) *teacherView {
 			rowBias: tp.Const(tensor.GatherRows(t.Bias, rows, nil))}
 	}
 	tp.NoGrad = true
-	zh := m.Fusion.Fuse(tp, m.project(tp, nn.Eval, b, encoder.All))
+	zh := m.teacherZ(tp, nn.Eval, b)
 	tp.NoGrad = false
 	return m.coTrainedView(tp, zh)
 }
@@ -437,8 +443,7 @@ func (m *Model) ValidationLoss(tp *autodiff.Tape, s *data.Split) float64 {
 	tp.NoGrad = true
 	defer func() { tp.NoGrad = false }()
 	b := s.All()
-	p := m.project(tp, nn.Eval, b, encoder.All)
-	v := float64(objective.Loss(tp, m.Task, m.Head.Forward(tp, m.Fusion.Fuse(tp, p)), b.Labels).Value.Data[0])
+	v := float64(objective.Loss(tp, m.Task, m.Head.Forward(tp, m.teacherZ(tp, nn.Eval, b)), b.Labels).Value.Data[0])
 	ps := m.studentProject(tp, nn.Eval, b, encoder.All)
 	var st float64
 	for i := range 3 {
@@ -456,8 +461,7 @@ func (m *Model) Predict(tp *autodiff.Tape, b *data.Batch, use [3]bool) *tensor.T
 	tp.NoGrad = true
 	defer func() { tp.NoGrad = false }()
 	if use == encoder.All {
-		p := m.project(tp, nn.Eval, b, use)
-		return objective.Predictions(m.Task, m.Head.Forward(tp, m.Fusion.Fuse(tp, p)).Value)
+		return objective.Predictions(m.Task, m.Head.Forward(tp, m.teacherZ(tp, nn.Eval, b)).Value)
 	}
 	p := m.studentProject(tp, nn.Eval, b, use)
 	var sum *tensor.Tensor
@@ -531,7 +535,7 @@ func (t *TeacherStage) ValidationLoss(tp *autodiff.Tape, s *data.Split) float64 
 	tp.NoGrad = true
 	defer func() { tp.NoGrad = false }()
 	b := s.All()
-	return float64(objective.Loss(tp, t.m.Task, t.m.Head.Forward(tp, t.m.Fusion.Fuse(tp, t.m.project(tp, nn.Eval, b, encoder.All))), b.Labels).Value.Data[0])
+	return float64(objective.Loss(tp, t.m.Task, t.m.Head.Forward(tp, t.m.teacherZ(tp, nn.Eval, b)), b.Labels).Value.Data[0])
 }
 
 // Targets returns the teacher's z_h, σ̂(z_h) and σ̂'s bias for every sample
@@ -540,7 +544,7 @@ func (t *TeacherStage) Targets(tp *autodiff.Tape, s *data.Split) *Targets {
 	defer tp.Reset()
 	tp.NoGrad = true
 	defer func() { tp.NoGrad = false }()
-	zh := t.m.Fusion.Fuse(tp, t.m.project(tp, nn.Eval, s.All(), encoder.All))
+	zh := t.m.teacherZ(tp, nn.Eval, s.All())
 	out := t.m.Head.Forward(tp, zh)
 	n, k := out.Value.Rows(), out.Value.Cols()
 	bias := tensor.New(n, k)
