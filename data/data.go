@@ -364,12 +364,17 @@ type Batch struct {
 	Rows []int
 }
 
-// Row returns the split row of the batch's i-th sample.
-func (b *Batch) Row(i int) int {
-	if b.Rows == nil {
-		return i
+// SplitRows returns the split's rows the batch holds: Rows, or 0..N-1 for
+// a batch made by All.
+func (b *Batch) SplitRows() []int {
+	if b.Rows != nil {
+		return b.Rows
 	}
-	return b.Rows[i]
+	rows := make([]int, b.N())
+	for i := range rows {
+		rows[i] = i
+	}
+	return rows
 }
 
 // N is the batch size.

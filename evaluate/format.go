@@ -2,8 +2,9 @@ package evaluate
 
 import (
 	"fmt"
+	"maps"
 	"math"
-	"sort"
+	"slices"
 	"strings"
 
 	"gonum.org/v1/gonum/stat"
@@ -96,11 +97,7 @@ func (s Summary) Format(metric string) string {
 // String shows the scores on one line, metrics in name order, each as
 // Format shows it ("acc2 77.55 %, corr 0.6512, ...").
 func (s Scores) String() string {
-	names := make([]string, 0, len(s))
-	for k := range s {
-		names = append(names, k)
-	}
-	sort.Strings(names)
+	names := slices.Sorted(maps.Keys(s))
 	parts := make([]string, len(names))
 	for i, k := range names {
 		parts[i] = k + " " + Format(k, s[k])

@@ -53,10 +53,11 @@ func TestCrossFoldsPartitionByVideo(t *testing.T) {
 func TestStagedTeachers(t *testing.T) {
 	ds := synth.MustMOSI(3, synth.Sizes{Train: 40, Valid: 12, Test: 12})
 	for _, teacher := range []string{"co-trained", "frozen", "cross-fitted"} {
-		cfg, err := StrictConfig("ours", Hyper{Teacher: teacher, Folds: ptr(3), Hidden: ptr(4)})
-		if teacher != "cross-fitted" {
-			cfg, err = StrictConfig("ours", Hyper{Teacher: teacher, Hidden: ptr(4)})
+		h := Hyper{Teacher: teacher, Hidden: ptr(4)}
+		if teacher == "cross-fitted" {
+			h.Folds = ptr(3)
 		}
+		cfg, err := StrictConfig("ours", h)
 		if err != nil {
 			t.Fatal(err)
 		}

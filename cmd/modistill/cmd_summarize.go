@@ -13,7 +13,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -44,8 +43,8 @@ func runSummarize(ctx context.Context, args []string, stdout io.Writer) error {
 	// values[system][subset][metric][seed]
 	values := map[string]map[string]map[string]map[int]float64{}
 	seeds := map[string]int{}
-	seen := map[[2]any]string{} // (system, seed) -> file
-	known := map[string]bool{}  // metrics found
+	seen := map[evalRun]string{} // (system, seed) -> file
+	known := map[string]bool{}   // metrics found
 	var first, firstTask, firstSplit string
 	for _, e := range entries {
 		m := evalFileName.FindStringSubmatch(e.Name())
@@ -76,10 +75,10 @@ func runSummarize(ctx context.Context, args []string, stdout io.Writer) error {
 		if err != nil {
 			return usagef("summarize: %s: seed %q is not a number", path, m[2])
 		}
-		if other, ok := seen[[2]any{sys, seed}]; ok {
+		if other, ok := seen[evalRun{sys, seed}]; ok {
 			return usagef("summarize: %s and %s are both seed %d of %s", other, path, seed, sys)
 		}
-		seen[[2]any{sys, seed}] = path
+		seen[evalRun{sys, seed}] = path
 		seeds[sys]++
 		if values[sys] == nil {
 			values[sys] = map[string]map[string]map[int]float64{}
@@ -100,41 +99,22 @@ func runSummarize(ctx context.Context, args []string, stdout io.Writer) error {
 	if len(values) == 0 {
 		return usagef("summarize: no SYSTEM-SEED.json files in %s (eval --json outputs named like ours-1.json)", *dir)
 	}
-	sortedKeys := func(m map[string]bool) string {
-		var k []string
-		for n := range m {
-			k = append(k, n)
-		}
-		sort.Strings(k)
-		return strings.Join(k, ", ")
-	}
-	var systemsOrder []string
+	sortedKeys := func(m map[string]bool) string { return strings.Join(slices.Sorted(maps.Keys(m)), ", ") }
+	systemsOrder := slices.Sorted(maps.Keys(values))
+	found := strings.Join(systemsOrder, ", ")
 	if *order != "" {
 		systemsOrder = strings.Split(*order, ",")
-		have := map[string]bool{}
-		for s := range values {
-			have[s] = true
-		}
 		for _, s := range systemsOrder {
-			if !have[s] {
-				return usagef("summarize: --systems: no files for system %q in %s (found: %s)", s, *dir, sortedKeys(have))
+			if values[s] == nil {
+				return usagef("summarize: --systems: no files for system %q in %s (found: %s)", s, *dir, found)
 			}
 		}
-	} else {
-		for s := range values {
-			systemsOrder = append(systemsOrder, s)
-		}
-		sort.Strings(systemsOrder)
 	}
 	if *pairedWith != "" && values[*pairedWith] == nil {
-		have := map[string]bool{}
-		for s := range values {
-			have[s] = true
-		}
-		return usagef("summarize: --paired-with: no files for system %q in %s (found: %s)", *pairedWith, *dir, sortedKeys(have))
+		return usagef("summarize: --paired-with: no files for system %q in %s (found: %s)", *pairedWith, *dir, found)
 	}
 	metricsWanted := strings.Split(*metricList, ",")
-	teachers, err := readTeacherReports(*dir, values)
+	teachers, err := readTeacherReports(*dir, seen)
 	if err != nil {
 		return err
 	}
@@ -144,15 +124,7 @@ func runSummarize(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 	}
 	for _, metric := range metricsWanted {
-		fmt.Fprintf(stdout, "\n%s, mean ± standard deviation over seeds\n\n| system (seeds) |", evaluate.Label(metric))
-		for _, use := range data.Subsets {
-			fmt.Fprintf(stdout, " %s |", data.SubsetName(use))
-		}
-		fmt.Fprint(stdout, "\n| --- |")
-		for range data.Subsets {
-			fmt.Fprint(stdout, " ---: |")
-		}
-		fmt.Fprintln(stdout)
+		subsetTableHead(stdout, fmt.Sprintf("%s, mean ± standard deviation over seeds", evaluate.Label(metric)), "system (seeds)")
 		for _, sys := range systemsOrder {
 			fmt.Fprintf(stdout, "| %s (%d) |", sys, seeds[sys])
 			for _, use := range data.Subsets {
@@ -163,15 +135,8 @@ func runSummarize(ctx context.Context, args []string, stdout io.Writer) error {
 		if *pairedWith == "" {
 			continue
 		}
-		fmt.Fprintf(stdout, "\n%s, paired difference against %s (system minus %s, same seed), mean ± standard error over the seeds both have\n\n| system (pairs) |", evaluate.Label(metric), *pairedWith, *pairedWith)
-		for _, use := range data.Subsets {
-			fmt.Fprintf(stdout, " %s |", data.SubsetName(use))
-		}
-		fmt.Fprint(stdout, "\n| --- |")
-		for range data.Subsets {
-			fmt.Fprint(stdout, " ---: |")
-		}
-		fmt.Fprintln(stdout)
+		subsetTableHead(stdout, fmt.Sprintf("%s, paired difference against %s (system minus %s, same seed), mean ± standard error over the seeds both have",
+			evaluate.Label(metric), *pairedWith, *pairedWith), "system (pairs)")
 		for _, sys := range systemsOrder {
 			if sys == *pairedWith {
 				continue
@@ -220,40 +185,57 @@ func runSummarize(ctx context.Context, args []string, stdout io.Writer) error {
 	return nil
 }
 
+// evalRun is one eval file's system and seed.
+type evalRun struct {
+	system string
+	seed   int
+}
+
+// subsetTableHead writes a table's title and its header: first, then one
+// right-aligned column per modality subset.
+func subsetTableHead(w io.Writer, title, first string) {
+	fmt.Fprintf(w, "\n%s\n\n| %s |", title, first)
+	for _, use := range data.Subsets {
+		fmt.Fprintf(w, " %s |", data.SubsetName(use))
+	}
+	fmt.Fprint(w, "\n| --- |")
+	for range data.Subsets {
+		fmt.Fprint(w, " ---: |")
+	}
+	fmt.Fprintln(w)
+}
+
 // readTeacherReports reads the teacher reports that train saved in the
-// model.json of each run directory SYSTEM-SEED beside the eval files, for
-// the systems found; a run without a directory or a report has none.
-func readTeacherReports(dir string, found map[string]map[string]map[string]map[int]float64) (map[string][]*systems.TeacherReport, error) {
-	out := map[string][]*systems.TeacherReport{}
-	for sys, subsets := range found {
-		seeds := map[int]bool{}
-		for _, metrics := range subsets {
-			for _, bySeed := range metrics {
-				for s := range bySeed {
-					seeds[s] = true
-				}
-			}
+// model.json of each run directory SYSTEM-SEED beside the eval files (runs
+// maps (system, seed) to its eval file), in seed order; a run without a
+// directory or a report has none.
+func readTeacherReports(dir string, runs map[evalRun]string) (map[string][]*systems.TeacherReport, error) {
+	keys := slices.SortedFunc(maps.Keys(runs), func(a, b evalRun) int {
+		if c := strings.Compare(a.system, b.system); c != 0 {
+			return c
 		}
-		for _, seed := range slices.Sorted(maps.Keys(seeds)) {
-			path := filepath.Join(dir, fmt.Sprintf("%s-%d", sys, seed), "model.json")
-			b, err := os.ReadFile(path)
-			if errors.Is(err, fs.ErrNotExist) {
-				continue
-			}
-			if err != nil {
-				return nil, fmt.Errorf("summarize: %w", err)
-			}
-			var meta struct {
-				Extra struct {
-					Teacher *systems.TeacherReport `json:"teacher"`
-				} `json:"extra"`
-			}
-			if err := json.Unmarshal(b, &meta); err != nil {
-				return nil, usagef("summarize: %s: %v", path, err)
-			}
-			if meta.Extra.Teacher != nil {
-				out[sys] = append(out[sys], meta.Extra.Teacher)
-			}
+		return a.seed - b.seed
+	})
+	out := map[string][]*systems.TeacherReport{}
+	for _, k := range keys {
+		path := filepath.Join(dir, fmt.Sprintf("%s-%d", k.system, k.seed), "model.json")
+		b, err := os.ReadFile(path)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("summarize: %w", err)
+		}
+		var meta struct {
+			Extra struct {
+				Teacher *systems.TeacherReport `json:"teacher"`
+			} `json:"extra"`
+		}
+		if err := json.Unmarshal(b, &meta); err != nil {
+			return nil, usagef("summarize: %s: %v", path, err)
+		}
+		if meta.Extra.Teacher != nil {
+			out[k.system] = append(out[k.system], meta.Extra.Teacher)
 		}
 	}
 	return out, nil
@@ -269,11 +251,7 @@ func valueOr(s evaluate.Scores, metric string) float64 {
 
 // bySeed returns a metric's values in seed order.
 func bySeed(v map[int]float64) []float64 {
-	seeds := make([]int, 0, len(v))
-	for s := range v {
-		seeds = append(seeds, s)
-	}
-	sort.Ints(seeds)
+	seeds := slices.Sorted(maps.Keys(v))
 	out := make([]float64, len(seeds))
 	for i, s := range seeds {
 		out[i] = v[s]

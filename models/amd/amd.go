@@ -287,10 +287,7 @@ func (m *Model) teacherTarget(tp *autodiff.Tape, b *data.Batch) *teacherView {
 		if t == nil {
 			panic("amd: a " + m.Config.Teacher + " teacher needs its targets (SetTargets) before training")
 		}
-		rows := make([]int, b.N())
-		for i := range rows {
-			rows[i] = b.Row(i)
-		}
+		rows := b.SplitRows()
 		return &teacherView{z: tp.Const(tensor.GatherRows(t.Z, rows, nil)), out: tp.Const(tensor.GatherRows(t.Out, rows, nil)),
 			rowBias: tp.Const(tensor.GatherRows(t.Bias, rows, nil))}
 	}
