@@ -98,7 +98,7 @@ func (p *Predictions) add(task data.Task, pred, truth []float64) error {
 	if task.Kind == data.Classification {
 		probs := make([]float32, len(pred)*task.Classes)
 		for k, c := range pred {
-			if c != math.Trunc(c) || c < 0 || int(c) >= task.Classes {
+			if c != math.Trunc(c) || c < 0 || c >= float64(task.Classes) { // compared as floats: int(1e19) overflows
 				return fmt.Errorf("pred %g is not a class index (0 to %d)", c, task.Classes-1)
 			}
 			probs[k*task.Classes+int(c)] = 1
