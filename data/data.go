@@ -205,6 +205,10 @@ type Dataset struct {
 	// Vocab lists the token strings when text is given as Tokens; id 0 is
 	// padding and id 1 the unknown word.
 	Vocab []string
+	// TextBag says the Tokens are a bag of feature ids (word, bigram and
+	// character n-grams, text.Ngrams) per sample, in no meaningful order,
+	// with Vocab naming the features, rather than a sequence of words.
+	TextBag bool
 	// NonFinite counts the NaN and infinite input values replaced by 0 when
 	// loading, by "split/modality" (as LMF's loader does, but reported).
 	NonFinite map[string]int
@@ -301,7 +305,10 @@ type Dims struct {
 	TextLen   int `json:"text_len"`   // sequence length; 0 for one vector per utterance
 	Text      int `json:"text"`       // word-vector size (0 with tokens)
 	Vocab     int `json:"vocab"`      // vocabulary size when text is token ids
-	Outputs   int `json:"outputs"`    // label columns
+	// TextBag: the token ids are a bag of n-gram features (TextLen its
+	// padded size), to be pooled, not read in order.
+	TextBag bool `json:"text_bag,omitempty"`
+	Outputs int  `json:"outputs"` // label columns
 }
 
 // String describes the shapes for people: "audio 74, visual 46, text 20 x
@@ -317,6 +324,9 @@ func (d Dims) String() string {
 	if d.Vocab > 0 {
 		text = fmt.Sprintf("%d token ids (vocabulary %d)", d.TextLen, d.Vocab)
 	}
+	if d.TextBag {
+		text = fmt.Sprintf("bags of up to %d n-gram ids (%d features)", d.TextLen, d.Vocab)
+	}
 	outputs := "outputs"
 	if d.Outputs == 1 {
 		outputs = "output"
@@ -327,7 +337,7 @@ func (d Dims) String() string {
 // Dims returns the per-sample shapes of d's inputs.
 func (d *Dataset) Dims() Dims {
 	in := d.Train.Inputs
-	dims := Dims{Outputs: len(d.Task.Targets), Vocab: len(d.Vocab)}
+	dims := Dims{Outputs: len(d.Task.Targets), Vocab: len(d.Vocab), TextBag: d.TextBag}
 	if x := in[Audio]; x != nil {
 		dims.Audio = x.Cols()
 		if len(x.Shape) == 3 {

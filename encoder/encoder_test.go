@@ -48,3 +48,29 @@ func TestEncodersShapesAndGradients(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestBagTextEncoder(t *testing.T) {
+	dims := data.Dims{Audio: 2, TextLen: 4, Vocab: 7, TextBag: true}
+	c := Config{AudioHidden: 3, TextOut: 2, EmbedDim: 3}
+	e := New("enc", dims, c, nn.NewRNG(2))
+	if e.Text.Bag == nil || e.Text.LSTM != nil || e.Text.Embed != nil {
+		t.Fatal("a bag of n-gram ids should get the mean-of-embeddings encoder, not an LSTM")
+	}
+	if got := e.OutDims(); got != [3]int{3, 0, 2} {
+		t.Fatalf("OutDims = %v", got)
+	}
+	// The order of a bag does not matter; its padding does not count.
+	in := func(ids ...int32) Input {
+		return Input{Tokens: &data.Tokens{IDs: ids, L: 4}, Lengths: [3][]int{2: {3}}}
+	}
+	a := e.Encode(autodiff.NewTape(), nn.Eval, in(2, 5, 6, 0))[data.Text].Value.Data
+	b := e.Encode(autodiff.NewTape(), nn.Eval, in(6, 2, 5, 0))[data.Text].Value.Data
+	for i := range a {
+		if d := a[i] - b[i]; d > 1e-6 || d < -1e-6 {
+			t.Fatalf("the same bag in another order: %v against %v", a, b)
+		}
+	}
+	if err := nn.CheckNames(e.Params(), nil); err != nil {
+		t.Fatal(err)
+	}
+}

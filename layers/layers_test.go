@@ -1,6 +1,8 @@
 package layers
 
 import (
+	"fmt"
+	"math"
 	"math/rand/v2"
 	"testing"
 
@@ -196,6 +198,36 @@ func TestLSTMStepGradientsAndAgreement(t *testing.T) {
 	for i, v := range want.Value.Data {
 		if d := v - h.Value.Data[i]; d > 1e-6 || d < -1e-6 {
 			t.Fatalf("two LSTMSteps %v, LSTM %v", h.Value.Data, want.Value.Data)
+		}
+	}
+}
+
+func TestEmbeddingBagGradients(t *testing.T) {
+	rng := nn.NewRNG(7)
+	for _, pool := range []Pooling{Mean, L2} {
+		e := NewEmbeddingBag("bag", 6, 3, 2, pool, rng)
+		nn.Normal(e.Weight.Value, 1, rng)
+		ids := []int32{2, 5, 5, 0, 1, 3, 4, 0, 0, 0, 0, 0}
+		f := func(tp *autodiff.Tape) *autodiff.Node { return tp.Tanh(e.Forward(tp, ids, 4, []int{3, 3, 0})) }
+		gradcheck(t, fmt.Sprint("EmbeddingBag, pooling ", pool), f, nodes(e.Params()))
+	}
+}
+
+func TestEmbeddingBagIsTheMeanOfItsBag(t *testing.T) {
+	// Bag 0: ids 2, 4, 4 and a skipped unknown id; bag 1: only padding and
+	// unknown ids; the id past bag 0's length is not in it.
+	for _, c := range []struct {
+		pool Pooling
+		div  float32 // bag 0's: 3 ids; counts 1 and 2
+	}{{Mean, 3}, {L2, float32(math.Sqrt(1 + 4))}} {
+		e := NewEmbeddingBag("bag", 5, 2, 2, c.pool, nn.NewRNG(8))
+		copy(e.Weight.Value.Data, []float32{9, 9, 9, 9, 1, 2, 3, 4, 5, 6})
+		y := e.Forward(autodiff.NewTape(), []int32{2, 1, 4, 4, 3, 1, 0, 0, 0, 0}, 5, []int{4, 2})
+		want := []float32{(1 + 5 + 5) / c.div, (2 + 6 + 6) / c.div, 0, 0}
+		for i, v := range want {
+			if d := y.Value.Data[i] - v; d > 1e-5 || d < -1e-5 {
+				t.Fatalf("pooling %d: bags = %v, want %v", c.pool, y.Value.Data, want)
+			}
 		}
 	}
 }

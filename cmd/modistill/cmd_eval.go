@@ -93,6 +93,9 @@ func runEval(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	if got, want := ds.Dims(), meta.Dims; got != want {
 		hint := ""
+		if got.TextBag != want.TextBag {
+			hint = "; the model reads its text as bags of n-grams (--text ngrams) and the data does not, or the other way round"
+		}
 		if (got.AudioLen == 0) != (want.AudioLen == 0) || (got.VisualLen == 0) != (want.VisualLen == 0) {
 			hint = "; one has frame sequences where the other has one vector per utterance (with synthetic data: --frames)"
 		}

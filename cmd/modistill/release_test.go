@@ -69,6 +69,30 @@ func TestEverySystemOnTheBCLSTMRelease(t *testing.T) {
 			}
 		}
 	}
+	// Text as bags of n-grams: the systems whose text encoder pools
+	// (METHOD.md's encoders) train on them; the sequence models, the SVM
+	// and STRH refuse, saying why.
+	refuse := map[string]string{"svm": "the text is token ids", "strh": "", "mfn": "no word order", "marn": "no word order", "mv-lstm": "no word order"}
+	for _, system := range experiment.SystemsFor() {
+		model := filepath.Join(dir, "ngrams-"+system)
+		data := []string{"--data", rel, "--text", "ngrams"}
+		_, err := runCmd(t, append([]string{"train", "--system", system, "--epochs", "1", "--quiet", "--out", model}, data...)...)
+		if why, ok := refuse[system]; ok {
+			if err == nil || !strings.Contains(err.Error(), why) {
+				t.Errorf("%s on n-gram bags: %v, want a refusal saying %q", system, err, why)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("%s, ngrams: train: %v", system, err)
+		}
+		if _, err := runCmd(t, append([]string{"eval", "--model", model}, data...)...); err != nil {
+			t.Fatalf("%s, ngrams: eval: %v", system, err)
+		}
+	}
+	if _, err := runCmd(t, "eval", "--model", filepath.Join(dir, "ngrams-ours"), "--data", rel); err == nil || !strings.Contains(err.Error(), "bags of n-grams (--text ngrams)") {
+		t.Errorf("eval of an n-gram model on text-CNN data: %v, want a hint at --text ngrams", err)
+	}
 	var meta struct {
 		TextVectors struct {
 			Dim, Tokens int

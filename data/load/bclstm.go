@@ -98,11 +98,13 @@ func BCLSTM(dir string, opt Options) (*data.Dataset, error) {
 		return nil, optionErrorf("load %s: --text glove needs word vectors: --embeddings FILE (GloVe's text format)", dir)
 	case textRoute == "cnn" && opt.Embeddings != "":
 		return nil, optionErrorf("load %s: --text cnn uses the release's text-CNN vectors; --embeddings goes with --text glove", dir)
-	case textRoute != "cnn" && textRoute != "glove":
-		return nil, optionErrorf("load %s: --text %q: want cnn (the release's text-CNN vectors) or glove (its transcripts through --embeddings)", dir, textRoute)
+	case textRoute == TextNgrams && opt.Embeddings != "":
+		return nil, optionErrorf("load %s: --text ngrams reads the transcripts' own n-grams; --embeddings goes with --text glove", dir)
+	case textRoute != "cnn" && textRoute != "glove" && textRoute != TextNgrams:
+		return nil, optionErrorf("load %s: --text %q: want cnn (the release's text-CNN vectors), glove (its transcripts through --embeddings) or ngrams (its transcripts as bags of n-gram features)", dir, textRoute)
 	}
-	if textRoute == "cnn" && opt.TextLen != 0 {
-		return nil, optionErrorf("load %s: --seq-len applies to transcripts read through --embeddings; --text cnn is one vector per segment", dir)
+	if textRoute != "glove" && opt.TextLen != 0 {
+		return nil, optionErrorf("load %s: --seq-len applies to transcripts read through --embeddings; --text %s keeps no word sequence", dir, textRoute)
 	}
 	var folds map[string]string // video -> split name
 	switch opt.Split {
@@ -220,7 +222,8 @@ func BCLSTM(dir string, opt Options) (*data.Dataset, error) {
 		bySplit[name] = append(bySplit[name], r)
 	}
 	glove := textRoute == "glove"
-	var docs [][][]string // the transcripts' tokens per split, for glove
+	transcripts := glove || textRoute == TextNgrams
+	var docs [][][]string // the transcripts' tokens per split, for glove and ngrams
 	for _, name := range splitNames {
 		rs := bySplit[name]
 		sort.SliceStable(rs, func(i, j int) bool { // by video, clips in order: BC-LSTM's context
@@ -233,7 +236,7 @@ func BCLSTM(dir string, opt Options) (*data.Dataset, error) {
 		n := len(rs)
 		s := &data.Split{Inputs: [3]*tensor.Tensor{tensor.New(n, bclstmAudio), tensor.New(n, bclstmVisual)},
 			Labels: tensor.New(n, 1), IDs: make([]string, n)}
-		if !glove {
+		if !transcripts {
 			s.Inputs[data.Text] = tensor.New(n, bclstmText)
 		}
 		tokens := make([][]string, n)
@@ -250,7 +253,7 @@ func BCLSTM(dir string, opt Options) (*data.Dataset, error) {
 			}
 			s.Labels.Data[i] = r.score
 			s.IDs[i] = r.seg.video + "$_$" + strconv.Itoa(r.seg.clip)
-			if glove {
+			if transcripts {
 				tokens[i] = text.Tokenize(r.seg.text)
 			}
 		}
@@ -268,6 +271,8 @@ func BCLSTM(dir string, opt Options) (*data.Dataset, error) {
 		ds.TextVectors = info
 		ds.Notes = append(ds.Notes, describeVectors(info))
 		ds.Warnings = append(ds.Warnings, vectorWarnings(info)...)
+	} else if textRoute == TextNgrams {
+		setNgramBags(ds, docs)
 	} else {
 		ds.Notes = append(ds.Notes, "text: the release's 100 text-CNN features per segment (one vector per utterance)")
 	}

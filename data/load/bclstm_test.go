@@ -4,11 +4,13 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/modistill/modistill/data"
 	"github.com/modistill/modistill/data/load/loadtest"
+	"github.com/modistill/modistill/data/text"
 )
 
 var smallRelease = []loadtest.Video{
@@ -222,6 +224,43 @@ func TestBCLSTMTextThroughGloVe(t *testing.T) {
 		{Options{Text: "bert"}, `--text "bert"`},
 		{Options{Embeddings: filepath.Join(t.TempDir(), "none.txt")}, "--embeddings"},
 		{Options{Embeddings: other}, "none of the transcripts' 9 words has a vector"},
+	} {
+		var oe *OptionError
+		if _, err := Open(dir, c.opt); !errors.As(err, &oe) || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%+v: %v, want an OptionError saying %q", c.opt, err, c.want)
+		}
+	}
+}
+
+func TestBCLSTMTextAsNgramBags(t *testing.T) {
+	dir := writeRelease(t, smallRelease)
+	ds, err := Open(dir, Options{Text: TextNgrams})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := ds.Dims()
+	if !d.TextBag || d.Vocab == 0 || d.Audio == 0 || d.Visual == 0 || ds.Train.Inputs[data.Text] != nil {
+		t.Fatalf("dims %+v: want audio, visual and text as n-gram bags", d)
+	}
+	// Every transcript says "SEGMENT <id>": "w:segment" occurs in every
+	// training one, so it has an id and is in every bag.
+	vocab := text.FromWords(ds.Vocab)
+	id := vocab.ID("w:segment")
+	if id == text.Unknown {
+		t.Fatalf("vocabulary %q lacks w:segment", ds.Vocab)
+	}
+	L := ds.Test.Tokens.L
+	for i := range ds.Test.N() {
+		if !slices.Contains(ds.Test.Tokens.IDs[i*L:(i+1)*L], id) {
+			t.Errorf("test bag %d lacks w:segment", i)
+		}
+	}
+	for _, c := range []struct {
+		opt  Options
+		want string
+	}{
+		{Options{Text: TextNgrams, Embeddings: "g.txt"}, "--embeddings goes with --text glove"},
+		{Options{Text: TextNgrams, TextLen: 4}, "--text ngrams keeps no word sequence"},
 	} {
 		var oe *OptionError
 		if _, err := Open(dir, c.opt); !errors.As(err, &oe) || !strings.Contains(err.Error(), c.want) {

@@ -66,8 +66,10 @@ type Options struct {
 	// (default DefaultVectorSeqLen) instead of token ids.
 	Embeddings string
 	// Text chooses the bc-LSTM release's text: "cnn" (its text-CNN vectors;
-	// the default without Embeddings) or "glove" (its transcripts through
-	// Embeddings; the default with them).
+	// the default without Embeddings), "glove" (its transcripts through
+	// Embeddings; the default with them) or TextNgrams (its transcripts as
+	// bags of n-gram features); for a transcripts directory, TextWords (the
+	// default) or TextNgrams.
 	Text string
 }
 
@@ -180,8 +182,11 @@ func Open(path string, opt Options) (*data.Dataset, error) {
 	if f != LMFPickle && opt.Kind != "" && opt.Kind != "mosi" {
 		return nil, optionErrorf("load %s: %s holds MOSI's sentiment labels, not --kind (or --dataset) %s", path, f, opt.Kind)
 	}
-	if f != BCLSTMRelease && (opt.Split != "" || opt.Labels != "" || opt.Folds != "" || opt.Text != "") {
-		return nil, optionErrorf("load %s: --split, --labels, --folds and --text apply to the bc-LSTM release only; this is %s", path, f)
+	if f != BCLSTMRelease && (opt.Split != "" || opt.Labels != "" || opt.Folds != "") {
+		return nil, optionErrorf("load %s: --split, --labels and --folds apply to the bc-LSTM release only; this is %s", path, f)
+	}
+	if f != BCLSTMRelease && f != Transcripts && opt.Text != "" {
+		return nil, optionErrorf("load %s: --text applies to the bc-LSTM release and to transcripts; this is %s", path, f)
 	}
 	var ds *data.Dataset
 	switch f {

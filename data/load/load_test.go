@@ -6,12 +6,14 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/modistill/modistill/data"
 	"github.com/modistill/modistill/data/pickle"
 	"github.com/modistill/modistill/data/synth"
+	"github.com/modistill/modistill/data/text"
 	"github.com/modistill/modistill/tensor"
 )
 
@@ -466,5 +468,58 @@ func TestEncodeMMSARoundTrip(t *testing.T) {
 	if back.Test.IDs[2] != "vid$_$3" || back.Dims() != ds.Dims() || back.Test.Labels.Data[1] != ds.Test.Labels.Data[1] ||
 		back.Train.Inputs[data.Text].Data[7] != ds.Train.Inputs[data.Text].Data[7] {
 		t.Errorf("round trip: dims %v vs %v, ids %v", back.Dims(), ds.Dims(), back.Test.IDs)
+	}
+}
+
+func TestTranscriptsAsNgramBags(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"train.tsv": "text\tlabel\nA GOOD MOVIE\t2.0\nA BAD MOVIE\t-1.5\nNOT GOOD\t-0.4\n",
+		"dev.tsv":   "text\tlabel\nGOOD\t1\n",
+		"test.tsv":  "text\tlabel\nAN AWFUL MOVIE\t-3\nNOT GOOD NOT GOOD\t0\n",
+	}
+	for n, c := range files {
+		os.WriteFile(filepath.Join(dir, n), []byte(c), 0o644)
+	}
+	ds, err := Open(dir, Options{Text: TextNgrams})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !ds.TextBag || !ds.Dims().TextBag || ds.Train.Tokens == nil {
+		t.Fatal("the text should be bags of n-gram ids")
+	}
+	vocab := text.FromWords(ds.Vocab)
+	// Features seen once in training ("w:bad") have no id; twice ("w:good",
+	// "w:movie", "w:a") do; the bags are padded to the longest of any split
+	// (the test's repeated "not good"), so none is cut.
+	if vocab.ID("w:bad") != text.Unknown || vocab.ID("w:good") == text.Unknown || vocab.ID("b:a good") != text.Unknown {
+		t.Errorf("vocabulary %q", ds.Vocab)
+	}
+	if want := vocab.KnownCount(text.Ngrams([]string{"not", "good", "not", "good"})); ds.Test.Lengths[data.Text][1] != want {
+		t.Errorf("test bag of %d features, want %d", ds.Test.Lengths[data.Text][1], want)
+	}
+	longest := 0
+	for _, s := range ds.Splits() {
+		longest = max(longest, slices.Max(s.Lengths[data.Text]))
+	}
+	if ds.Dims().TextLen != longest {
+		t.Errorf("bags padded to %d, the longest is %d", ds.Dims().TextLen, longest)
+	}
+	for _, id := range ds.Test.Tokens.IDs {
+		if id == text.Unknown {
+			t.Fatal("an unknown feature should be left out of a bag, not written as the unknown id")
+		}
+	}
+	for _, c := range []struct {
+		opt  Options
+		want string
+	}{
+		{Options{Text: TextNgrams, Embeddings: "g.txt"}, "--embeddings goes with the word route"},
+		{Options{Text: TextNgrams, TextLen: 5}, "--seq-len applies to word sequences"},
+		{Options{Text: "cnn"}, `--text "cnn": want words`},
+	} {
+		if _, err := Open(dir, c.opt); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%+v: %v, want an error saying %q", c.opt, err, c.want)
+		}
 	}
 }

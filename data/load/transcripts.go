@@ -27,7 +27,8 @@ var transcriptFiles = [3]string{"train.tsv", "dev.tsv", "test.tsv"}
 // whose directory is then used. The vocabulary comes from the training split
 // alone; a word it lacks is the unknown id. Sequences are padded to
 // opt.TextLen (default: the longest training transcript, at most 50 tokens)
-// and their lengths recorded.
+// and their lengths recorded. With opt.Text = TextNgrams the text is instead
+// a bag of n-gram feature ids per transcript (see setNgramBags).
 func TranscriptsDir(path string, opt Options) (*data.Dataset, error) {
 	dir := path
 	if st, err := os.Stat(path); err == nil && !st.IsDir() {
@@ -43,7 +44,24 @@ func TranscriptsDir(path string, opt Options) (*data.Dataset, error) {
 		}
 		docs[i], labels[i] = d, l
 	}
-	if opt.Embeddings != "" {
+	switch {
+	case opt.Text == TextNgrams && opt.Embeddings != "":
+		return nil, optionErrorf("load %s: --text ngrams reads the transcripts' own n-grams; --embeddings goes with the word route", dir)
+	case opt.Text == TextNgrams && opt.TextLen != 0:
+		return nil, optionErrorf("load %s: --seq-len applies to word sequences; a bag of n-grams keeps every feature", dir)
+	case opt.Text == TextNgrams:
+		ds := &data.Dataset{Name: "cmu-mosi-transcripts", Format: string(Transcripts), Task: data.MOSITask()}
+		for i, sn := range splitNames {
+			setSplit(ds, sn, &data.Split{Labels: tensor.From(labels[i], len(labels[i]), 1)})
+		}
+		setNgramBags(ds, docs[:])
+		if err := ds.Validate(); err != nil {
+			return nil, fmt.Errorf("load %s: %w", dir, err)
+		}
+		return ds, nil
+	case opt.Text != "" && opt.Text != TextWords:
+		return nil, optionErrorf("load %s: --text %q: want words (token ids in order, or word vectors with --embeddings) or ngrams (bags of n-gram features)", dir, opt.Text)
+	case opt.Embeddings != "":
 		return embeddedTranscripts(dir, docs[:], labels, opt)
 	}
 	vocab := text.Build(docs[0], 1)

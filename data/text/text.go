@@ -86,3 +86,77 @@ func (v *Vocab) Encode(tokens []string, dst []int32) int {
 	}
 	return n
 }
+
+// NegationScope is how many words after a negator Ngrams marks as negated.
+const NegationScope = 3
+
+// negators open a negation scope, as do words ending in "n't".
+var negators = map[string]bool{"not": true, "no": true, "never": true, "nothing": true, "nobody": true,
+	"none": true, "nor": true, "neither": true, "cannot": true, "without": true}
+
+// Ngrams returns the features of a tokenised text that a fastText-style
+// encoder reads as a bag, in order of the words, repeats kept:
+//
+//   - "w:" + each word;
+//   - "b:" + each pair of adjacent words, joined by a space;
+//   - "n:" + each of the NegationScope words after a negator ("not", "no",
+//     "never", a word ending in "n't", ...), so that "not good" also gives
+//     "n:good" (negation marking; the transcripts carry no punctuation to
+//     end a scope);
+//   - "c:" + every n-gram of 2 to 5 characters of each word wrapped
+//     in "<" and ">", fastText's word boundaries ("<no", "no>", "<no>").
+func Ngrams(tokens []string) []string {
+	var out []string
+	negated := 0
+	for i, w := range tokens {
+		out = append(out, "w:"+w)
+		if i > 0 {
+			out = append(out, "b:"+tokens[i-1]+" "+w)
+		}
+		if negated > 0 {
+			out = append(out, "n:"+w)
+			negated--
+		}
+		if negators[w] || strings.HasSuffix(w, "n't") {
+			negated = NegationScope
+		}
+		r := []rune("<" + w + ">")
+		for n := 2; n <= 5; n++ {
+			for s := 0; s+n <= len(r); s++ {
+				out = append(out, "c:"+string(r[s:s+n]))
+			}
+		}
+	}
+	return out
+}
+
+// EncodeBag writes the ids of the features the vocabulary knows into dst,
+// in order (an unknown feature is left out, not written as Unknown: a bag
+// has no position to keep), truncating to len(dst) and padding the rest,
+// and returns how many it wrote.
+func (v *Vocab) EncodeBag(features []string, dst []int32) int {
+	n := 0
+	for _, f := range features {
+		if n == len(dst) {
+			break
+		}
+		if id, ok := v.ids[f]; ok && id > Unknown {
+			dst[n] = id
+			n++
+		}
+	}
+	clear(dst[n:])
+	return n
+}
+
+// KnownCount is how many of features the vocabulary knows (the length
+// EncodeBag needs to keep them all).
+func (v *Vocab) KnownCount(features []string) int {
+	n := 0
+	for _, f := range features {
+		if id, ok := v.ids[f]; ok && id > Unknown {
+			n++
+		}
+	}
+	return n
+}

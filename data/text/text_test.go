@@ -29,3 +29,41 @@ func TestVocab(t *testing.T) {
 		t.Errorf("minCount 2: %q", v2.Words)
 	}
 }
+
+func TestNgrams(t *testing.T) {
+	got := Ngrams([]string{"not", "ok"})
+	want := []string{"w:not", "c:<n", "c:no", "c:ot", "c:t>", "c:<no", "c:not", "c:ot>", "c:<not", "c:not>", "c:<not>",
+		"w:ok", "b:not ok", "n:ok", "c:<o", "c:ok", "c:k>", "c:<ok", "c:ok>", "c:<ok>"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("Ngrams = %q,\nwant %q", got, want)
+	}
+	// The scope ends NegationScope words after the negator.
+	n := 0
+	for _, f := range Ngrams([]string{"don't", "a", "b", "c", "d"}) {
+		if f[:2] == "n:" {
+			n++
+		}
+	}
+	if n != NegationScope {
+		t.Errorf("%d negated words, want %d", n, NegationScope)
+	}
+}
+
+func TestEncodeBag(t *testing.T) {
+	v := Build([][]string{{"w:good", "w:good", "c:<g"}}, 1)
+	dst := make([]int32, 3)
+	feats := []string{"w:bad", "w:good", "c:<g", "w:good"}
+	if n := v.EncodeBag(feats, dst); n != 3 || !reflect.DeepEqual(dst, []int32{2, 3, 2}) {
+		t.Errorf("EncodeBag = %v (%d), want [2 3 2] (3): the unknown feature left out", dst, n)
+	}
+	if k := v.KnownCount(feats); k != 3 {
+		t.Errorf("KnownCount = %d, want 3", k)
+	}
+	short := make([]int32, 1)
+	if n := v.EncodeBag(feats, short); n != 1 || short[0] != 2 {
+		t.Errorf("truncated EncodeBag = %v (%d)", short, n)
+	}
+	if n := v.EncodeBag([]string{"w:bad"}, dst); n != 0 || !reflect.DeepEqual(dst, []int32{0, 0, 0}) {
+		t.Errorf("a bag of unknown features = %v (%d), want padding only", dst, n)
+	}
+}

@@ -33,6 +33,9 @@ func newBase(name string, dims data.Dims, task data.Task, c Config, rng *rand.Ra
 	if dims.Audio == 0 || dims.Visual == 0 || (dims.Text == 0 && dims.Vocab == 0) {
 		return b, [3]int{}, fmt.Errorf("%s: needs all three modalities", name)
 	}
+	if dims.TextBag {
+		return b, [3]int{}, fmt.Errorf("%s: the text is a bag of n-gram ids, which has no word order; %s reads sequences (use word vectors or the text-CNN features)", name, name)
+	}
 	textLen := dims.TextLen
 	if textLen == 0 { // one text vector per utterance
 		if dims.AudioLen != 0 || dims.VisualLen != 0 {

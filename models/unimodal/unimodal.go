@@ -56,7 +56,7 @@ func NewNamed(prefix string, m data.Modality, dims data.Dims, task data.Task, c 
 	case data.Visual:
 		only.Visual = dims.Visual
 	case data.Text:
-		only.Text, only.TextLen, only.Vocab = dims.Text, dims.TextLen, dims.Vocab
+		only.Text, only.TextLen, only.Vocab, only.TextBag = dims.Text, dims.TextLen, dims.Vocab, dims.TextBag
 	}
 	enc := encoder.New(prefix+"enc", only, c.Encoder, rng)
 	out := enc.OutDims()[m]
