@@ -2,6 +2,7 @@ package data
 
 import (
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/modistill/modistill/data/text"
@@ -81,8 +82,29 @@ func TestMaskSteps(t *testing.T) {
 	if _, err := MaskSteps(b, 1.5, rand.New(rand.NewPCG(1, 2))); err == nil {
 		t.Error("rate 1.5 accepted")
 	}
+	// One vector per sample: a sequence of one step, zeroed whole.
 	flat := &Batch{Inputs: [3]*tensor.Tensor{tensor.New(n, d)}, Labels: tensor.New(n, 1)}
-	if _, err := MaskSteps(flat, 0.1, rand.New(rand.NewPCG(1, 2))); err == nil {
-		t.Error("a modality without steps accepted")
+	for i := range flat.Inputs[Audio].Data {
+		flat.Inputs[Audio].Data[i] = 1
+	}
+	fm, err := MaskSteps(flat, 0.3, rand.New(rand.NewPCG(1, 2)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	zeroed := 0
+	for i := range n {
+		row := fm.Inputs[Audio].Data[i*d : (i+1)*d]
+		switch {
+		case slices.Max(row) == 0:
+			zeroed++
+		case slices.Min(row) != 1:
+			t.Fatalf("sample %d partly masked: %v", i, row)
+		}
+	}
+	if f := float64(zeroed) / n; f < 0.2 || f > 0.4 {
+		t.Errorf("utterance vectors: %.3f masked, want about 0.3", f)
+	}
+	if flat.Inputs[Audio].Data[0] != 1 || slices.Min(flat.Inputs[Audio].Data) != 1 {
+		t.Error("MaskSteps modified its input")
 	}
 }

@@ -1,6 +1,7 @@
 package evaluate
 
 import (
+	"cmp"
 	"fmt"
 	"maps"
 	"math"
@@ -106,4 +107,34 @@ func (s Scores) String() string {
 		}
 	}
 	return strings.Join(parts, ", ")
+}
+
+// PairedDifferences returns a - b on the seeds both have with defined
+// values, in seed order: the paired per-seed differences of two systems.
+func PairedDifferences[Seed cmp.Ordered](a, b map[Seed]float64) []float64 {
+	var d []float64
+	for _, s := range slices.Sorted(maps.Keys(a)) {
+		if bv, ok := b[s]; ok && !math.IsNaN(a[s]) && !math.IsNaN(bv) {
+			d = append(d, a[s]-bv)
+		}
+	}
+	return d
+}
+
+// FormatPaired shows paired differences as "mean ± standard error" with a
+// sign (accuracies and F1 in percentage points), "-" without pairs, and the
+// mean alone for one pair.
+func FormatPaired(metric string, d []float64) string {
+	if len(d) == 0 {
+		return "-"
+	}
+	s := Summarize(d)
+	scale, prec := 1.0, 3
+	if IsPercent(metric) {
+		scale, prec = 100, 2
+	}
+	if len(d) == 1 {
+		return fmt.Sprintf("%+.*f", prec, scale*s.Mean)
+	}
+	return fmt.Sprintf("%+.*f ± %.*f", prec, scale*s.Mean, prec, scale*s.Std/math.Sqrt(float64(len(d))))
 }

@@ -300,3 +300,29 @@ func TestRunRandomRate(t *testing.T) {
 		t.Errorf("random-rate report:\n%s", b)
 	}
 }
+
+func TestWriteReportPairedDifferences(t *testing.T) {
+	mk := func(sys string, seed uint64, mae float64) *Result {
+		return &Result{Trial: Trial{System: sys, Dataset: "mosi", Seed: seed}, Status: "converged",
+			Scores: map[string]evaluate.Scores{"avt": {"mae": mae, "corr": 0.5, "acc2": 0.7}, "t": {"mae": mae + 0.5, "corr": 0.4, "acc2": 0.6}}}
+	}
+	// Ours beats Tucker-S by 0.1 and 0.3 on seeds 1 and 2; seed 3 has no
+	// Tucker-S to pair with; LMF-S and Deep-S were not run.
+	rs := []*Result{mk("ours", 1, 1.0), mk("ours", 2, 1.0), mk("ours", 3, 5.0), mk("tucker-s", 1, 1.1), mk("tucker-s", 2, 1.3)}
+	path := filepath.Join(t.TempDir(), "report.md")
+	if err := WriteReport(path, "", rs, false); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(path)
+	s := string(b)
+	// Differences -0.1 and -0.3: mean -0.2, std 0.141, standard error 0.1.
+	for _, want := range []string{"## Does distillation help? mosi, MAE: paired differences", "| ours - tucker-s | -0.200 ± 0.100 | - | - | - | - | - | -0.200 ± 0.100 |",
+		"## Does distillation help? mosi, Acc-2: paired differences", "| ours - tucker-s | +0.00 ± 0.00 |"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("report lacks %q:\n%s", want, s)
+		}
+	}
+	if strings.Contains(s, "ours - lmf-s") {
+		t.Errorf("a pair with a system not run:\n%s", s)
+	}
+}

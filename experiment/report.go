@@ -22,6 +22,9 @@ var (
 	Table2Systems = []string{"svm", "strh", "deep-s", "lmf-s", "tucker-s", "ours-fixed", "ours-literal", "ours"}
 )
 
+// mosiMetrics are MOSI's metrics in the paper's tables, with their titles.
+var mosiMetrics = [][2]string{{"mae", "MAE"}, {"corr", "Corr"}, {"acc2", "Acc-2"}, {"f1", "F1"}, {"acc7", "Acc-7"}}
+
 // column is one table column: a dataset and a metric.
 type column struct {
 	dataset, metric, title string
@@ -35,7 +38,7 @@ func columns(results []*Result) []column {
 	}
 	var cols []column
 	if has["mosi"] {
-		for _, m := range [][2]string{{"mae", "MAE"}, {"corr", "Corr"}, {"acc2", "Acc-2"}, {"f1", "F1"}, {"acc7", "Acc-7"}} {
+		for _, m := range mosiMetrics {
 			cols = append(cols, column{"mosi", m[0], "MOSI " + m[1]})
 		}
 	}
@@ -120,7 +123,92 @@ func WriteReport(path, header string, results []*Result, withPaper bool) error {
 	table("Table 1: all modalities", Table1Systems, []string{"avt"})
 	table("Table 2: one modality missing", Table2Systems, []string{"av", "at", "vt"})
 	table("Table 3: two modalities missing", Table2Systems, []string{"v", "a", "t"})
+	writeDistillation(&b, results)
 	return atomicfile.WriteFile(path, b.Bytes())
+}
+
+// DistillationPairs are the comparisons that say whether distillation
+// helps: each distilled system against the same framework without
+// distillation (Tucker-S), and Ours against the paper's separable
+// baselines (LMF-S, Deep-S).
+var DistillationPairs = [][2]string{
+	{"ours", "tucker-s"}, {"ours-fixed", "tucker-s"}, {"ours-literal", "tucker-s"},
+	{"ours", "lmf-s"}, {"ours", "deep-s"},
+}
+
+// distillationMetrics are the metrics of the paired tables, the first
+// three of mosiMetrics: MAE (lower is better) and Corr, Acc-2 (higher is
+// better).
+var distillationMetrics = mosiMetrics[:3]
+
+// writeDistillation writes, per dataset with both systems of a pair, one
+// table per metric of the paired per-seed differences of DistillationPairs
+// under every modality subset.
+func writeDistillation(b *bytes.Buffer, results []*Result) {
+	var datasets []string
+	seen := map[string]bool{}
+	for _, r := range results {
+		if !seen[r.Dataset] && r.Search == 0 {
+			seen[r.Dataset] = true
+			datasets = append(datasets, r.Dataset)
+		}
+	}
+	sort.Strings(datasets)
+	for _, ds := range datasets {
+		var pairs [][2]string
+		for _, p := range DistillationPairs {
+			if len(seedValues(results, p[0], ds, "avt", "mae")) > 0 && len(seedValues(results, p[1], ds, "avt", "mae")) > 0 {
+				pairs = append(pairs, p)
+			}
+		}
+		if len(pairs) == 0 {
+			continue
+		}
+		for _, m := range distillationMetrics {
+			metric := m[0]
+			better := "lower is better"
+			if metric != "mae" {
+				better = "higher is better"
+			}
+			if evaluate.IsPercent(metric) {
+				better += ", in percentage points"
+			}
+			fmt.Fprintf(b, "\n## Does distillation help? %s, %s: paired differences\n\n"+
+				"System minus reference on the same seed, mean ± standard error over the seeds both have (%s).\n\n| system - reference |",
+				ds, m[1], better)
+			for _, use := range data.Subsets {
+				fmt.Fprintf(b, " %s |", data.SubsetName(use))
+			}
+			b.WriteString("\n| --- |")
+			for range data.Subsets {
+				b.WriteString(" ---: |")
+			}
+			b.WriteString("\n")
+			for _, p := range pairs {
+				fmt.Fprintf(b, "| %s - %s |", p[0], p[1])
+				for _, use := range data.Subsets {
+					sub := data.SubsetName(use)
+					d := evaluate.PairedDifferences(seedValues(results, p[0], ds, sub, metric), seedValues(results, p[1], ds, sub, metric))
+					fmt.Fprintf(b, " %s |", evaluate.FormatPaired(metric, d))
+				}
+				b.WriteString("\n")
+			}
+		}
+	}
+}
+
+// seedValues are a metric's values of a system on a dataset by seed (the
+// trials scored on test, not the search's).
+func seedValues(results []*Result, system, dataset, subset, metric string) map[uint64]float64 {
+	v := map[uint64]float64{}
+	for _, r := range results {
+		if r.System == system && r.Dataset == dataset && r.Search == 0 {
+			if s, ok := r.Scores[subset][metric]; ok {
+				v[r.Seed] = s
+			}
+		}
+	}
+	return v
 }
 
 // isRandomRate reports whether results were scored under the random-rate

@@ -144,9 +144,9 @@ func runSummarize(ctx context.Context, args []string, stdout io.Writer) error {
 			var cells []string
 			pairs := 0
 			for _, use := range data.Subsets {
-				d := pairedDifferences(values[sys][data.SubsetName(use)][metric], values[*pairedWith][data.SubsetName(use)][metric])
+				d := evaluate.PairedDifferences(values[sys][data.SubsetName(use)][metric], values[*pairedWith][data.SubsetName(use)][metric])
 				pairs = max(pairs, len(d))
-				cells = append(cells, formatPaired(metric, d))
+				cells = append(cells, evaluate.FormatPaired(metric, d))
 			}
 			fmt.Fprintf(stdout, "| %s (%d) | %s |\n", sys, pairs, strings.Join(cells, " | "))
 		}
@@ -259,32 +259,3 @@ func bySeed(v map[int]float64) []float64 {
 	return out
 }
 
-// pairedDifferences returns a - b on the seeds both have with defined
-// values, in seed order.
-func pairedDifferences(a, b map[int]float64) []float64 {
-	var d []float64
-	for _, s := range slices.Sorted(maps.Keys(a)) {
-		if bv, ok := b[s]; ok && !math.IsNaN(a[s]) && !math.IsNaN(bv) {
-			d = append(d, a[s]-bv)
-		}
-	}
-	return d
-}
-
-// formatPaired shows paired differences as "mean ± standard error" with a
-// sign (accuracies and F1 in percentage points), "-" without pairs, and the
-// mean alone for one pair.
-func formatPaired(metric string, d []float64) string {
-	if len(d) == 0 {
-		return "-"
-	}
-	s := evaluate.Summarize(d)
-	scale, prec := 1.0, 3
-	if evaluate.IsPercent(metric) {
-		scale, prec = 100, 2
-	}
-	if len(d) == 1 {
-		return fmt.Sprintf("%+.*f", prec, scale*s.Mean)
-	}
-	return fmt.Sprintf("%+.*f ± %.*f", prec, scale*s.Mean, prec, scale*s.Std/math.Sqrt(float64(len(d))))
-}
