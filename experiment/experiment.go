@@ -30,9 +30,13 @@ type Trial struct {
 	Search  int      `json:"search,omitempty"`
 	// Protocol is how the test split is made incomplete: "" (or "paper")
 	// for the paper's fixed modality subsets, RandomRate for steps masked at
-	// random (MMSA, LNLN).
+	// random (MMSA, LNLN), Both for both.
 	Protocol string `json:"protocol,omitempty"`
 }
+
+// Both is both protocols at once: each trial is trained once and scored
+// under the paper's fixed subsets and under every random rate.
+const Both = "both"
 
 // RandomRate is the random-missing-rate protocol of MMSA and LNLN: every
 // system is given all modalities with each frame or token masked with
@@ -57,8 +61,8 @@ func (t Trial) Key() string {
 	if t.Search > 0 {
 		return fmt.Sprintf("search/%s/%s/%d", t.Dataset, t.System, t.Search)
 	}
-	if t.Protocol == RandomRate {
-		return fmt.Sprintf("%s/%s/%s/seed%d", RandomRate, t.Dataset, t.System, t.Seed)
+	if t.Protocol == RandomRate || t.Protocol == Both {
+		return fmt.Sprintf("%s/%s/%s/seed%d", t.Protocol, t.Dataset, t.System, t.Seed)
 	}
 	return fmt.Sprintf("%s/%s/seed%d", t.Dataset, t.System, t.Seed)
 }
@@ -123,7 +127,7 @@ func Run(ctx context.Context, t Trial, ds *data.Dataset, tc train.Config) (*Resu
 	if t.Search > 0 {
 		return res, nil
 	}
-	if t.Protocol == RandomRate {
+	if t.Protocol == RandomRate || t.Protocol == Both {
 		all := [3]bool{true, true, true}
 		sums := evaluate.Scores{}
 		for i, r := range Rates {
@@ -139,7 +143,9 @@ func Run(ctx context.Context, t Trial, ds *data.Dataset, tc train.Config) (*Resu
 			}
 		}
 		res.Scores["avt@avg"] = sums
-		return res, nil
+		if t.Protocol == RandomRate {
+			return res, nil
+		}
 	}
 	for _, use := range m.Subsets() {
 		pred := m.Predict(autodiff.NewTape(), ds.Test.All(), use)

@@ -48,35 +48,26 @@ func WritePlots(dir string, results []*Result) ([]string, error) {
 			delete(seen, r.System)
 		}
 	}
-	conditions := Conditions
-	if isRandomRate(results) {
-		conditions = RateConditions
+	// One chart per condition family scored: the paper's subsets, the
+	// random rates (named -random-rate when both are).
+	type family struct {
+		suffix     string
+		conditions []string
+	}
+	var families []family
+	rates, subsets := protocols(results)
+	if subsets {
+		families = append(families, family{"", Conditions})
+	}
+	if rates {
+		families = append(families, family{map[bool]string{true: "-random-rate"}[subsets], RateConditions})
 	}
 	var files []string
-	for _, c := range columns(results) {
-		var groups []report.Group
-		for _, sys := range systemsRun {
-			g := report.Group{Name: sys}
-			any := false
-			for _, cond := range conditions {
-				e := estimate(results, sys, c.dataset, cond, c.metric)
-				any = any || !math.IsNaN(e.Mean)
-				g.Values = append(g.Values, e)
-			}
-			if any {
-				groups = append(groups, g)
-			}
-		}
-		if len(groups) == 0 {
-			continue
-		}
-		for _, ext := range []string{".svg", ".png"} {
-			path := filepath.Join(dir, c.dataset+"-"+c.metric+ext)
-			title := fmt.Sprintf("%s by modality condition (mean ± std over seeds, test split)", c.title)
-			if err := report.Points(path, title, evaluate.Label(c.metric), conditions, groups); err != nil {
-				return files, err
-			}
-			files = append(files, path)
+	for _, f := range families {
+		fs, err := conditionPlots(dir, results, systemsRun, f.conditions, f.suffix)
+		files = append(files, fs...)
+		if err != nil {
+			return files, err
 		}
 	}
 	// The temperatures each adaptive system learned, averaged over seeds.
@@ -99,6 +90,39 @@ func WritePlots(dir string, results []*Result) ([]string, error) {
 				}
 				files = append(files, path)
 			}
+		}
+	}
+	return files, nil
+}
+
+// conditionPlots draws, per column, each system's mean ± std over seeds
+// under conditions, into DATASET-METRIC+suffix.svg and .png.
+func conditionPlots(dir string, results []*Result, systemsRun, conditions []string, suffix string) ([]string, error) {
+	var files []string
+	for _, c := range columns(results) {
+		var groups []report.Group
+		for _, sys := range systemsRun {
+			g := report.Group{Name: sys}
+			any := false
+			for _, cond := range conditions {
+				e := estimate(results, sys, c.dataset, cond, c.metric)
+				any = any || !math.IsNaN(e.Mean)
+				g.Values = append(g.Values, e)
+			}
+			if any {
+				groups = append(groups, g)
+			}
+		}
+		if len(groups) == 0 {
+			continue
+		}
+		for _, ext := range []string{".svg", ".png"} {
+			path := filepath.Join(dir, c.dataset+"-"+c.metric+suffix+ext)
+			title := fmt.Sprintf("%s by modality condition (mean ± std over seeds, test split)", c.title)
+			if err := report.Points(path, title, evaluate.Label(c.metric), conditions, groups); err != nil {
+				return files, err
+			}
+			files = append(files, path)
 		}
 	}
 	return files, nil

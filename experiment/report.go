@@ -74,8 +74,10 @@ func cell(results []*Result, system, dataset, subset, metric string) string {
 	return evaluate.Summarize(values(results, system, dataset, subset, metric)).Format(metric)
 }
 
-// WriteReport writes report.md: the three tables in the paper's layout, or
-// for the random-rate protocol its one table.
+// WriteReport writes report.md: the three tables in the paper's layout and
+// the paired differences that say whether distillation helps, for trials
+// scored under the paper's subsets; the random-rate protocol's one table,
+// for trials scored under it.
 //
 // withPaper adds, under each of our rows, the paper's own numbers for it as
 // printed (accuracies and F1 in percent; "-" where the paper has none), for
@@ -115,15 +117,19 @@ func WriteReport(path, header string, results []*Result, withPaper bool) error {
 			}
 		}
 	}
-	if isRandomRate(results) {
+	rates, subsets := protocols(results)
+	if subsets {
+		table("Table 1: all modalities", Table1Systems, []string{"avt"})
+		table("Table 2: one modality missing", Table2Systems, []string{"av", "at", "vt"})
+		table("Table 3: two modalities missing", Table2Systems, []string{"v", "a", "t"})
+	}
+	if rates {
 		table("Random missing rate (MMSA, LNLN): all modalities, each frame or token masked with probability r at test, "+
 			"the metrics averaged over r = 0.0, 0.1, ..., 0.9 (results.csv has each rate)", SystemsFor(), []string{"avt@avg"})
-		return atomicfile.WriteFile(path, b.Bytes())
 	}
-	table("Table 1: all modalities", Table1Systems, []string{"avt"})
-	table("Table 2: one modality missing", Table2Systems, []string{"av", "at", "vt"})
-	table("Table 3: two modalities missing", Table2Systems, []string{"v", "a", "t"})
-	writeDistillation(&b, results)
+	if subsets {
+		writeDistillation(&b, results)
+	}
 	return atomicfile.WriteFile(path, b.Bytes())
 }
 
@@ -211,15 +217,14 @@ func seedValues(results []*Result, system, dataset, subset, metric string) map[u
 	return v
 }
 
-// isRandomRate reports whether results were scored under the random-rate
-// protocol.
-func isRandomRate(results []*Result) bool {
+// protocols reports whether results were scored under the random rates
+// and under the paper's fixed subsets.
+func protocols(results []*Result) (rates, subsets bool) {
 	for _, r := range results {
-		if r.Protocol == RandomRate {
-			return true
-		}
+		rates = rates || r.Protocol == RandomRate || r.Protocol == Both
+		subsets = subsets || r.Protocol != RandomRate
 	}
-	return false
+	return rates, subsets
 }
 
 // WriteCSV writes results.csv: one row per trial and modality condition.

@@ -37,7 +37,7 @@ func runPaper(ctx context.Context, args []string, stdout io.Writer) error {
 	quiet := fs.Bool("quiet", false, "no progress bar")
 	shardFlag := fs.String("shard", "", "i/n: run only trial i, i+n, i+2n, ... of the run's fixed trial order (i from 0), for a job array; merge the shards' directories with modistill report")
 	search := fs.Int("search", 0, "N: before the seeds, try N random settings of the grid per trained system and dataset, keep the best on validation (0: the defaults)")
-	protocol := fs.String("protocol", "paper", "how test inputs go missing: paper (the tables' fixed modality subsets) or random-rate (each frame or token masked at rates 0.0 to 0.9, as MMSA and LNLN)")
+	protocol := fs.String("protocol", "paper", "how test inputs go missing: paper (the tables' fixed modality subsets), random-rate (each frame or token masked at rates 0.0 to 0.9, as MMSA and LNLN; a modality given as one vector per utterance is a sequence of one step) or both (each trial trained once and scored under both)")
 	release := addReleaseFlags(fs)
 	synthParams := fs.String("synth-params", "", "--data synth: the generator's parameters as name=value,... (see modistill train -h and the README)")
 	systemList := fs.String("systems", "", "comma-separated systems to run (default: every row of Tables 1-3)")
@@ -73,8 +73,8 @@ func runPaper(ctx context.Context, args []string, stdout io.Writer) error {
 			runSystems = append(runSystems, s)
 		}
 	}
-	if *protocol != "paper" && *protocol != experiment.RandomRate {
-		return usagef("paper: --protocol %q: want paper or random-rate", *protocol)
+	if *protocol != "paper" && *protocol != experiment.RandomRate && *protocol != experiment.Both {
+		return usagef("paper: --protocol %q: want paper, random-rate or both", *protocol)
 	}
 	shard, nShards, err := parseShard(*shardFlag)
 	if err != nil {
@@ -174,8 +174,8 @@ func runPaper(ctx context.Context, args []string, stdout io.Writer) error {
 				index++
 				if (index-1)%nShards == shard {
 					t := experiment.Trial{System: sys, Dataset: name, Seed: uint64(s)}
-					if *protocol == experiment.RandomRate {
-						t.Protocol = experiment.RandomRate
+					if *protocol != "paper" {
+						t.Protocol = *protocol
 					}
 					mine = append(mine, t)
 				}
@@ -345,7 +345,8 @@ type paperSettings struct {
 	Data   string `json:"data"`
 	Quick  bool   `json:"quick"`
 	Search int    `json:"search"`
-	// Protocol is paper or random-rate (empty in stores made before it).
+	// Protocol is paper, random-rate or both (empty in stores made before
+	// it).
 	Protocol string `json:"protocol,omitempty"`
 	// Split is the bc-LSTM release's split (empty: its default, release).
 	Split string `json:"split,omitempty"`
@@ -476,8 +477,12 @@ func writePaperOutputs(out string, settings paperSettings, all []*experiment.Res
 		}
 	}
 	proto := "protocol: the paper's fixed conditions, complete input and the six incomplete modality subsets (the fixed conditions of MMIN and CorrKD too)"
-	if settings.Protocol == experiment.RandomRate {
-		proto = "protocol: random missing rate (MMSA, LNLN), every modality given with each frame or token masked with probability r, the same masks for every system"
+	rate := "random missing rate (MMSA, LNLN), every modality given with each frame or token (or utterance vector) masked with probability r, the same masks for every system"
+	switch settings.Protocol {
+	case experiment.RandomRate:
+		proto = "protocol: " + rate
+	case experiment.Both:
+		proto = "protocols: each trial trained once and scored under the paper's fixed conditions (complete input and the six incomplete modality subsets) and under the " + rate
 	}
 	hp := "each trained system with its defaults"
 	if settings.Search > 0 {
@@ -491,6 +496,13 @@ func writePaperOutputs(out string, settings paperSettings, all []*experiment.Res
 	title, caveat := "on the synthetic benchmark", "The data is synthetic, so the paper's own numbers are not beside these: they measure other data."
 	if settings.Data != "synth" {
 		title, caveat = "on "+filepath.Base(settings.Data), "Rows marked (paper) are the paper's own numbers as printed (accuracies and F1 in percent; of Table 2 only Ours-fixed and Ours are in the project's copy of the text), meaningful only if the file is the paper's dataset; single runs drift (METHOD.md)."
+		if f, err := load.Sniff(settings.Data); err == nil && f == load.BCLSTMRelease {
+			caveat += " The features are not the paper's: here the bc-LSTM release's COVAREP audio (73-d), 3D-CNN visual (100-d) and, for text, " +
+				map[string]string{"": "its text-CNN vectors (100-d)", "cnn": "its text-CNN vectors (100-d)", "glove": "GloVe word vectors (100-d)", "ngrams": "bags of n-grams of the transcripts"}[settings.Text] +
+				", on " + map[string]string{"": releaseSplitText, "release": releaseSplitText, "standard": "the standard folds (leaky for the text-CNN and visual features: see the README)"}[settings.Split] +
+				"; the paper's were COVAREP (74-d), FACET (46-d) and GloVe (300-d) on the standard folds (1284/229/686), with selection it does not describe. " +
+				"Acc-2 (y >= 0) is accuracy on the release's own binary labels (checked to agree on every segment)."
+		}
 	}
 	header := fmt.Sprintf("# The paper's tables %s\n\n"+
 		"modistill paper %s: %s on %s (%s), %s, test split, %s; %s; each cell the mean ± standard deviation over seeds "+
@@ -513,6 +525,9 @@ func writePaperOutputs(out string, settings paperSettings, all []*experiment.Res
 	fmt.Fprintf(stdout, "wrote %s, %s and %d charts in %s\n", filepath.Join(out, "report.md"), filepath.Join(out, "results.csv"), len(plots), filepath.Join(out, "plots"))
 	return nil
 }
+
+// releaseSplitText describes the bc-LSTM release's own split.
+const releaseSplitText = "the release's split (training videos 1-52, validation 53-62, test 63-93: 1229/218/752 segments)"
 
 // readResults decodes the store's records.
 func readResults(recs []runstore.Record) ([]*experiment.Result, error) {

@@ -258,4 +258,3 @@ func bySeed(v map[int]float64) []float64 {
 	}
 	return out
 }
-

@@ -3,11 +3,13 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -575,6 +577,53 @@ func TestPaperRandomRateProtocol(t *testing.T) {
 	}
 	if _, err := runCmd(t, "paper", "--quick", "--out", t.TempDir(), "--protocol", "sometimes"); exitCode(err, io.Discard) != 2 {
 		t.Errorf("bad --protocol: %v", err)
+	}
+}
+
+// Both protocols from one training per trial, on utterance-level features
+// (masked as sequences of one step).
+func TestPaperBothProtocols(t *testing.T) {
+	dir := t.TempDir()
+	_, err := runCmd(t, append([]string{"paper", "--quick", "--quiet", "--seeds", "1", "--systems", "lmf,ours", "--protocol", "both", "--out", dir, "--dataset", "mosi"},
+		smallData(t, "mosi", false, synth.Sizes{Train: 160, Valid: 60, Test: 80})...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	report, _ := os.ReadFile(dir + "/report.md")
+	for _, want := range []string{"protocols: each trial trained once", "Table 1: all modalities", "| ours | t | ", "| lmf | avt@avg | ", "| ours | avt@avg | ", "ours - tucker-s"} {
+		if want == "ours - tucker-s" { // Tucker-S was not run: no pair
+			if strings.Contains(string(report), want) {
+				t.Errorf("report.md pairs with a system not run:\n%s", report)
+			}
+			continue
+		}
+		if !strings.Contains(string(report), want) {
+			t.Errorf("report.md lacks %q:\n%s", want, report)
+		}
+	}
+	csvText, err := os.ReadFile(dir + "/results.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(bytes.NewReader(csvText)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	mae := map[string]string{} // system/condition -> MAE
+	col := slices.Index(rows[0], "mae")
+	for _, r := range rows[1:] {
+		mae[r[0]+"/"+r[2]] = r[col]
+	}
+	for _, sys := range []string{"lmf", "ours"} {
+		// Rate 0 masks nothing: the same model on the same input.
+		if mae[sys+"/avt"] == "" || mae[sys+"/avt"] != mae[sys+"/avt@0.0"] || mae[sys+"/avt@0.5"] == "" {
+			t.Errorf("%s: MAE avt %q, avt@0.0 %q, avt@0.5 %q", sys, mae[sys+"/avt"], mae[sys+"/avt@0.0"], mae[sys+"/avt@0.5"])
+		}
+	}
+	for _, f := range []string{"mosi-mae.svg", "mosi-mae-random-rate.svg"} {
+		if _, err := os.Stat(dir + "/plots/" + f); err != nil {
+			t.Error(err)
+		}
 	}
 }
 
