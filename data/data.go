@@ -539,7 +539,9 @@ func (d *Dataset) InputNotes() []string {
 	return notes
 }
 
-// TextVectors describes transcripts turned into pretrained word vectors.
+// TextVectors describes transcripts turned into pretrained word vectors,
+// or, with text as bags of n-grams (Dataset.TextBag; SeqLen 0), the
+// vectors the word features' embeddings start from.
 type TextVectors struct {
 	File   string `json:"file"`
 	Dim    int    `json:"dim"`

@@ -101,6 +101,9 @@ func Run(ctx context.Context, t Trial, ds *data.Dataset, tc train.Config) (*Resu
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", t.Key(), err)
 	}
+	if _, err := systems.InitTextBag(m, ds); err != nil {
+		return nil, fmt.Errorf("%s: %w", t.Key(), err)
+	}
 	start := time.Now()
 	res := &Result{Trial: t, Config: cfg, Scores: map[string]evaluate.Scores{}}
 	switch m := m.(type) {

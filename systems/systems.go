@@ -25,6 +25,7 @@ import (
 	"github.com/modistill/modistill/autodiff"
 	"github.com/modistill/modistill/checkpoint"
 	"github.com/modistill/modistill/data"
+	"github.com/modistill/modistill/data/text"
 	"github.com/modistill/modistill/encoder"
 	"github.com/modistill/modistill/models/amd"
 	"github.com/modistill/modistill/models/bclstm"
@@ -590,6 +591,35 @@ func (w wholeModel) Predict(tp *autodiff.Tape, b *data.Batch, use [3]bool) *tens
 		panic("systems: a whole-modality system predicts only from all three modalities")
 	}
 	return objective.Predictions(w.Task, w.Model.Predict(tp, b))
+}
+
+// InitTextBag starts the embeddings of m's bag text encoders (parameters
+// named *.t.bag.weight) for the word features ("w:" + word) from ds's
+// pretrained word vectors, when ds's text is bags of n-grams with vectors
+// (load's --text ngrams --embeddings), and returns how many rows it set.
+func InitTextBag(m Model, ds *data.Dataset) (int, error) {
+	tv := ds.TextVectors
+	if !ds.TextBag || tv == nil || len(tv.Vocab) == 0 {
+		return 0, nil
+	}
+	ids := text.FromWords(ds.Vocab)
+	n := 0
+	for _, p := range m.Params() {
+		if !strings.HasSuffix(p.Name, ".t.bag.weight") {
+			continue
+		}
+		D := p.Value.Shape[1]
+		if D != tv.Dim {
+			return 0, fmt.Errorf("the text embeddings have %d values per feature, the word vectors of %s %d: set the embedding size to %d (--embed)", D, tv.File, tv.Dim, tv.Dim)
+		}
+		for i, w := range tv.Vocab {
+			if id := ids.ID("w:" + w); id != text.Unknown {
+				copy(p.Value.Data[int(id)*D:(int(id)+1)*D], tv.Table[i*D:(i+1)*D])
+				n++
+			}
+		}
+	}
+	return n, nil
 }
 
 // Meta is what model.json holds.

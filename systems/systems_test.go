@@ -149,3 +149,48 @@ func TestLMFTeacherTakesTheRank(t *testing.T) {
 		t.Errorf("lmf-s --rank 8: %v", err)
 	}
 }
+
+func TestInitTextBagStartsWordFeaturesFromTheirVectors(t *testing.T) {
+	ds := &data.Dataset{TextBag: true, Task: data.MOSITask(),
+		Vocab:       []string{"<pad>", "<unk>", "w:good", "c:<go", "w:bad"},
+		TextVectors: &data.TextVectors{File: "v.txt", Dim: 2, Vocab: []string{"bad", "good", "other"}, Table: []float32{-1, -2, 1, 2, 9, 9}}}
+	dims := data.Dims{TextLen: 3, Vocab: 5, TextBag: true, Outputs: 1}
+	for _, name := range []string{"unimodal-t", "ours"} {
+		if name == "ours" {
+			dims.Audio, dims.Visual = 2, 2
+		}
+		m, err := Build(name, mustConfig(t, name, Hyper{EmbedDim: ptr(2)}), dims, ds.Task, nn.NewRNG(1))
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, err := InitTextBag(m, ds)
+		if err != nil || n == 0 {
+			t.Fatalf("%s: %d rows set, %v", name, n, err)
+		}
+		for _, p := range m.Params() {
+			if !strings.HasSuffix(p.Name, ".t.bag.weight") {
+				continue
+			}
+			w := p.Value.Data
+			if w[4] != 1 || w[5] != 2 || w[8] != -1 || w[9] != -2 { // rows 2 (w:good) and 4 (w:bad)
+				t.Errorf("%s %s: rows %v, want good's and bad's vectors at 2 and 4", name, p.Name, w)
+			}
+			if w[6] == 9 || w[6] == 1 { // c:<go keeps its random start
+				t.Errorf("%s: a character n-gram got a word's vector: %v", name, w)
+			}
+		}
+	}
+	m, _ := Build("unimodal-t", mustConfig(t, "unimodal-t", Hyper{EmbedDim: ptr(3)}), data.Dims{TextLen: 3, Vocab: 5, TextBag: true, Outputs: 1}, ds.Task, nn.NewRNG(1))
+	if _, err := InitTextBag(m, ds); err == nil || !strings.Contains(err.Error(), "set the embedding size to 2") {
+		t.Errorf("3 values per feature against 2-d vectors: %v", err)
+	}
+}
+
+func mustConfig(t *testing.T, name string, h Hyper) any {
+	t.Helper()
+	cfg, err := Config(name, h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}

@@ -67,7 +67,7 @@ func addReleaseFlags(fs *flag.FlagSet) releaseFlags {
 		split:      fs.String("split", "", "bc-LSTM release: release (its 62 training / 31 test videos, the default) or standard (folds.json's 52/10/31)"),
 		labels:     fs.String("labels", "", "bc-LSTM release: the continuous labels, OpinionLevelSentiment.csv or a labels .csd (default: found in DIR, DIR/.. or DIR/../cmu-mosi)"),
 		folds:      fs.String("folds", "", "bc-LSTM release, --split standard: folds.json (default: found like --labels)"),
-		embeddings: fs.String("embeddings", "", "transcripts (a transcripts directory, or the bc-LSTM release with --text glove): pretrained word vectors in GloVe's text format, plain or gzip"),
+		embeddings: fs.String("embeddings", "", "transcripts (a transcripts directory, or the bc-LSTM release with --text glove): pretrained word vectors in GloVe's text format, plain or gzip; with --text ngrams, the vectors the word features' embeddings start from"),
 		text:       fs.String("text", "", "bc-LSTM release: cnn (its text-CNN vectors; the default), glove (its transcripts through --embeddings; the default when they are given) or ngrams (its transcripts as bags of word, bigram and character n-gram ids, read by a fastText-style mean of embeddings); transcripts: words (the default) or ngrams"),
 		seqLen:     fs.Int("seq-len", 0, "transcripts: words kept per transcript (default: 20 with --embeddings, as LMF; else the longest training transcript, at most 50)"),
 	}
@@ -254,6 +254,11 @@ func runTrain(ctx context.Context, args []string, stdout io.Writer) error {
 		return usagef("train: %v", err)
 	}
 	printDataNotes(stdout, "data: ", ds)
+	if n, err := systems.InitTextBag(m, ds); err != nil {
+		return usagef("train: %v", err)
+	} else if n > 0 {
+		fmt.Fprintf(stdout, "text: %d word-feature embeddings start from the word vectors\n", n)
+	}
 	tc := train.Config{Epochs: *epochs, Patience: *patience, BatchSize: *batch, Seed: *seed}
 	var note string
 	if n, ok := m.(systems.Noter); ok && n.Note(ds) != "" {

@@ -97,9 +97,7 @@ func BCLSTM(dir string, opt Options) (*data.Dataset, error) {
 	case textRoute == "glove" && opt.Embeddings == "":
 		return nil, optionErrorf("load %s: --text glove needs word vectors: --embeddings FILE (GloVe's text format)", dir)
 	case textRoute == "cnn" && opt.Embeddings != "":
-		return nil, optionErrorf("load %s: --text cnn uses the release's text-CNN vectors; --embeddings goes with --text glove", dir)
-	case textRoute == TextNgrams && opt.Embeddings != "":
-		return nil, optionErrorf("load %s: --text ngrams reads the transcripts' own n-grams; --embeddings goes with --text glove", dir)
+		return nil, optionErrorf("load %s: --text cnn uses the release's text-CNN vectors; --embeddings goes with --text glove (or ngrams)", dir)
 	case textRoute != "cnn" && textRoute != "glove" && textRoute != TextNgrams:
 		return nil, optionErrorf("load %s: --text %q: want cnn (the release's text-CNN vectors), glove (its transcripts through --embeddings) or ngrams (its transcripts as bags of n-gram features)", dir, textRoute)
 	}
@@ -273,6 +271,11 @@ func BCLSTM(dir string, opt Options) (*data.Dataset, error) {
 		ds.Warnings = append(ds.Warnings, vectorWarnings(info)...)
 	} else if textRoute == TextNgrams {
 		setNgramBags(ds, docs)
+		if opt.Embeddings != "" {
+			if err := setBagVectors(ds, docs, opt.Embeddings); err != nil {
+				return nil, fmt.Errorf("load %s: %w", dir, err)
+			}
+		}
 	} else {
 		ds.Notes = append(ds.Notes, "text: the release's 100 text-CNN features per segment (one vector per utterance)")
 	}

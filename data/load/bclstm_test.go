@@ -259,7 +259,7 @@ func TestBCLSTMTextAsNgramBags(t *testing.T) {
 		opt  Options
 		want string
 	}{
-		{Options{Text: TextNgrams, Embeddings: "g.txt"}, "--embeddings goes with --text glove"},
+		{Options{Text: TextNgrams, Embeddings: "none.txt"}, "--embeddings"},
 		{Options{Text: TextNgrams, TextLen: 4}, "--text ngrams keeps no word sequence"},
 	} {
 		var oe *OptionError

@@ -510,11 +510,23 @@ func TestTranscriptsAsNgramBags(t *testing.T) {
 			t.Fatal("an unknown feature should be left out of a bag, not written as the unknown id")
 		}
 	}
+	// With word vectors: those of the word features' words, for their
+	// embeddings to start from.
+	vecs := filepath.Join(dir, "vectors.txt")
+	os.WriteFile(vecs, []byte("good 1 2\nawful 3 4\nmovie 5 6\n"), 0o644)
+	dv, err := Open(dir, Options{Text: TextNgrams, Embeddings: vecs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Word features: "a", "good", "movie" (twice each in training); "awful"
+	// has a vector but no feature.
+	if tv := dv.TextVectors; tv == nil || !slices.Equal(tv.Vocab, []string{"good", "movie"}) || tv.Words != 3 || tv.Dim != 2 || !slices.Equal(tv.Table, []float32{1, 2, 5, 6}) {
+		t.Errorf("bag vectors %+v", dv.TextVectors)
+	}
 	for _, c := range []struct {
 		opt  Options
 		want string
 	}{
-		{Options{Text: TextNgrams, Embeddings: "g.txt"}, "--embeddings goes with the word route"},
 		{Options{Text: TextNgrams, TextLen: 5}, "--seq-len applies to word sequences"},
 		{Options{Text: "cnn"}, `--text "cnn": want words`},
 	} {

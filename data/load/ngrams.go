@@ -2,6 +2,7 @@ package load
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/modistill/modistill/data"
 	"github.com/modistill/modistill/data/text"
@@ -49,4 +50,36 @@ func setNgramBags(ds *data.Dataset, docs [][][]string) {
 	}
 	ds.Notes = append(ds.Notes, fmt.Sprintf("text: bags of n-gram features (words, word bigrams, negation-marked words, character 2- to 5-grams), %d features seen at least %d times in the training split, up to %d per transcript",
 		len(vocab.Words)-2, NgramMinCount, L))
+}
+
+// setBagVectors reads, from the pretrained word vectors in path, those of
+// the words that have a word feature ("w:" + word) in ds's bag vocabulary,
+// into ds.TextVectors, for the systems to start those features' embeddings
+// from (systems.InitTextBag); the tokens of docs are counted against them.
+func setBagVectors(ds *data.Dataset, docs [][][]string, path string) error {
+	want := map[string]bool{}
+	for _, f := range ds.Vocab {
+		if w, ok := strings.CutPrefix(f, "w:"); ok {
+			want[w] = true
+		}
+	}
+	info := &data.TextVectors{File: path}
+	vec, err := wordVectors(path, want, info)
+	if err != nil {
+		return err
+	}
+	for _, split := range docs {
+		for _, d := range split {
+			for _, w := range d {
+				info.Tokens++
+				if _, ok := vec.Lookup(w); !ok {
+					info.OOVTokens++
+				}
+			}
+		}
+	}
+	ds.TextVectors = info
+	ds.Notes = append(ds.Notes, fmt.Sprintf("text: the embeddings of %d of the %d word features start from their %d-d vectors in %s (the other features' at random); %d of %d tokens (%.1f%%) have no vector",
+		len(info.Vocab), info.Words, info.Dim, path, info.OOVTokens, info.Tokens, 100*info.OOVRate()))
+	return nil
 }

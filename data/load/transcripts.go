@@ -45,8 +45,6 @@ func TranscriptsDir(path string, opt Options) (*data.Dataset, error) {
 		docs[i], labels[i] = d, l
 	}
 	switch {
-	case opt.Text == TextNgrams && opt.Embeddings != "":
-		return nil, optionErrorf("load %s: --text ngrams reads the transcripts' own n-grams; --embeddings goes with the word route", dir)
 	case opt.Text == TextNgrams && opt.TextLen != 0:
 		return nil, optionErrorf("load %s: --seq-len applies to word sequences; a bag of n-grams keeps every feature", dir)
 	case opt.Text == TextNgrams:
@@ -55,6 +53,11 @@ func TranscriptsDir(path string, opt Options) (*data.Dataset, error) {
 			setSplit(ds, sn, &data.Split{Labels: tensor.From(labels[i], len(labels[i]), 1)})
 		}
 		setNgramBags(ds, docs[:])
+		if opt.Embeddings != "" {
+			if err := setBagVectors(ds, docs[:], opt.Embeddings); err != nil {
+				return nil, fmt.Errorf("load %s: %w", dir, err)
+			}
+		}
 		if err := ds.Validate(); err != nil {
 			return nil, fmt.Errorf("load %s: %w", dir, err)
 		}

@@ -9,6 +9,31 @@ import (
 	"github.com/modistill/modistill/tensor"
 )
 
+// wordVectors reads the vectors of the words in want from path into info
+// (Dim, Words, OOVWords, and Vocab and Table, sorted) and returns them.
+func wordVectors(path string, want map[string]bool, info *data.TextVectors) (*wordvec.Vectors, error) {
+	vec, err := wordvec.Read(path, func(w string) bool { return want[w] })
+	if err != nil {
+		return nil, optionErrorf("--embeddings: %w", err)
+	}
+	if len(want) > 0 && vec.Len() == 0 {
+		return nil, optionErrorf("--embeddings %s: none of the transcripts' %d words has a vector there (%d vectors of %d values read); is it a word-vector file for this language, in GloVe's text format?", path, len(want), vec.Lines, vec.Dim)
+	}
+	info.Dim, info.Words = vec.Dim, len(want)
+	for w := range want {
+		if _, ok := vec.Lookup(w); ok {
+			info.Vocab = append(info.Vocab, w)
+		}
+	}
+	info.OOVWords = len(want) - len(info.Vocab)
+	sort.Strings(info.Vocab)
+	for _, w := range info.Vocab {
+		v, _ := vec.Lookup(w)
+		info.Table = append(info.Table, v...)
+	}
+	return vec, nil
+}
+
 // DefaultVectorSeqLen is how many words of a transcript become word
 // vectors when Options.TextLen is 0: LMF's 20.
 const DefaultVectorSeqLen = 20
@@ -40,26 +65,11 @@ func embedDocs(tokens [][][]string, path string, L int) ([]*tensor.Tensor, [][]i
 			}
 		}
 	}
-	vec, err := wordvec.Read(path, func(w string) bool { return want[w] })
+	vec, err := wordVectors(path, want, info)
 	if err != nil {
-		return nil, nil, nil, optionErrorf("--embeddings: %w", err)
+		return nil, nil, nil, err
 	}
 	d := vec.Dim
-	info.Dim, info.Words = d, len(want)
-	if len(want) > 0 && vec.Len() == 0 {
-		return nil, nil, nil, optionErrorf("--embeddings %s: none of the transcripts' %d words has a vector there (%d vectors of %d values read); is it a word-vector file for this language, in GloVe's text format?", path, len(want), vec.Lines, d)
-	}
-	for w := range want {
-		if _, ok := vec.Lookup(w); ok {
-			info.Vocab = append(info.Vocab, w)
-		}
-	}
-	info.OOVWords = len(want) - len(info.Vocab)
-	sort.Strings(info.Vocab)
-	for _, w := range info.Vocab {
-		v, _ := vec.Lookup(w)
-		info.Table = append(info.Table, v...)
-	}
 	out := make([]*tensor.Tensor, len(docs))
 	lengths := make([][]int, len(docs))
 	for i, split := range docs {
