@@ -495,7 +495,7 @@ func writePaperOutputs(out string, settings paperSettings, all []*experiment.Res
 	names := experiment.DatasetsOf(results)
 	title, caveat := "on the synthetic benchmark", "The data is synthetic, so the paper's own numbers are not beside these: they measure other data."
 	if settings.Data != "synth" {
-		title, caveat = "on "+filepath.Base(settings.Data), "Rows marked (paper) are the paper's own numbers as printed (accuracies and F1 in percent; of Table 2 only Ours-fixed and Ours are in the project's copy of the text), meaningful only if the file is the paper's dataset; single runs drift (METHOD.md)."
+		title, caveat = "on "+filepath.Base(settings.Data), "Rows marked (paper) are the paper's own numbers as printed (accuracies and F1 in percent), meaningful only if the file is the paper's dataset; single runs drift (METHOD.md)."
 		if f, err := load.Sniff(settings.Data); err == nil && f == load.BCLSTMRelease {
 			caveat += " The features are not the paper's: here the bc-LSTM release's COVAREP audio (73-d), 3D-CNN visual (100-d) and, for text, " +
 				map[string]string{"": "its text-CNN vectors (100-d)", "cnn": "its text-CNN vectors (100-d)", "glove": "GloVe word vectors (100-d)", "ngrams": "bags of n-grams of the transcripts"}[settings.Text] +
