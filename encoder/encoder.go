@@ -2,8 +2,9 @@
 // audio and visual encoders (a 2-layer fully connected network, each layer
 // Linear then ReLU, dropout between them) and the text encoder (a 1-layer
 // LSTM over the sequence, its final hidden state, dropout, and a linear layer
-// to TextOut units). Each modality's encoder is separate, so any subset of
-// modalities can be encoded on its own.
+// to TextOut units; for text as one vector per utterance, an MLP, and for
+// bags of n-gram ids, pooled embeddings). Each modality's encoder is
+// separate, so any subset of modalities can be encoded on its own.
 package encoder
 
 import (
@@ -52,8 +53,9 @@ type Text struct {
 	Out     *layers.Linear
 }
 
-// Forward maps word vectors x (B, L, d), or token ids when the encoder
-// embeds them, to (B, TextOut); lengths (nil: all valid) mark padding.
+// Forward maps word vectors x (B, L, d), token ids when the encoder embeds
+// them, or bags of n-gram ids when it pools them, to (B, TextOut); lengths
+// (nil: all valid) mark padding.
 func (e *Text) Forward(tp *autodiff.Tape, mode nn.Mode, x *autodiff.Node, tokens *data.Tokens, lengths []int) *autodiff.Node {
 	if e.Bag != nil {
 		if tokens == nil {
