@@ -54,7 +54,7 @@ func TestBagTextEncoder(t *testing.T) {
 	c := Config{AudioHidden: 3, TextOut: 2, EmbedDim: 3}
 	e := New("enc", dims, c, nn.NewRNG(2))
 	if e.Text.Bag == nil || e.Text.LSTM != nil || e.Text.Embed != nil {
-		t.Fatal("a bag of n-gram ids should get the mean-of-embeddings encoder, not an LSTM")
+		t.Fatal("a bag of n-gram ids should get the pooled-embeddings encoder, not an LSTM")
 	}
 	if got := e.OutDims(); got != [3]int{3, 0, 2} {
 		t.Fatalf("OutDims = %v", got)

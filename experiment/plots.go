@@ -60,7 +60,11 @@ func WritePlots(dir string, results []*Result) ([]string, error) {
 		families = append(families, family{"", Conditions})
 	}
 	if rates {
-		families = append(families, family{map[bool]string{true: "-random-rate"}[subsets], RateConditions})
+		suffix := ""
+		if subsets {
+			suffix = "-random-rate"
+		}
+		families = append(families, family{suffix, RateConditions})
 	}
 	var files []string
 	for _, f := range families {

@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"io"
 	"sort"
 
 	"github.com/modistill/modistill/atomicfile"
@@ -151,16 +152,7 @@ var distillationMetrics = mosiMetrics[:3]
 // table per metric of the paired per-seed differences of DistillationPairs
 // under every modality subset.
 func writeDistillation(b *bytes.Buffer, results []*Result) {
-	var datasets []string
-	seen := map[string]bool{}
-	for _, r := range results {
-		if !seen[r.Dataset] && r.Search == 0 {
-			seen[r.Dataset] = true
-			datasets = append(datasets, r.Dataset)
-		}
-	}
-	sort.Strings(datasets)
-	for _, ds := range datasets {
+	for _, ds := range DatasetsOf(results) {
 		var pairs [][2]string
 		for _, p := range DistillationPairs {
 			if len(seedValues(results, p[0], ds, "avt", "mae")) > 0 && len(seedValues(results, p[1], ds, "avt", "mae")) > 0 {
@@ -179,17 +171,8 @@ func writeDistillation(b *bytes.Buffer, results []*Result) {
 			if evaluate.IsPercent(metric) {
 				better += ", in percentage points"
 			}
-			fmt.Fprintf(b, "\n## Does distillation help? %s, %s: paired differences\n\n"+
-				"System minus reference on the same seed, mean ± standard error over the seeds both have (%s).\n\n| system - reference |",
-				ds, m[1], better)
-			for _, use := range data.Subsets {
-				fmt.Fprintf(b, " %s |", data.SubsetName(use))
-			}
-			b.WriteString("\n| --- |")
-			for range data.Subsets {
-				b.WriteString(" ---: |")
-			}
-			b.WriteString("\n")
+			SubsetTableHead(b, fmt.Sprintf("## Does distillation help? %s, %s: paired differences\n\n"+
+				"System minus reference on the same seed, mean ± standard error over the seeds both have (%s).", ds, m[1], better), "system - reference")
 			for _, p := range pairs {
 				fmt.Fprintf(b, "| %s - %s |", p[0], p[1])
 				for _, use := range data.Subsets {
@@ -201,6 +184,20 @@ func writeDistillation(b *bytes.Buffer, results []*Result) {
 			}
 		}
 	}
+}
+
+// SubsetTableHead writes a Markdown table's title and its header: a first
+// column named first, then one right-aligned column per modality subset.
+func SubsetTableHead(w io.Writer, title, first string) {
+	fmt.Fprintf(w, "\n%s\n\n| %s |", title, first)
+	for _, use := range data.Subsets {
+		fmt.Fprintf(w, " %s |", data.SubsetName(use))
+	}
+	fmt.Fprint(w, "\n| --- |")
+	for range data.Subsets {
+		fmt.Fprint(w, " ---: |")
+	}
+	fmt.Fprintln(w)
 }
 
 // seedValues are a metric's values of a system on a dataset by seed (the

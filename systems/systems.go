@@ -594,7 +594,7 @@ func (w wholeModel) Predict(tp *autodiff.Tape, b *data.Batch, use [3]bool) *tens
 }
 
 // InitTextBag starts the embeddings of m's bag text encoders (parameters
-// named *.t.bag.weight) for the word features ("w:" + word) from ds's
+// named *.t.bag.weight) for the word features (text.WordFeature) from ds's
 // pretrained word vectors, when ds's text is bags of n-grams with vectors
 // (load's --text ngrams --embeddings), and returns how many rows it set.
 func InitTextBag(m Model, ds *data.Dataset) (int, error) {
@@ -613,7 +613,7 @@ func InitTextBag(m Model, ds *data.Dataset) (int, error) {
 			return 0, fmt.Errorf("the text embeddings have %d values per feature, the word vectors of %s %d: set the embedding size to %d (--embed)", D, tv.File, tv.Dim, tv.Dim)
 		}
 		for i, w := range tv.Vocab {
-			if id := ids.ID("w:" + w); id != text.Unknown {
+			if id := ids.ID(text.WordFeature(w)); id != text.Unknown {
 				copy(p.Value.Data[int(id)*D:(int(id)+1)*D], tv.Table[i*D:(i+1)*D])
 				n++
 			}

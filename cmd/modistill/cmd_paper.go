@@ -497,9 +497,13 @@ func writePaperOutputs(out string, settings paperSettings, all []*experiment.Res
 	if settings.Data != "synth" {
 		title, caveat = "on "+filepath.Base(settings.Data), "Rows marked (paper) are the paper's own numbers as printed (accuracies and F1 in percent), meaningful only if the file is the paper's dataset; single runs drift (METHOD.md)."
 		if f, err := load.Sniff(settings.Data); err == nil && f == load.BCLSTMRelease {
+			split := releaseSplitText
+			if settings.Split == load.StandardSplit {
+				split = "the standard folds (leaky for the text-CNN and visual features: see the README)"
+			}
 			caveat += " The features are not the paper's: here the bc-LSTM release's COVAREP audio (73-d), 3D-CNN visual (100-d) and, for text, " +
-				map[string]string{"": "its text-CNN vectors (100-d)", "cnn": "its text-CNN vectors (100-d)", "glove": "GloVe word vectors (100-d)", "ngrams": "bags of n-grams of the transcripts"}[settings.Text] +
-				", on " + map[string]string{"": releaseSplitText, "release": releaseSplitText, "standard": "the standard folds (leaky for the text-CNN and visual features: see the README)"}[settings.Split] +
+				map[string]string{"cnn": "its text-CNN vectors (100-d)", "glove": "GloVe word vectors", load.TextNgrams: "bags of n-grams of the transcripts"}[load.ReleaseText(load.Options{Text: settings.Text, Embeddings: settings.Embeddings})] +
+				", on " + split +
 				"; the paper's were COVAREP (74-d), FACET (46-d) and GloVe (300-d) on the standard folds (1284/229/686), with selection it does not describe. " +
 				"Acc-2 (y >= 0) is accuracy on the release's own binary labels (checked to agree on every segment)."
 		}

@@ -18,6 +18,7 @@ import (
 
 	"github.com/modistill/modistill/data"
 	"github.com/modistill/modistill/evaluate"
+	"github.com/modistill/modistill/experiment"
 	"github.com/modistill/modistill/systems"
 )
 
@@ -124,7 +125,7 @@ func runSummarize(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 	}
 	for _, metric := range metricsWanted {
-		subsetTableHead(stdout, fmt.Sprintf("%s, mean ± standard deviation over seeds", evaluate.Label(metric)), "system (seeds)")
+		experiment.SubsetTableHead(stdout, fmt.Sprintf("%s, mean ± standard deviation over seeds", evaluate.Label(metric)), "system (seeds)")
 		for _, sys := range systemsOrder {
 			fmt.Fprintf(stdout, "| %s (%d) |", sys, seeds[sys])
 			for _, use := range data.Subsets {
@@ -135,7 +136,7 @@ func runSummarize(ctx context.Context, args []string, stdout io.Writer) error {
 		if *pairedWith == "" {
 			continue
 		}
-		subsetTableHead(stdout, fmt.Sprintf("%s, paired difference against %s (system minus %s, same seed), mean ± standard error over the seeds both have",
+		experiment.SubsetTableHead(stdout, fmt.Sprintf("%s, paired difference against %s (system minus %s, same seed), mean ± standard error over the seeds both have",
 			evaluate.Label(metric), *pairedWith, *pairedWith), "system (pairs)")
 		for _, sys := range systemsOrder {
 			if sys == *pairedWith {
@@ -189,20 +190,6 @@ func runSummarize(ctx context.Context, args []string, stdout io.Writer) error {
 type evalRun struct {
 	system string
 	seed   int
-}
-
-// subsetTableHead writes a table's title and its header: first, then one
-// right-aligned column per modality subset.
-func subsetTableHead(w io.Writer, title, first string) {
-	fmt.Fprintf(w, "\n%s\n\n| %s |", title, first)
-	for _, use := range data.Subsets {
-		fmt.Fprintf(w, " %s |", data.SubsetName(use))
-	}
-	fmt.Fprint(w, "\n| --- |")
-	for range data.Subsets {
-		fmt.Fprint(w, " ---: |")
-	}
-	fmt.Fprintln(w)
 }
 
 // readTeacherReports reads the teacher reports that train saved in the

@@ -68,7 +68,7 @@ func addReleaseFlags(fs *flag.FlagSet) releaseFlags {
 		labels:     fs.String("labels", "", "bc-LSTM release: the continuous labels, OpinionLevelSentiment.csv or a labels .csd (default: found in DIR, DIR/.. or DIR/../cmu-mosi)"),
 		folds:      fs.String("folds", "", "bc-LSTM release, --split standard: folds.json (default: found like --labels)"),
 		embeddings: fs.String("embeddings", "", "transcripts (a transcripts directory, or the bc-LSTM release with --text glove): pretrained word vectors in GloVe's text format, plain or gzip; with --text ngrams, the vectors the word features' embeddings start from"),
-		text:       fs.String("text", "", "bc-LSTM release: cnn (its text-CNN vectors; the default), glove (its transcripts through --embeddings; the default when they are given) or ngrams (its transcripts as bags of word, bigram and character n-gram ids, read by a fastText-style mean of embeddings); transcripts: words (the default) or ngrams"),
+		text:       fs.String("text", "", "bc-LSTM release: cnn (its text-CNN vectors; the default), glove (its transcripts through --embeddings; the default when they are given) or ngrams (its transcripts as bags of word, bigram and character n-gram ids, pooled into one vector by the text encoder: see \"Text only\" in the README); transcripts: words (the default) or ngrams"),
 		seqLen:     fs.Int("seq-len", 0, "transcripts: words kept per transcript (default: 20 with --embeddings, as LMF; else the longest training transcript, at most 50)"),
 	}
 }

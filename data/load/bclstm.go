@@ -67,6 +67,18 @@ type segment struct {
 	positive  bool
 }
 
+// ReleaseText is the bc-LSTM release's text route opt asks for: opt.Text,
+// or by default "glove" with Embeddings and "cnn" without.
+func ReleaseText(opt Options) string {
+	switch {
+	case opt.Text != "":
+		return opt.Text
+	case opt.Embeddings != "":
+		return "glove"
+	}
+	return "cnn"
+}
+
 // BCLSTM reads the release in dir: per segment the audio, visual and
 // text-CNN vectors, the continuous label in [-3, 3] (from opt.Labels, or
 // OpinionLevelSentiment.csv or CMU_MOSI_Opinion_Labels.csd found in dir or
@@ -88,12 +100,8 @@ func BCLSTM(dir string, opt Options) (*data.Dataset, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load %s: %w", dir, err)
 	}
-	textRoute := opt.Text
+	textRoute := ReleaseText(opt)
 	switch {
-	case textRoute == "" && opt.Embeddings != "":
-		textRoute = "glove"
-	case textRoute == "":
-		textRoute = "cnn"
 	case textRoute == "glove" && opt.Embeddings == "":
 		return nil, optionErrorf("load %s: --text glove needs word vectors: --embeddings FILE (GloVe's text format)", dir)
 	case textRoute == "cnn" && opt.Embeddings != "":

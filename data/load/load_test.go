@@ -476,7 +476,7 @@ func TestTranscriptsAsNgramBags(t *testing.T) {
 	files := map[string]string{
 		"train.tsv": "text\tlabel\nA GOOD MOVIE\t2.0\nA BAD MOVIE\t-1.5\nNOT GOOD\t-0.4\n",
 		"dev.tsv":   "text\tlabel\nGOOD\t1\n",
-		"test.tsv":  "text\tlabel\nAN AWFUL MOVIE\t-3\nNOT GOOD NOT GOOD\t0\n",
+		"test.tsv":  "text\tlabel\nAN AWFUL MOVIE\t-3\nNOT GOOD A GOOD MOVIE A GOOD MOVIE\t0\n",
 	}
 	for n, c := range files {
 		os.WriteFile(filepath.Join(dir, n), []byte(c), 0o644)
@@ -491,11 +491,11 @@ func TestTranscriptsAsNgramBags(t *testing.T) {
 	vocab := text.FromWords(ds.Vocab)
 	// Features seen once in training ("w:bad") have no id; twice ("w:good",
 	// "w:movie", "w:a") do; the bags are padded to the longest of any split
-	// (the test's repeated "not good"), so none is cut.
+	// (the test's second, longer than any training one), so none is cut.
 	if vocab.ID("w:bad") != text.Unknown || vocab.ID("w:good") == text.Unknown || vocab.ID("b:a good") != text.Unknown {
 		t.Errorf("vocabulary %q", ds.Vocab)
 	}
-	if want := vocab.KnownCount(text.Ngrams([]string{"not", "good", "not", "good"})); ds.Test.Lengths[data.Text][1] != want {
+	if want := vocab.KnownCount(text.Ngrams([]string{"not", "good", "a", "good", "movie", "a", "good", "movie"})); ds.Test.Lengths[data.Text][1] != want {
 		t.Errorf("test bag of %d features, want %d", ds.Test.Lengths[data.Text][1], want)
 	}
 	longest := 0

@@ -2,7 +2,6 @@ package load
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/modistill/modistill/data"
 	"github.com/modistill/modistill/data/text"
@@ -53,13 +52,13 @@ func setNgramBags(ds *data.Dataset, docs [][][]string) {
 }
 
 // setBagVectors reads, from the pretrained word vectors in path, those of
-// the words that have a word feature ("w:" + word) in ds's bag vocabulary,
+// the words that have a word feature (text.WordFeature) in ds's bag vocabulary,
 // into ds.TextVectors, for the systems to start those features' embeddings
 // from (systems.InitTextBag); the tokens of docs are counted against them.
 func setBagVectors(ds *data.Dataset, docs [][][]string, path string) error {
 	want := map[string]bool{}
 	for _, f := range ds.Vocab {
-		if w, ok := strings.CutPrefix(f, "w:"); ok {
+		if w, ok := text.FeatureWord(f); ok {
 			want[w] = true
 		}
 	}

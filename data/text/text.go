@@ -109,7 +109,7 @@ func Ngrams(tokens []string) []string {
 	var out []string
 	negated := 0
 	for i, w := range tokens {
-		out = append(out, "w:"+w)
+		out = append(out, WordFeature(w))
 		if i > 0 {
 			out = append(out, "b:"+tokens[i-1]+" "+w)
 		}
@@ -130,6 +130,23 @@ func Ngrams(tokens []string) []string {
 	return out
 }
 
+// wordPrefix marks Ngrams' word features.
+const wordPrefix = "w:"
+
+// WordFeature is the name Ngrams gives word w's feature.
+func WordFeature(w string) string { return wordPrefix + w }
+
+// FeatureWord returns the word of a word feature (WordFeature's inverse),
+// and false for any other feature.
+func FeatureWord(f string) (string, bool) { return strings.CutPrefix(f, wordPrefix) }
+
+// known returns feature f's id, if the vocabulary has one for it (the
+// reserved ids never name a feature).
+func (v *Vocab) known(f string) (int32, bool) {
+	id, ok := v.ids[f]
+	return id, ok && id > Unknown
+}
+
 // EncodeBag writes the ids of the features the vocabulary knows into dst,
 // in order (an unknown feature is left out, not written as Unknown: a bag
 // has no position to keep), truncating to len(dst) and padding the rest,
@@ -140,7 +157,7 @@ func (v *Vocab) EncodeBag(features []string, dst []int32) int {
 		if n == len(dst) {
 			break
 		}
-		if id, ok := v.ids[f]; ok && id > Unknown {
+		if id, ok := v.known(f); ok {
 			dst[n] = id
 			n++
 		}
@@ -154,7 +171,7 @@ func (v *Vocab) EncodeBag(features []string, dst []int32) int {
 func (v *Vocab) KnownCount(features []string) int {
 	n := 0
 	for _, f := range features {
-		if id, ok := v.ids[f]; ok && id > Unknown {
+		if _, ok := v.known(f); ok {
 			n++
 		}
 	}
