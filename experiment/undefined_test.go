@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"github.com/modistill/modistill/data/synth"
-	"github.com/modistill/modistill/runstore"
+	"github.com/modistill/modistill/experiment/runstore"
 	"github.com/modistill/modistill/train"
 )
 
