@@ -15,10 +15,10 @@ func (tp *Tape) Add(a, b *Node) *Node {
 	}
 	tp.AddBackward(out, func() {
 		if a.requiresGrad {
-			accumulate(a.AccumGrad().Data, out.grad.Data)
+			tensor.Accumulate(a.AccumGrad().Data, out.grad.Data)
 		}
 		if b.requiresGrad {
-			accumulate(b.AccumGrad().Data, out.grad.Data)
+			tensor.Accumulate(b.AccumGrad().Data, out.grad.Data)
 		}
 	})
 	return out
@@ -33,7 +33,7 @@ func (tp *Tape) Sub(a, b *Node) *Node {
 	}
 	tp.AddBackward(out, func() {
 		if a.requiresGrad {
-			accumulate(a.AccumGrad().Data, out.grad.Data)
+			tensor.Accumulate(a.AccumGrad().Data, out.grad.Data)
 		}
 		if b.requiresGrad {
 			gb := b.AccumGrad().Data
@@ -82,7 +82,7 @@ func (tp *Tape) AddBias(x, bias *Node) *Node {
 	}
 	tp.AddBackward(out, func() {
 		if x.requiresGrad {
-			accumulate(x.AccumGrad().Data, out.grad.Data)
+			tensor.Accumulate(x.AccumGrad().Data, out.grad.Data)
 		}
 		if bias.requiresGrad {
 			sumRowsInto(bias.AccumGrad().Data, out.grad)
@@ -112,7 +112,7 @@ func (tp *Tape) AddConst(x *Node, c float32) *Node {
 	for i, v := range x.Value.Data {
 		out.Value.Data[i] = v + c
 	}
-	tp.AddBackward(out, func() { accumulate(x.AccumGrad().Data, out.grad.Data) })
+	tp.AddBackward(out, func() { tensor.Accumulate(x.AccumGrad().Data, out.grad.Data) })
 	return out
 }
 
@@ -173,12 +173,4 @@ func (tp *Tape) DivRows(x, s *Node) *Node {
 		}
 	})
 	return out
-}
-
-// accumulate adds src into dst elementwise.
-func accumulate(dst, src []float32) {
-	dst = dst[:len(src)]
-	for i, v := range src {
-		dst[i] += v
-	}
 }

@@ -36,7 +36,7 @@ func (tp *Tape) Concat(xs ...*Node) *Node {
 			if x.requiresGrad {
 				gx := x.AccumGrad().Data
 				for r := range rows {
-					accumulate(gx[r*c:(r+1)*c], out.grad.Data[r*cols+off:r*cols+off+c])
+					tensor.Accumulate(gx[r*c:(r+1)*c], out.grad.Data[r*cols+off:r*cols+off+c])
 				}
 			}
 			off += c
@@ -59,7 +59,7 @@ func (tp *Tape) SliceCols(x *Node, from, to int) *Node {
 	tp.AddBackward(out, func() {
 		gx := x.AccumGrad().Data
 		for r := range rows {
-			accumulate(gx[r*cols+from:r*cols+to], out.grad.Data[r*c:(r+1)*c])
+			tensor.Accumulate(gx[r*cols+from:r*cols+to], out.grad.Data[r*c:(r+1)*c])
 		}
 	})
 	return out
@@ -72,7 +72,7 @@ func (tp *Tape) Reshape(x *Node, shape ...int) *Node {
 	}
 	out := tp.NewOutput(shape, x)
 	copy(out.Value.Data, x.Value.Data)
-	tp.AddBackward(out, func() { accumulate(x.AccumGrad().Data, out.grad.Data) })
+	tp.AddBackward(out, func() { tensor.Accumulate(x.AccumGrad().Data, out.grad.Data) })
 	return out
 }
 
@@ -96,7 +96,7 @@ func (tp *Tape) GatherRows(x *Node, idx []int) *Node {
 		gx := x.AccumGrad().Data
 		for i, r := range idx {
 			if r >= 0 {
-				accumulate(gx[r*c:(r+1)*c], out.grad.Data[i*c:(i+1)*c])
+				tensor.Accumulate(gx[r*c:(r+1)*c], out.grad.Data[i*c:(i+1)*c])
 			}
 		}
 	})

@@ -53,7 +53,7 @@ func TestUtteranceFeatures(t *testing.T) {
 		tensor.From([]float32{1, 3, 5, 7}, 2, 2, 1),
 		tensor.From([]float32{2, 4, 6, 8}, 2, 2, 1),
 	}, Lengths: [3][]int{nil, nil, {2, 1}}, Labels: tensor.New(2, 1)}
-	got := UtteranceFeatures(b, []int{1}, [3]bool{true, true, true})
+	got := UtteranceFeatures(b, []int{1}, Subset{true, true, true})
 	want := []float64{3, 4, 6, 6} // audio as is; visual mean of 5, 7; text: only its first step, 6
 	for i, w := range want {
 		if got[0][i] != w {

@@ -10,7 +10,7 @@ import (
 // the concatenated utterance-level feature vectors of the modalities in use:
 // vector inputs as they are, sequences averaged over each sample's valid
 // steps (LMF's preprocessing). Non-neural baselines read data this way.
-func UtteranceFeatures(b *Batch, idx []int, use [3]bool) [][]float64 {
+func UtteranceFeatures(b *Batch, idx []int, use Subset) [][]float64 {
 	if idx == nil {
 		idx = make([]int, b.N())
 		for i := range idx {

@@ -170,7 +170,7 @@ func (in Input) Has(m data.Modality) bool {
 // Audio and visual frame sequences (B, F, d) become their averages over each
 // sample's valid frames, the utterance-level vectors the MLP encoders take
 // (LMF's preprocessing).
-func FromBatch(tp *autodiff.Tape, b *data.Batch, use [3]bool) Input {
+func FromBatch(tp *autodiff.Tape, b *data.Batch, use data.Subset) Input {
 	var in Input
 	for _, m := range data.Modalities {
 		if !use[m] {
@@ -191,9 +191,6 @@ func FromBatch(tp *autodiff.Tape, b *data.Batch, use [3]bool) Input {
 	}
 	return in
 }
-
-// All selects every modality.
-var All = [3]bool{true, true, true}
 
 // meanFrames averages (B, F, d) over each sample's valid frames.
 func meanFrames(tp *autodiff.Tape, x *tensor.Tensor, lengths []int) *tensor.Tensor {

@@ -13,7 +13,7 @@ import (
 
 	"github.com/modistill/modistill/autodiff"
 	"github.com/modistill/modistill/data"
-	"github.com/modistill/modistill/evaluate"
+	"github.com/modistill/modistill/metrics"
 	"github.com/modistill/modistill/nn"
 	"github.com/modistill/modistill/systems"
 	"github.com/modistill/modistill/train"
@@ -74,11 +74,11 @@ type Result struct {
 	Epochs int    `json:"epochs"`
 	// ValidLoss is the best validation loss of a trained system (what the
 	// search selects on).
-	ValidLoss float64                    `json:"valid_loss,omitempty"`
-	BatchSize int                        `json:"batch_size,omitempty"` // of a trained system
-	Seconds   float64                    `json:"seconds"`
-	Config    any                        `json:"config"` // the hyperparameters used
-	Scores    map[string]evaluate.Scores `json:"scores"` // by subset code (avt, av, ..., t)
+	ValidLoss float64                   `json:"valid_loss,omitempty"`
+	BatchSize int                       `json:"batch_size,omitempty"` // of a trained system
+	Seconds   float64                   `json:"seconds"`
+	Config    any                       `json:"config"` // the hyperparameters used
+	Scores    map[string]metrics.Scores `json:"scores"` // by subset code (avt, av, ..., t)
 	// Temperatures are the adaptive model's temperatures per epoch (see
 	// TemperaturesOf); empty for other systems.
 	Temperatures map[string][]float64 `json:"temperatures,omitempty"`
@@ -105,7 +105,7 @@ func Run(ctx context.Context, t Trial, ds *data.Dataset, tc train.Config) (*Resu
 		return nil, fmt.Errorf("%s: %w", t.Key(), err)
 	}
 	start := time.Now()
-	res := &Result{Trial: t, Config: cfg, Scores: map[string]evaluate.Scores{}}
+	res := &Result{Trial: t, Config: cfg, Scores: map[string]metrics.Scores{}}
 	switch m := m.(type) {
 	case systems.Fitter:
 		if err := m.Fit(ctx, ds); err != nil {
@@ -131,15 +131,15 @@ func Run(ctx context.Context, t Trial, ds *data.Dataset, tc train.Config) (*Resu
 		return res, nil
 	}
 	if t.Protocol == RandomRate || t.Protocol == Both {
-		all := [3]bool{true, true, true}
-		sums := evaluate.Scores{}
+		all := data.Subset{true, true, true}
+		sums := metrics.Scores{}
 		for i, r := range Rates {
 			// The same masks for every system and seed: the rate's own stream.
 			b, err := data.MaskSteps(ds.Test.All(), r, rand.New(rand.NewPCG(uint64(i), 0x6d61736b)))
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", t.Key(), err)
 			}
-			sc := evaluate.Score(ds.Task, m.Predict(autodiff.NewTape(), b, all), b.Labels)
+			sc := metrics.Score(ds.Task, m.Predict(autodiff.NewTape(), b, all), b.Labels)
 			res.Scores[RateConditions[i]] = sc
 			for k, v := range sc {
 				sums[k] += v / float64(len(Rates))
@@ -152,7 +152,7 @@ func Run(ctx context.Context, t Trial, ds *data.Dataset, tc train.Config) (*Resu
 	}
 	for _, use := range m.Subsets() {
 		pred := m.Predict(autodiff.NewTape(), ds.Test.All(), use)
-		res.Scores[data.SubsetName(use)] = evaluate.Score(ds.Task, pred, ds.Test.Labels)
+		res.Scores[use.String()] = metrics.Score(ds.Task, pred, ds.Test.Labels)
 	}
 	return res, nil
 }

@@ -12,7 +12,7 @@ import (
 	"testing"
 
 	"github.com/modistill/modistill/data/synth"
-	"github.com/modistill/modistill/evaluate"
+	"github.com/modistill/modistill/metrics"
 	"github.com/modistill/modistill/train"
 )
 
@@ -59,7 +59,7 @@ func TestRunTrainedAndFittedSystems(t *testing.T) {
 func fakeResults() []*Result {
 	mk := func(sys string, seed uint64, mae float64) *Result {
 		return &Result{Trial: Trial{System: sys, Dataset: "mosi", Seed: seed}, Status: "fitted",
-			Scores: map[string]evaluate.Scores{"avt": {"mae": mae, "corr": 0.5}, "t": {"mae": mae + 1}}}
+			Scores: map[string]metrics.Scores{"avt": {"mae": mae, "corr": 0.5}, "t": {"mae": mae + 1}}}
 	}
 	rs := []*Result{mk("ours", 1, 1.0), mk("ours", 2, 2.0), mk("svm", 1, 0.75)}
 	rs[0].Temperatures = map[string][]float64{"T_s_a": {1, 2}, "T_z_a": {2, 2}}
@@ -304,7 +304,7 @@ func TestRunRandomRate(t *testing.T) {
 func TestWriteReportPairedDifferences(t *testing.T) {
 	mk := func(sys string, seed uint64, mae float64) *Result {
 		return &Result{Trial: Trial{System: sys, Dataset: "mosi", Seed: seed}, Status: "converged",
-			Scores: map[string]evaluate.Scores{"avt": {"mae": mae, "corr": 0.5, "acc2": 0.7}, "t": {"mae": mae + 0.5, "corr": 0.4, "acc2": 0.6}}}
+			Scores: map[string]metrics.Scores{"avt": {"mae": mae, "corr": 0.5, "acc2": 0.7}, "t": {"mae": mae + 0.5, "corr": 0.4, "acc2": 0.6}}}
 	}
 	// Ours beats Tucker-S by 0.1 and 0.3 on seeds 1 and 2; seed 3 has no
 	// Tucker-S to pair with; LMF-S and Deep-S were not run.

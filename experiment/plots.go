@@ -7,9 +7,9 @@ import (
 	"path/filepath"
 	"sort"
 
+	"github.com/modistill/modistill/charts"
 	"github.com/modistill/modistill/data"
-	"github.com/modistill/modistill/evaluate"
-	"github.com/modistill/modistill/report"
+	"github.com/modistill/modistill/metrics"
 )
 
 // Conditions are the modality conditions in the tables' order: complete,
@@ -17,7 +17,7 @@ import (
 var Conditions = func() []string {
 	var c []string
 	for _, use := range data.Subsets {
-		c = append(c, data.SubsetName(use))
+		c = append(c, use.String())
 	}
 	return c
 }()
@@ -89,7 +89,7 @@ func WritePlots(dir string, results []*Result) ([]string, error) {
 			title := fmt.Sprintf("temperatures %s learned on %s, mean over seeds (%d)", sys, dataset, len(runs))
 			for _, ext := range []string{".svg", ".png"} {
 				path := filepath.Join(dir, dataset+"-temperatures-"+sys+ext)
-				if err := report.Lines(path, title, "epoch", "mean temperature over the epoch", TemperatureSeries(runs)); err != nil {
+				if err := charts.Lines(path, title, "epoch", "mean temperature over the epoch", TemperatureSeries(runs)); err != nil {
 					return files, err
 				}
 				files = append(files, path)
@@ -104,9 +104,9 @@ func WritePlots(dir string, results []*Result) ([]string, error) {
 func conditionPlots(dir string, results []*Result, systemsRun, conditions []string, suffix string) ([]string, error) {
 	var files []string
 	for _, c := range columns(results) {
-		var groups []report.Group
+		var groups []charts.Group
 		for _, sys := range systemsRun {
-			g := report.Group{Name: sys}
+			g := charts.Group{Name: sys}
 			any := false
 			for _, cond := range conditions {
 				e := estimate(results, sys, c.dataset, cond, c.metric)
@@ -123,7 +123,7 @@ func conditionPlots(dir string, results []*Result, systemsRun, conditions []stri
 		for _, ext := range []string{".svg", ".png"} {
 			path := filepath.Join(dir, c.dataset+"-"+c.metric+suffix+ext)
 			title := fmt.Sprintf("%s by modality condition (mean ± std over seeds, test split)", c.title)
-			if err := report.Points(path, title, evaluate.Label(c.metric), conditions, groups); err != nil {
+			if err := charts.Points(path, title, metrics.Label(c.metric), conditions, groups); err != nil {
 				return files, err
 			}
 			files = append(files, path)
@@ -147,12 +147,12 @@ func DatasetsOf(results []*Result) []string {
 }
 
 // estimate is the mean and standard deviation over seeds of a metric, as
-// evaluate.Summarize gives it (undefined seeds left out; NaN mean when there
+// metrics.Summarize gives it (undefined seeds left out; NaN mean when there
 // is no value), in percent for accuracies and F1 as the tables show them.
-func estimate(results []*Result, system, dataset, subset, metric string) report.Estimate {
-	s := evaluate.Summarize(values(results, system, dataset, subset, metric))
-	if evaluate.IsPercent(metric) {
+func estimate(results []*Result, system, dataset, subset, metric string) charts.Estimate {
+	s := metrics.Summarize(values(results, system, dataset, subset, metric))
+	if metrics.IsPercent(metric) {
 		s.Mean, s.Std = 100*s.Mean, 100*s.Std
 	}
-	return report.Estimate{Mean: s.Mean, Std: s.Std}
+	return charts.Estimate{Mean: s.Mean, Std: s.Std}
 }

@@ -10,7 +10,7 @@ import (
 
 	"github.com/modistill/modistill/atomicfile"
 	"github.com/modistill/modistill/data"
-	"github.com/modistill/modistill/evaluate"
+	"github.com/modistill/modistill/metrics"
 )
 
 // Table1Systems, Table2Systems are the rows of the paper's tables: Table 1
@@ -69,10 +69,10 @@ func values(results []*Result, system, dataset, subset, metric string) []float64
 	return v
 }
 
-// cell is the summary over seeds of a metric (see evaluate.Summary.Format:
+// cell is the summary over seeds of a metric (see metrics.Summary.Format:
 // accuracies and F1 in percent, "(n of m)" when some seeds were undefined).
 func cell(results []*Result, system, dataset, subset, metric string) string {
-	return evaluate.Summarize(values(results, system, dataset, subset, metric)).Format(metric)
+	return metrics.Summarize(values(results, system, dataset, subset, metric)).Format(metric)
 }
 
 // WriteReport writes report.md: the three tables in the paper's layout and
@@ -168,7 +168,7 @@ func writeDistillation(b *bytes.Buffer, results []*Result) {
 			if metric != "mae" {
 				better = "higher is better"
 			}
-			if evaluate.IsPercent(metric) {
+			if metrics.IsPercent(metric) {
 				better += ", in percentage points"
 			}
 			SubsetTableHead(b, fmt.Sprintf("## Does distillation help? %s, %s: paired differences\n\n"+
@@ -176,9 +176,9 @@ func writeDistillation(b *bytes.Buffer, results []*Result) {
 			for _, p := range pairs {
 				fmt.Fprintf(b, "| %s - %s |", p[0], p[1])
 				for _, use := range data.Subsets {
-					sub := data.SubsetName(use)
-					d := evaluate.PairedDifferences(seedValues(results, p[0], ds, sub, metric), seedValues(results, p[1], ds, sub, metric))
-					fmt.Fprintf(b, " %s |", evaluate.FormatPaired(metric, d))
+					sub := use.String()
+					d := metrics.PairedDifferences(seedValues(results, p[0], ds, sub, metric), seedValues(results, p[1], ds, sub, metric))
+					fmt.Fprintf(b, " %s |", metrics.FormatPaired(metric, d))
 				}
 				b.WriteString("\n")
 			}
@@ -191,7 +191,7 @@ func writeDistillation(b *bytes.Buffer, results []*Result) {
 func SubsetTableHead(w io.Writer, title, first string) {
 	fmt.Fprintf(w, "\n%s\n\n| %s |", title, first)
 	for _, use := range data.Subsets {
-		fmt.Fprintf(w, " %s |", data.SubsetName(use))
+		fmt.Fprintf(w, " %s |", use.String())
 	}
 	fmt.Fprint(w, "\n| --- |")
 	for range data.Subsets {
@@ -234,14 +234,14 @@ func WriteCSV(path string, results []*Result) error {
 			}
 		}
 	}
-	var metrics []string
+	var metricNames []string
 	for k := range metricSet {
-		metrics = append(metrics, k)
+		metricNames = append(metricNames, k)
 	}
-	sort.Strings(metrics)
+	sort.Strings(metricNames)
 	var b bytes.Buffer
 	w := csv.NewWriter(&b)
-	w.Write(append(append([]string{"system", "dataset", "condition", "seed", "hyperparameters", "batch_size"}, metrics...), "epochs", "seconds", "status"))
+	w.Write(append(append([]string{"system", "dataset", "condition", "seed", "hyperparameters", "batch_size"}, metricNames...), "epochs", "seconds", "status"))
 	for _, r := range results {
 		hp, _ := json.Marshal(r.Config)
 		var conds []string
@@ -255,7 +255,7 @@ func WriteCSV(path string, results []*Result) error {
 				bs = fmt.Sprint(r.BatchSize)
 			}
 			row := []string{r.System, r.Dataset, c, fmt.Sprint(r.Seed), string(hp), bs}
-			for _, k := range metrics {
+			for _, k := range metricNames {
 				if v, ok := r.Scores[c][k]; ok {
 					row = append(row, fmt.Sprintf("%.6g", v))
 				} else {

@@ -4,7 +4,7 @@ import (
 	"math"
 	"strings"
 
-	"github.com/modistill/modistill/report"
+	"github.com/modistill/modistill/charts"
 	"github.com/modistill/modistill/train"
 )
 
@@ -40,8 +40,8 @@ func TemperaturesOf(history []train.Epoch) map[string][]float64 {
 // TemperatureSeries averages the temperatures of several runs epoch by epoch
 // (over the runs that reached the epoch) into chart lines: T_s solid, T_z
 // dashed, one colour per modality.
-func TemperatureSeries(runs []map[string][]float64) []report.Series {
-	var series []report.Series
+func TemperatureSeries(runs []map[string][]float64) []charts.Series {
+	var series []charts.Series
 	for j, k := range temperatureKeys {
 		var sums []float64
 		var counts []int
@@ -61,7 +61,7 @@ func TemperatureSeries(runs []map[string][]float64) []report.Series {
 			sums[i] /= float64(counts[i])
 		}
 		name := map[string]string{"a": "audio", "v": "visual", "t": "text"}[k[strings.LastIndexByte(k, '_')+1:]]
-		series = append(series, report.Series{Name: k[:3] + " " + name, Y: sums, Color: j % 3, Dashed: j >= 3})
+		series = append(series, charts.Series{Name: k[:3] + " " + name, Y: sums, Color: j % 3, Dashed: j >= 3})
 	}
 	return series
 }

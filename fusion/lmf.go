@@ -1,13 +1,6 @@
-// Package fusion holds the multimodal fusion layers: Tucker fusion (the
-// paper's Eq. 7-8), low-rank multimodal fusion (LMF, Liu et al. 2018; Eq. 9)
-// and the tensor fusion network's outer product (TFN, Zadeh et al. 2017).
-// Tucker and LMF split into Project, the modality-specific factors that give
-// p_m (the students' representation in the paper's framework), and Fuse,
-// the part that needs every modality; both satisfy Separable.
 package fusion
 
 import (
-	"fmt"
 	"math/rand/v2"
 
 	"github.com/modistill/modistill/autodiff"
@@ -33,8 +26,8 @@ type LMF struct {
 // with Xavier-normal factors and rank weights (as LMF's code) and zero bias.
 func NewLMF(prefix string, dims [3]int, r, h int, rng *rand.Rand) *LMF {
 	f := &LMF{R: r, H: h, Weight: nn.NewParam(prefix+".rank_weight", 1, r), Bias: nn.NewParam(prefix+".bias", h)}
+	f.W = newFactors(prefix, dims, [3]int{r * h, r * h, r * h})
 	for m, d := range dims {
-		f.W[m] = nn.NewParam(fmt.Sprintf("%s.W_%s", prefix, "avt"[m:m+1]), d+1, r*h)
 		// fan-in and fan-out of PyTorch's xavier_normal_ on LMF's (R, d+1, h) factor
 		nn.XavierNormal(f.W[m].Value, (d+1)*h, r*h, rng)
 	}
@@ -64,26 +57,6 @@ func (f *LMF) Project(tp *autodiff.Tape, z [3]*autodiff.Node) [3]*autodiff.Node 
 	return project(tp, f.W, z)
 }
 
-// project returns p_m = [1; z^m]ᵀ W_m for every present modality m.
-func project(tp *autodiff.Tape, W [3]*nn.Param, z [3]*autodiff.Node) [3]*autodiff.Node {
-	var p [3]*autodiff.Node
-	for m, zm := range z {
-		if zm != nil {
-			p[m] = tp.MatMul(WithOne(tp, zm), W[m].Node)
-		}
-	}
-	return p
-}
-
-// mustHaveAll panics unless every projection is present.
-func mustHaveAll(op string, p [3]*autodiff.Node) {
-	for m, pm := range p {
-		if pm == nil {
-			panic(fmt.Sprintf("fusion.%s: modality %d missing; fusion needs all three", op, m))
-		}
-	}
-}
-
 // Fuse returns z_h (B, h) from the three projections: the elementwise product
 // over modalities, then the weighted sum over the R ranks.
 func (f *LMF) Fuse(tp *autodiff.Tape, p [3]*autodiff.Node) *autodiff.Node {
@@ -98,12 +71,4 @@ func (f *LMF) Fuse(tp *autodiff.Tape, p [3]*autodiff.Node) *autodiff.Node {
 // Forward is Fuse(Project(z)).
 func (f *LMF) Forward(tp *autodiff.Tape, z [3]*autodiff.Node) *autodiff.Node {
 	return f.Fuse(tp, f.Project(tp, z))
-}
-
-// WithOne returns [1; z]: z with a column of ones prepended, so that the
-// product over modalities keeps unimodal and bimodal terms (TFN, LMF).
-func WithOne(tp *autodiff.Tape, z *autodiff.Node) *autodiff.Node {
-	ones := tp.Alloc(z.Value.Rows(), 1)
-	ones.Fill(1)
-	return tp.Concat(tp.Const(ones), z)
 }

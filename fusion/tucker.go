@@ -1,7 +1,6 @@
 package fusion
 
 import (
-	"fmt"
 	"math"
 	"math/rand/v2"
 
@@ -35,8 +34,8 @@ func NewTucker(prefix string, dims [3]int, t [3]int, th, h int, rng *rand.Rand) 
 		Wh:   nn.NewParam(prefix+".W_h", th, h),
 		Bh:   nn.NewParam(prefix+".b_h", h),
 	}
+	f.W = newFactors(prefix, dims, t)
 	for m, d := range dims {
-		f.W[m] = nn.NewParam(fmt.Sprintf("%s.W_%s", prefix, "avt"[m:m+1]), d+1, t[m])
 		nn.XavierNormal(f.W[m].Value, d+1, t[m], rng)
 	}
 	nn.Normal(f.Core.Value, 1/math.Sqrt(float64(t[0]*t[1]*t[2])), rng)

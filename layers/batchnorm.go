@@ -110,10 +110,10 @@ func (bn *BatchNorm1d) Forward(tp *autodiff.Tape, mode nn.Mode, x *autodiff.Node
 			}
 		}
 		if gamma.RequiresGrad() {
-			accumulate(gamma.AccumGrad().Data, sumGX)
+			tensor.Accumulate(gamma.AccumGrad().Data, sumGX)
 		}
 		if beta.RequiresGrad() {
-			accumulate(beta.AccumGrad().Data, sumG)
+			tensor.Accumulate(beta.AccumGrad().Data, sumG)
 		}
 		if !x.RequiresGrad() {
 			return

@@ -6,6 +6,7 @@ import (
 
 	"github.com/modistill/modistill/autodiff"
 	"github.com/modistill/modistill/nn"
+	"github.com/modistill/modistill/tensor"
 )
 
 // Embedding maps token ids to trainable vectors, as torch.nn.Embedding.
@@ -48,7 +49,7 @@ func (e *Embedding) Forward(tp *autodiff.Tape, ids []int, shape ...int) *autodif
 		gw := w.AccumGrad().Data
 		g := out.Grad().Data
 		for r, id := range ids {
-			accumulate(gw[id*D:(id+1)*D], g[r*D:(r+1)*D])
+			tensor.Accumulate(gw[id*D:(id+1)*D], g[r*D:(r+1)*D])
 		}
 	})
 	return out

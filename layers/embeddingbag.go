@@ -7,6 +7,7 @@ import (
 
 	"github.com/modistill/modistill/autodiff"
 	"github.com/modistill/modistill/nn"
+	"github.com/modistill/modistill/tensor"
 )
 
 // EmbeddingBag pools the trainable vectors of a bag of ids into one vector
@@ -73,7 +74,7 @@ func (e *EmbeddingBag) Forward(tp *autodiff.Tape, ids []int32, L int, lengths []
 				panic(fmt.Sprintf("layers.EmbeddingBag: id %d outside a vocabulary of %d", id, V))
 			}
 			if id >= e.Skip {
-				accumulate(dst, w.Value.Data[int(id)*D:(int(id)+1)*D])
+				tensor.Accumulate(dst, w.Value.Data[int(id)*D:(int(id)+1)*D])
 				n++
 				if count != nil {
 					count[id]++

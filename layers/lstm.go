@@ -183,10 +183,10 @@ func (r *lstmRun) backward(tp *autodiff.Tape, dFinal, dHs, dCs *tensor.Tensor) {
 	for t := T - 1; t >= 0; t-- {
 		for b := range B { // gradients arriving at step t's outputs
 			if dHs != nil {
-				accumulate(dh.Data[b*H:(b+1)*H], dHs.Data[(b*T+t)*H:(b*T+t+1)*H])
+				tensor.Accumulate(dh.Data[b*H:(b+1)*H], dHs.Data[(b*T+t)*H:(b*T+t+1)*H])
 			}
 			if dCs != nil {
-				accumulate(dc[b*H:(b+1)*H], dCs.Data[(b*T+t)*H:(b*T+t+1)*H])
+				tensor.Accumulate(dc[b*H:(b+1)*H], dCs.Data[(b*T+t)*H:(b*T+t+1)*H])
 			}
 		}
 		if lengths != nil {
@@ -222,11 +222,11 @@ func (r *lstmRun) backward(tp *autodiff.Tape, dFinal, dHs, dCs *tensor.Tensor) {
 	if r.bih.RequiresGrad() || r.bhh.RequiresGrad() {
 		db := make([]float32, G)
 		for i := 0; i < T*B; i++ {
-			accumulate(db, dacts.Data[i*G:(i+1)*G])
+			tensor.Accumulate(db, dacts.Data[i*G:(i+1)*G])
 		}
 		for _, b := range []*autodiff.Node{r.bih, r.bhh} {
 			if b.RequiresGrad() {
-				accumulate(b.AccumGrad().Data, db)
+				tensor.Accumulate(b.AccumGrad().Data, db)
 			}
 		}
 	}
@@ -236,16 +236,9 @@ func (r *lstmRun) backward(tp *autodiff.Tape, dFinal, dHs, dCs *tensor.Tensor) {
 		gx := r.x.AccumGrad().Data
 		for b := range B {
 			for t := range T {
-				accumulate(gx[(b*T+t)*I:(b*T+t+1)*I], dxt.Data[(t*B+b)*I:(t*B+b+1)*I])
+				tensor.Accumulate(gx[(b*T+t)*I:(b*T+t+1)*I], dxt.Data[(t*B+b)*I:(t*B+b+1)*I])
 			}
 		}
-	}
-}
-
-// accumulate adds src into dst.
-func accumulate(dst, src []float32) {
-	for i, v := range src {
-		dst[i] += v
 	}
 }
 

@@ -34,10 +34,10 @@ func LSTMStep(tp *autodiff.Tape, a, cPrev *autodiff.Node) (h, c *autodiff.Node) 
 		da := make([]float32, B*G)
 		lstmCellBackward(gates.Data, cPrev.Value.Data, c.Value.Data, dh, dc, da, B, H) // dc becomes ∂/∂c_{t-1}
 		if a.RequiresGrad() {
-			accumulate(a.AccumGrad().Data, da)
+			tensor.Accumulate(a.AccumGrad().Data, da)
 		}
 		if cPrev.RequiresGrad() {
-			accumulate(cPrev.AccumGrad().Data, dc)
+			tensor.Accumulate(cPrev.AccumGrad().Data, dc)
 		}
 	})
 	return h, c

@@ -1,11 +1,20 @@
 // Package metrics computes the evaluation measures of the multimodal
-// sentiment literature on plain slices, each exactly as METHOD.md defines it,
-// so that a table says which variant it uses:
+// sentiment literature, each exactly as METHOD.md ("Metrics") defines it, so
+// that a table says which variant it uses:
 //
-//   - MOSI regression: MAE and Pearson correlation on raw values; binary
-//     accuracy and weighted F1 with the y >= 0 split (LMF's and the paper's)
-//     and the "non-zero" split that drops y == 0; Acc-7 on rounded,
-//     clipped values.
+//   - on plain slices: MAE, Pearson, Accuracy, WeightedF1, and the task
+//     summaries MOSI (MAE, correlation, Acc-2 and weighted F1 with the
+//     y >= 0 split, LMF's and the paper's, and the "non-zero" split that
+//     drops y == 0, Acc-7 on rounded, clipped values), POM and
+//     Classification;
+//   - on a model's predictions for a split, by task (Score, into Scores):
+//     MOSI-style regression, POM-style multi-target regression
+//     (trait-averaged), classification from the argmax of the class
+//     probabilities;
+//   - over seeds: Summarize (mean and standard deviation) and
+//     PairedDifferences, with their formats;
+//   - from a predictions file (ParsePredictions): eval's output or plain
+//     pred,truth rows, so any model's predictions can be scored.
 package metrics
 
 import (
@@ -48,7 +57,7 @@ func Pearson(x, y []float64) float64 {
 // Accuracy is the fraction of equal labels.
 func Accuracy(pred, truth []int) float64 {
 	if len(pred) != len(truth) {
-		panic(fmt.Sprintf("metrics.Accuracy: %d predictions, %d labels", len(pred), len(truth)))
+		panic(fmt.Sprintf("Accuracy: %d predictions, %d labels", len(pred), len(truth)))
 	}
 	if len(pred) == 0 {
 		return math.NaN()
@@ -68,7 +77,7 @@ func Accuracy(pred, truth []int) float64 {
 // no correct prediction scores 0.
 func WeightedF1(pred, truth []int) float64 {
 	if len(pred) != len(truth) {
-		panic(fmt.Sprintf("metrics.WeightedF1: %d predictions, %d labels", len(pred), len(truth)))
+		panic(fmt.Sprintf("WeightedF1: %d predictions, %d labels", len(pred), len(truth)))
 	}
 	classes := map[int]bool{}
 	for i := range truth {
@@ -167,7 +176,7 @@ type Traits struct {
 // [trait][sample].
 func POM(pred, truth [][]float64) Traits {
 	if len(pred) != len(truth) || len(pred) == 0 {
-		panic(fmt.Sprintf("metrics.POM: %d predicted traits, %d true", len(pred), len(truth)))
+		panic(fmt.Sprintf("POM: %d predicted traits, %d true", len(pred), len(truth)))
 	}
 	var t Traits
 	k := float64(len(pred))

@@ -36,7 +36,6 @@ import (
 	"github.com/modistill/modistill/models/svmbase"
 	"github.com/modistill/modistill/models/unimodal"
 	"github.com/modistill/modistill/nn"
-	"github.com/modistill/modistill/objective"
 	"github.com/modistill/modistill/tensor"
 	"github.com/modistill/modistill/train"
 )
@@ -50,11 +49,11 @@ type Model interface {
 	nn.Module
 	// Predict returns predictions (values, or class probabilities for
 	// classification) from the modalities in use, one of Subsets.
-	Predict(tp *autodiff.Tape, b *data.Batch, use [3]bool) *tensor.Tensor
+	Predict(tp *autodiff.Tape, b *data.Batch, use data.Subset) *tensor.Tensor
 	// Subsets lists the modality subsets the model can predict from: all
 	// seven for the separable framework, all three modalities for
 	// whole-modality systems, one modality for a unimodal model.
-	Subsets() [][3]bool
+	Subsets() []data.Subset
 }
 
 // Noter is a system that has something to say about how it reads a
@@ -422,20 +421,20 @@ func Build(name string, config any, dims data.Dims, task data.Task, rng *rand.Ra
 			if err != nil {
 				return nil, err
 			}
-			return sequenceModel[*recurrent.MFN]{m}, nil
+			return m, nil
 		}
 		if name == "mv-lstm" {
 			m, err := recurrent.NewMVLSTM(dims, task, c, rng)
 			if err != nil {
 				return nil, err
 			}
-			return sequenceModel[*recurrent.MVLSTM]{m}, nil
+			return m, nil
 		}
 		m, err := recurrent.NewMARN(dims, task, c, rng)
 		if err != nil {
 			return nil, err
 		}
-		return sequenceModel[*recurrent.MARN]{m}, nil
+		return m, nil
 	case "bc-lstm":
 		var c bclstm.Config
 		if err := json.Unmarshal(raw, &c); err != nil {
@@ -445,7 +444,7 @@ func Build(name string, config any, dims data.Dims, task data.Task, rng *rand.Ra
 		if err != nil {
 			return nil, err
 		}
-		return bclstmModel{m}, nil
+		return m, nil
 	case "strh":
 		var c strh.Config
 		if err := json.Unmarshal(raw, &c); err != nil {
@@ -467,7 +466,7 @@ func Build(name string, config any, dims data.Dims, task data.Task, rng *rand.Ra
 		if err != nil {
 			return nil, err
 		}
-		return deepsModel{m}, nil
+		return m, nil
 	case "unimodal-a", "unimodal-v", "unimodal-t":
 		var c unimodal.Config
 		if err := json.Unmarshal(raw, &c); err != nil {
@@ -478,7 +477,7 @@ func Build(name string, config any, dims data.Dims, task data.Task, rng *rand.Ra
 		if err != nil {
 			return nil, err
 		}
-		return unimodalModel{m}, nil
+		return m, nil
 	case "lmf", "tfn", "df":
 		var c fused.Config
 		if err := json.Unmarshal(raw, &c); err != nil {
@@ -488,7 +487,7 @@ func Build(name string, config any, dims data.Dims, task data.Task, rng *rand.Ra
 		if err != nil {
 			return nil, err
 		}
-		return wholeModel{m}, nil
+		return m, nil
 	}
 	var c amd.Config
 	if err := json.Unmarshal(raw, &c); err != nil {
@@ -501,96 +500,11 @@ func Build(name string, config any, dims data.Dims, task data.Task, rng *rand.Ra
 	return separableModel{m, &stagedTeacher{}}, nil
 }
 
+// separableModel is the separable framework with the stage a frozen or
+// cross-fitted teacher is trained in first (teacher.go).
 type separableModel struct {
 	*amd.Model
 	staged *stagedTeacher
-}
-
-// Subsets: the separable framework answers for all seven.
-func (separableModel) Subsets() [][3]bool { return data.Subsets }
-
-type deepsModel struct{ *deeps.Model }
-
-// Subsets: Deep-S answers for all seven.
-func (deepsModel) Subsets() [][3]bool { return data.Subsets }
-
-// sequenceNet is what MFN and MARN offer.
-type sequenceNet interface {
-	train.Model
-	Predict(tp *autodiff.Tape, b *data.Batch) *tensor.Tensor
-	NoteText() string
-}
-
-type sequenceModel[N sequenceNet] struct{ net N }
-
-// Params returns the network's parameters.
-func (s sequenceModel[N]) Params() []*nn.Param { return s.net.Params() }
-
-// Step runs one training step.
-func (s sequenceModel[N]) Step(tp *autodiff.Tape, mode nn.Mode, b *data.Batch) float64 {
-	return s.net.Step(tp, mode, b)
-}
-
-// ValidationLoss is the task loss on a split.
-func (s sequenceModel[N]) ValidationLoss(tp *autodiff.Tape, sp *data.Split) float64 {
-	return s.net.ValidationLoss(tp, sp)
-}
-
-// Subsets: a sequence fusion network needs all three modalities.
-func (sequenceModel[N]) Subsets() [][3]bool { return [][3]bool{encoder.All} }
-
-// Note says how the network reads the data.
-func (s sequenceModel[N]) Note(*data.Dataset) string { return s.net.NoteText() }
-
-// Predict answers only with all modalities.
-func (s sequenceModel[N]) Predict(tp *autodiff.Tape, b *data.Batch, use [3]bool) *tensor.Tensor {
-	if use != encoder.All {
-		panic("systems: a sequence fusion network predicts only from all three modalities")
-	}
-	return s.net.Predict(tp, b)
-}
-
-type bclstmModel struct{ *bclstm.Model }
-
-// Subsets: BC-LSTM needs all three modalities.
-func (bclstmModel) Subsets() [][3]bool { return [][3]bool{encoder.All} }
-
-// Predict answers only with all modalities.
-func (b bclstmModel) Predict(tp *autodiff.Tape, batch *data.Batch, use [3]bool) *tensor.Tensor {
-	if use != encoder.All {
-		panic("systems: BC-LSTM predicts only from all three modalities")
-	}
-	return b.Model.Predict(tp, batch)
-}
-
-type wholeModel struct{ *fused.Model }
-
-// Subsets: a whole-modality system needs all three modalities.
-func (wholeModel) Subsets() [][3]bool { return [][3]bool{encoder.All} }
-
-type unimodalModel struct{ *unimodal.Model }
-
-// Subsets: a unimodal model answers from its own modality.
-func (u unimodalModel) Subsets() [][3]bool {
-	var use [3]bool
-	use[u.Modality] = true
-	return [][3]bool{use}
-}
-
-// Predict answers only from the model's modality.
-func (u unimodalModel) Predict(tp *autodiff.Tape, b *data.Batch, use [3]bool) *tensor.Tensor {
-	if use != u.Subsets()[0] {
-		panic("systems: a unimodal model predicts only from its own modality")
-	}
-	return objective.Predictions(u.Task, u.Model.Predict(tp, b))
-}
-
-// Predict answers only with all modalities.
-func (w wholeModel) Predict(tp *autodiff.Tape, b *data.Batch, use [3]bool) *tensor.Tensor {
-	if use != encoder.All {
-		panic("systems: a whole-modality system predicts only from all three modalities")
-	}
-	return objective.Predictions(w.Task, w.Model.Predict(tp, b))
 }
 
 // InitTextBag starts the embeddings of m's bag text encoders (parameters

@@ -9,8 +9,7 @@ import (
 
 	"github.com/modistill/modistill/autodiff"
 	"github.com/modistill/modistill/data"
-	"github.com/modistill/modistill/encoder"
-	"github.com/modistill/modistill/evaluate"
+	"github.com/modistill/modistill/metrics"
 	"github.com/modistill/modistill/models/amd"
 	"github.com/modistill/modistill/nn"
 	"github.com/modistill/modistill/objective"
@@ -23,9 +22,9 @@ import (
 // and frozen teachers, out-of-fold for cross-fitted ones), and on the test
 // split (for cross-fitted teachers, the mean of the k teachers' scores).
 type TeacherReport struct {
-	Teacher string          `json:"teacher"`
-	Train   evaluate.Scores `json:"train"`
-	Test    evaluate.Scores `json:"test"`
+	Teacher string         `json:"teacher"`
+	Train   metrics.Scores `json:"train"`
+	Test    metrics.Scores `json:"test"`
 	// AlignR2 are, for cross-fitted teachers 2..k, the R² of the linear map
 	// that carries each one's z_h into the first one's (Prepare).
 	AlignR2 []float64 `json:"align_r2,omitempty"`
@@ -66,7 +65,7 @@ func (s separableModel) Prepare(ctx context.Context, ds *data.Dataset, c train.C
 	}
 	out := objective.Outputs(ds.Task)
 	t := &amd.Targets{Z: tensor.New(n, cfg.Hidden), Out: tensor.New(n, out), Bias: tensor.New(n, out)}
-	test := evaluate.Scores{}
+	test := metrics.Scores{}
 	report := &TeacherReport{Teacher: cfg.Teacher}
 	tp := autodiff.NewTape()
 	var refValid *tensor.Tensor // the first teacher's z_h on the validation split
@@ -90,7 +89,7 @@ func (s separableModel) Prepare(ctx context.Context, ds *data.Dataset, c train.C
 		if res.BestEpoch == 0 {
 			return fmt.Errorf("%s: no epoch finished with a finite validation loss (status %s)", which, res.Status)
 		}
-		for k, v := range evaluate.Score(ds.Task, teacher.Predict(tp, ds.Test.All()), ds.Test.Labels) {
+		for k, v := range metrics.Score(ds.Task, teacher.Predict(tp, ds.Test.All()), ds.Test.Labels) {
 			test[k] += v / float64(len(held))
 		}
 		if rows == nil {
@@ -115,7 +114,7 @@ func (s separableModel) Prepare(ctx context.Context, ds *data.Dataset, c train.C
 	if err := s.Model.SetTargets(t); err != nil {
 		return fmt.Errorf("%s teacher: %w", cfg.Teacher, err)
 	}
-	report.Train, report.Test = evaluate.Score(ds.Task, objective.Predictions(ds.Task, t.Out), ds.Train.Labels), test
+	report.Train, report.Test = metrics.Score(ds.Task, objective.Predictions(ds.Task, t.Out), ds.Train.Labels), test
 	s.staged.report = report
 	return nil
 }
@@ -198,8 +197,8 @@ func (s separableModel) TeacherReport(ds *data.Dataset) *TeacherReport {
 	if s.staged.report != nil {
 		return s.staged.report
 	}
-	score := func(sp *data.Split) evaluate.Scores {
-		return evaluate.Score(ds.Task, s.Predict(autodiff.NewTape(), sp.All(), encoder.All), sp.Labels)
+	score := func(sp *data.Split) metrics.Scores {
+		return metrics.Score(ds.Task, s.Predict(autodiff.NewTape(), sp.All(), data.All), sp.Labels)
 	}
 	return &TeacherReport{Teacher: "co-trained", Train: score(ds.Train), Test: score(ds.Test)}
 }

@@ -275,3 +275,12 @@ func ScatterRows(dst *Tensor, idx []int, src *Tensor) {
 		copy(dst.Data[r*row:(r+1)*row], src.Data[i*row:(i+1)*row])
 	}
 }
+
+// Accumulate adds src into dst elementwise, dst[i] += src[i]: the way
+// gradients gather. dst must be at least as long as src.
+func Accumulate(dst, src []float32) {
+	dst = dst[:len(src)]
+	for i, v := range src {
+		dst[i] += v
+	}
+}

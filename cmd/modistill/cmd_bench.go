@@ -86,45 +86,53 @@ func runBench(ctx context.Context, args []string, stdout io.Writer) error {
 	dims := data.Dims{Audio: 74, Visual: 46, TextLen: 20, Text: 300, Outputs: 1}
 	task := data.Task{Kind: data.Regression, Targets: []string{"sentiment"}}
 	rng := nn.NewRNG(0)
-	var (
-		step    func(tp *autodiff.Tape, mode nn.Mode, b *data.Batch) float64
-		predict func(tp *autodiff.Tape, b *data.Batch)
-		variant string
-		enc     encoder.Config
-		shapes  = map[string]any{}
-	)
-	if *model == "lmf" {
-		cfg := fused.DefaultConfig()
-		cfg.Rank = *rank
-		m, err := fused.New(dims, task, cfg, rng)
-		if err != nil {
-			return err
-		}
-		step, predict = m.Step, func(tp *autodiff.Tape, b *data.Batch) { m.Predict(tp, b) }
-		variant, enc = fmt.Sprintf("lmf rank %d, L1, one Adam", cfg.Rank), cfg.Encoder
-		shapes["h"], shapes["R"] = cfg.Hidden, cfg.Rank
-	} else {
-		cfg := amd.DefaultConfig()
-		cfg.Fusion, cfg.Distill, cfg.TemperatureGrad, cfg.Rank = *fusionName, *distill, *tgrad, *rank
-		// torch_ref.py's AMD is the paper read literally (ours-literal): the
-		// same workload on both sides.
-		cfg.RegressionSoft, cfg.Hint = "shrunk", "projected"
-		m, err := amd.New(dims, task, cfg, rng)
-		if err != nil {
+	// The system, built as train and paper build it. torch_ref.py's AMD is
+	// the paper read literally (ours-literal), so --model ours starts from
+	// that preset and takes --fusion, --distill and --temperature-grad on it:
+	// the same workload on both sides.
+	name, h := "lmf", systems.Hyper{Rank: rank}
+	if *model == "ours" {
+		name, h = "ours-literal", systems.Hyper{}
+	}
+	config, err := systems.Config(name, h)
+	if err != nil {
+		return hyperError("bench", err)
+	}
+	var enc encoder.Config
+	shapes := map[string]any{}
+	variant := ""
+	switch c := config.(type) {
+	case fused.Config:
+		variant, enc = fmt.Sprintf("lmf rank %d, L1, one Adam", c.Rank), c.Encoder
+		shapes["h"], shapes["R"] = c.Hidden, c.Rank
+	case amd.Config:
+		c.Fusion, c.Distill, c.TemperatureGrad, c.Rank = *fusionName, *distill, *tgrad, *rank
+		if err := c.Validate(); err != nil {
 			return usagef("bench: %v", err)
 		}
-		step, predict = m.Step, func(tp *autodiff.Tape, b *data.Batch) { m.Predict(tp, b, encoder.All) }
-		variant, enc = cfg.Fusion+"+"+cfg.Distill, cfg.Encoder
-		if cfg.Distill == "adaptive" {
-			variant += ", T grad " + cfg.TemperatureGrad
+		config, variant, enc = c, c.Fusion+"+"+c.Distill, c.Encoder
+		if c.Distill == "adaptive" {
+			variant += ", T grad " + c.TemperatureGrad
 		}
-		shapes["h"] = cfg.Hidden
-		if cfg.Fusion == "tucker" {
-			shapes["t_m"], shapes["t_h"] = cfg.TuckerRanks[0], cfg.TuckerTh
+		shapes["h"] = c.Hidden
+		if c.Fusion == "tucker" {
+			shapes["t_m"], shapes["t_h"] = c.TuckerRanks[0], c.TuckerTh
 		} else {
-			shapes["R"] = cfg.Rank
+			shapes["R"] = c.Rank
 		}
 	}
+	m, err := systems.Build(name, config, dims, task, rng)
+	if err != nil {
+		return usagef("bench: %v", err)
+	}
+	trainer, ok := m.(interface {
+		Step(tp *autodiff.Tape, mode nn.Mode, b *data.Batch) float64
+	})
+	if !ok {
+		return fmt.Errorf("bench: %s is not trained by gradient steps", name)
+	}
+	step := trainer.Step
+	predict := func(tp *autodiff.Tape, b *data.Batch) { m.Predict(tp, b, data.All) }
 	train := randomBatch(rng, dims, batch)
 	infer := randomBatch(rng, dims, inferN)
 	tp := autodiff.NewTape()

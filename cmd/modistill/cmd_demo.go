@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/modistill/modistill/autodiff"
+	"github.com/modistill/modistill/data"
 	"github.com/modistill/modistill/data/synth"
 	"github.com/modistill/modistill/metrics"
 	"github.com/modistill/modistill/models/fused"
@@ -17,8 +18,9 @@ import (
 func runDemo(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := newFlags("demo")
 	seed := fs.Uint64("seed", 1, "seed of the data, the initialisation and the training order")
-	epochs := fs.Int("epochs", 50, "maximum number of epochs")
-	patience := fs.Int("patience", 10, "epochs without validation improvement before stopping")
+	tc := train.DefaultConfig()
+	epochs := fs.Int("epochs", tc.Epochs, "maximum number of epochs")
+	patience := fs.Int("patience", tc.Patience, "epochs without validation improvement before stopping")
 	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
 	}
@@ -41,10 +43,9 @@ func runDemo(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "model: LMF, rank %d, h %d, %d parameters; L1 loss, Adam lr %g, batch 32\n\n",
-		cfg.Rank, cfg.Hidden, nn.Count(model.Params()), cfg.LR)
+	fmt.Fprintf(stdout, "model: LMF, rank %d, h %d, %d parameters; L1 loss, Adam lr %g, batch %d\n\n",
+		cfg.Rank, cfg.Hidden, nn.Count(model.Params()), cfg.LR, tc.BatchSize)
 	fmt.Fprintf(stdout, "%5s  %10s  %10s  %6s\n", "epoch", "train L1", "valid L1", "time")
-	tc := train.DefaultConfig()
 	tc.Epochs, tc.Patience, tc.Seed = *epochs, *patience, *seed
 	res, err := train.Fit(ctx, model, ds, tc, func(e train.Epoch) {
 		fmt.Fprintf(stdout, "%5d  %10.4f  %10.4f  %5.1fs\n", e.Epoch, e.TrainLoss, e.ValidLoss, e.Seconds)
@@ -57,19 +58,11 @@ func runDemo(ctx context.Context, args []string, stdout io.Writer) error {
 	if res.Status == train.Diverged {
 		return fmt.Errorf("demo: training diverged (a loss became NaN or infinite)")
 	}
-	pred := model.Predict(autodiff.NewTape(), ds.Test.All())
-	p := make([]float64, pred.Len())
-	for i, v := range pred.Data {
-		p[i] = float64(v)
-	}
-	r := metrics.MOSI(p, ds.Test.Column(0))
+	scores := metrics.Score(ds.Task, model.Predict(autodiff.NewTape(), ds.Test.All(), data.All), ds.Test.Labels)
 	fmt.Fprintf(stdout, "\ntest split (%d samples), all modalities:\n", ds.Test.N())
-	fmt.Fprintf(stdout, "  %-28s %8.4f\n", "MAE", r.MAE)
-	fmt.Fprintf(stdout, "  %-28s %8.4f\n", "Corr (Pearson)", r.Corr)
-	fmt.Fprintf(stdout, "  %-28s %8.2f\n", "Acc-2 % (y >= 0)", 100*r.Acc2)
-	fmt.Fprintf(stdout, "  %-28s %8.2f\n", "F1 % (y >= 0, weighted)", 100*r.F1)
-	fmt.Fprintf(stdout, "  %-28s %8.2f\n", "Acc-2 % (non-zero)", 100*r.Acc2NonZero)
-	fmt.Fprintf(stdout, "  %-28s %8.2f\n", "Acc-7 %", 100*r.Acc7)
+	for _, k := range scores.Names() {
+		fmt.Fprintf(stdout, "  %-28s %8s\n", metrics.Title(k), metrics.Format(k, scores[k]))
+	}
 	fmt.Fprintf(stdout, "\ntotal time %.1fs\n", time.Since(start).Seconds())
 	return nil
 }

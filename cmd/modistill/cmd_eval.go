@@ -12,33 +12,26 @@ import (
 	"github.com/modistill/modistill/atomicfile"
 	"github.com/modistill/modistill/autodiff"
 	"github.com/modistill/modistill/data"
-	"github.com/modistill/modistill/evaluate"
+	"github.com/modistill/modistill/metrics"
 	"github.com/modistill/modistill/systems"
 )
 
 // parseSubsets reads --subsets: "all" (every subset the model can take) or
 // a comma-separated list of codes (a, v, t, av, at, vt, avt) among them.
-func parseSubsets(s string, can [][3]bool) ([][3]bool, error) {
+func parseSubsets(s string, can []data.Subset) ([]data.Subset, error) {
 	if strings.EqualFold(s, "all") {
 		return can, nil
 	}
-	var out [][3]bool
+	var out []data.Subset
 	for _, code := range strings.Split(strings.ToLower(s), ",") {
-		var use [3]bool
-		for _, c := range strings.TrimSpace(code) {
-			i := strings.IndexRune("avt", c)
-			if i < 0 || use[i] {
-				return nil, fmt.Errorf("subset %q: want letters from a, v, t, each at most once", code)
-			}
-			use[i] = true
-		}
-		if use == [3]bool{} {
-			return nil, fmt.Errorf("empty subset in %q", s)
+		use, err := data.ParseSubset(strings.TrimSpace(code))
+		if err != nil {
+			return nil, fmt.Errorf("--subsets %q: %w", s, err)
 		}
 		if !slices.Contains(can, use) {
 			names := make([]string, len(can))
 			for i, u := range can {
-				names[i] = data.SubsetName(u)
+				names[i] = u.String()
 			}
 			return nil, fmt.Errorf("subset %q: this model predicts only from %s", code, strings.Join(names, ", "))
 		}
@@ -51,10 +44,10 @@ func parseSubsets(s string, can [][3]bool) ([][3]bool, error) {
 }
 
 type evalOutput struct {
-	Task    string                     `json:"task"`
-	System  string                     `json:"system,omitempty"`
-	Split   string                     `json:"split,omitempty"`
-	Results map[string]evaluate.Scores `json:"results"`
+	Task    string                    `json:"task"`
+	System  string                    `json:"system,omitempty"`
+	Split   string                    `json:"split,omitempty"`
+	Results map[string]metrics.Scores `json:"results"`
 }
 
 func runEval(ctx context.Context, args []string, stdout io.Writer) error {
@@ -113,15 +106,15 @@ func runEval(ctx context.Context, args []string, stdout io.Writer) error {
 			s = ns.Split
 		}
 	}
-	res := evalOutput{Task: ds.Task.Kind.String(), System: meta.System, Split: *split, Results: map[string]evaluate.Scores{}}
-	pf := evaluate.Predictions{Task: res.Task, Targets: ds.Task.Targets, Classes: ds.Task.Classes, Subsets: map[string][][]float32{}, Truth: rows(s.Labels.Data, s.Labels.Cols())}
+	res := evalOutput{Task: ds.Task.Kind.String(), System: meta.System, Split: *split, Results: map[string]metrics.Scores{}}
+	pf := metrics.Predictions{Task: res.Task, Targets: ds.Task.Targets, Classes: ds.Task.Classes, Subsets: map[string][][]float32{}, Truth: rows(s.Labels.Data, s.Labels.Cols())}
 	for _, use := range uses {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
 		pred := m.Predict(autodiff.NewTape(), s.All(), use)
-		name := data.SubsetName(use)
-		res.Results[name] = evaluate.Score(ds.Task, pred, s.Labels)
+		name := use.String()
+		res.Results[name] = metrics.Score(ds.Task, pred, s.Labels)
 		pf.Subsets[name] = rows(pred.Data, pred.Cols())
 	}
 	if *predOut != "" {
@@ -139,7 +132,7 @@ func runEval(ctx context.Context, args []string, stdout io.Writer) error {
 	fmt.Fprintf(stdout, "%s on %s, %s split (%d samples), %s\n", meta.System, ds.Name, *split, s.N(), res.Task)
 	rows := make([]scoreRow, len(uses))
 	for i, use := range uses {
-		rows[i] = scoreRow{data.SubsetName(use), res.Results[data.SubsetName(use)]}
+		rows[i] = scoreRow{use.String(), res.Results[use.String()]}
 	}
 	printScores(stdout, "subset", rows)
 	return nil
@@ -157,7 +150,7 @@ func rows(v []float32, w int) [][]float32 {
 // scoreRow is one row of a score table: a name (a subset) and its scores.
 type scoreRow struct {
 	name   string
-	scores evaluate.Scores
+	scores metrics.Scores
 }
 
 // printScores prints a table of scores, a column per metric (sorted;
@@ -170,13 +163,13 @@ func printScores(w io.Writer, first string, rows []scoreRow) {
 	sort.Strings(keys)
 	fmt.Fprintf(w, "%-6s", first)
 	for _, k := range keys {
-		fmt.Fprintf(w, " %12s", evaluate.Label(k))
+		fmt.Fprintf(w, " %12s", metrics.Label(k))
 	}
 	fmt.Fprintln(w)
 	for _, r := range rows {
 		fmt.Fprintf(w, "%-6s", r.name)
 		for _, k := range keys {
-			fmt.Fprintf(w, " %12s", evaluate.Format(k, r.scores[k]))
+			fmt.Fprintf(w, " %12s", metrics.Format(k, r.scores[k]))
 		}
 		fmt.Fprintln(w)
 	}

@@ -9,9 +9,9 @@ import (
 
 	"github.com/modistill/modistill/atomicfile"
 
+	"github.com/modistill/modistill/charts"
 	"github.com/modistill/modistill/checkpoint"
 	"github.com/modistill/modistill/experiment"
-	"github.com/modistill/modistill/report"
 	"github.com/modistill/modistill/systems"
 )
 
@@ -55,7 +55,7 @@ func runPlotTemperatures(ctx context.Context, args []string, stdout io.Writer) e
 	if err := os.MkdirAll(filepath.Dir(*out), 0o755); err != nil {
 		return fmt.Errorf("plot-temperatures: %w", err)
 	}
-	if err := report.Lines(*out, *title, "epoch", "mean temperature over the epoch", series); err != nil {
+	if err := charts.Lines(*out, *title, "epoch", "mean temperature over the epoch", series); err != nil {
 		return fmt.Errorf("plot-temperatures: %w", err)
 	}
 	fmt.Fprintf(stdout, "wrote %s\n", *out)

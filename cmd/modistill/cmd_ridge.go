@@ -6,7 +6,7 @@ import (
 	"io"
 	"sort"
 
-	"github.com/modistill/modistill/evaluate"
+	"github.com/modistill/modistill/metrics"
 	"github.com/modistill/modistill/models/ridge"
 	"github.com/modistill/modistill/tensor"
 )
@@ -14,7 +14,7 @@ import (
 type ridgeOutput struct {
 	Lambda   float64            `json:"lambda"`
 	ValidMAE map[string]float64 `json:"valid_mae"`
-	Test     evaluate.Scores    `json:"test"`
+	Test     metrics.Scores     `json:"test"`
 }
 
 func runRidge(ctx context.Context, args []string, stdout io.Writer) error {
@@ -37,7 +37,7 @@ func runRidge(ctx context.Context, args []string, stdout io.Writer) error {
 	for i, v := range p {
 		pred.Data[i] = float32(v)
 	}
-	out := ridgeOutput{Lambda: m.Lambda, ValidMAE: map[string]float64{}, Test: evaluate.Score(ds.Task, pred, ds.Test.Labels)}
+	out := ridgeOutput{Lambda: m.Lambda, ValidMAE: map[string]float64{}, Test: metrics.Score(ds.Task, pred, ds.Test.Labels)}
 	lams := make([]float64, 0, len(m.ValidMAE))
 	for l, v := range m.ValidMAE {
 		out.ValidMAE[fmt.Sprint(l)] = v

@@ -8,7 +8,7 @@ import (
 
 	"github.com/modistill/modistill/data"
 	"github.com/modistill/modistill/data/load"
-	"github.com/modistill/modistill/evaluate"
+	"github.com/modistill/modistill/metrics"
 )
 
 // scoreTask is the task --task names.
@@ -52,7 +52,7 @@ func runScore(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("score: %w", err)
 	}
-	p, err := evaluate.ParsePredictions(b, task)
+	p, err := metrics.ParsePredictions(b, task)
 	if err != nil {
 		return usagef("score: %s: %v", *path, err)
 	}

@@ -17,8 +17,8 @@ import (
 	"strings"
 
 	"github.com/modistill/modistill/data"
-	"github.com/modistill/modistill/evaluate"
 	"github.com/modistill/modistill/experiment"
+	"github.com/modistill/modistill/metrics"
 	"github.com/modistill/modistill/systems"
 )
 
@@ -125,11 +125,11 @@ func runSummarize(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 	}
 	for _, metric := range metricsWanted {
-		experiment.SubsetTableHead(stdout, fmt.Sprintf("%s, mean ± standard deviation over seeds", evaluate.Label(metric)), "system (seeds)")
+		experiment.SubsetTableHead(stdout, fmt.Sprintf("%s, mean ± standard deviation over seeds", metrics.Label(metric)), "system (seeds)")
 		for _, sys := range systemsOrder {
 			fmt.Fprintf(stdout, "| %s (%d) |", sys, seeds[sys])
 			for _, use := range data.Subsets {
-				fmt.Fprintf(stdout, " %s |", evaluate.Summarize(bySeed(values[sys][data.SubsetName(use)][metric])).Format(metric))
+				fmt.Fprintf(stdout, " %s |", metrics.Summarize(bySeed(values[sys][use.String()][metric])).Format(metric))
 			}
 			fmt.Fprintln(stdout)
 		}
@@ -137,7 +137,7 @@ func runSummarize(ctx context.Context, args []string, stdout io.Writer) error {
 			continue
 		}
 		experiment.SubsetTableHead(stdout, fmt.Sprintf("%s, paired difference against %s (system minus %s, same seed), mean ± standard error over the seeds both have",
-			evaluate.Label(metric), *pairedWith, *pairedWith), "system (pairs)")
+			metrics.Label(metric), *pairedWith, *pairedWith), "system (pairs)")
 		for _, sys := range systemsOrder {
 			if sys == *pairedWith {
 				continue
@@ -145,9 +145,9 @@ func runSummarize(ctx context.Context, args []string, stdout io.Writer) error {
 			var cells []string
 			pairs := 0
 			for _, use := range data.Subsets {
-				d := evaluate.PairedDifferences(values[sys][data.SubsetName(use)][metric], values[*pairedWith][data.SubsetName(use)][metric])
+				d := metrics.PairedDifferences(values[sys][use.String()][metric], values[*pairedWith][use.String()][metric])
 				pairs = max(pairs, len(d))
-				cells = append(cells, evaluate.FormatPaired(metric, d))
+				cells = append(cells, metrics.FormatPaired(metric, d))
 			}
 			fmt.Fprintf(stdout, "| %s (%d) | %s |\n", sys, pairs, strings.Join(cells, " | "))
 		}
@@ -157,7 +157,7 @@ func runSummarize(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "\nTeachers (from each run's model.json): training samples' targets against their labels, and the teacher on the test split, mean ± standard deviation over seeds\n\n| system (seeds) | teacher |")
 	for _, metric := range metricsWanted {
-		fmt.Fprintf(stdout, " train %s | test %s |", evaluate.Label(metric), evaluate.Label(metric))
+		fmt.Fprintf(stdout, " train %s | test %s |", metrics.Label(metric), metrics.Label(metric))
 	}
 	fmt.Fprint(stdout, "\n| --- | --- |")
 	for range metricsWanted {
@@ -179,7 +179,7 @@ func runSummarize(ctx context.Context, args []string, stdout io.Writer) error {
 			for _, r := range rs { // a report without the metric counts as undefined
 				tr, te = append(tr, valueOr(r.Train, metric)), append(te, valueOr(r.Test, metric))
 			}
-			fmt.Fprintf(stdout, " %s | %s |", evaluate.Summarize(tr).Format(metric), evaluate.Summarize(te).Format(metric))
+			fmt.Fprintf(stdout, " %s | %s |", metrics.Summarize(tr).Format(metric), metrics.Summarize(te).Format(metric))
 		}
 		fmt.Fprintln(stdout)
 	}
@@ -229,7 +229,7 @@ func readTeacherReports(dir string, runs map[evalRun]string) (map[string][]*syst
 }
 
 // valueOr is s[metric], or NaN when s lacks it.
-func valueOr(s evaluate.Scores, metric string) float64 {
+func valueOr(s metrics.Scores, metric string) float64 {
 	if v, ok := s[metric]; ok {
 		return v
 	}

@@ -216,9 +216,10 @@ func runTrain(ctx context.Context, args []string, stdout io.Writer) error {
 	system := fs.String("system", "ours", "system: "+strings.Join(systems.Names, ", "))
 	seed := fs.Uint64("seed", 1, "seed of the initialisation, the batch order and dropout")
 	out := fs.String("out", "", "directory to write the model to (must not exist)")
-	epochs := fs.Int("epochs", 50, "maximum epochs; range [1, 100000]")
-	patience := fs.Int("patience", 10, "epochs without validation improvement before stopping; range [1, 100000]")
-	batch := fs.Int("batch", 32, "batch size; range [2, 1048576]")
+	defaults := train.DefaultConfig()
+	epochs := fs.Int("epochs", defaults.Epochs, "maximum epochs; range [1, 100000]")
+	patience := fs.Int("patience", defaults.Patience, "epochs without validation improvement before stopping; range [1, 100000]")
+	batch := fs.Int("batch", defaults.BatchSize, "batch size; range [2, 1048576]")
 	quiet := fs.Bool("quiet", false, "no progress (a bar on a terminal, a line per epoch on standard error otherwise)")
 	h := addHyperFlags(fs)
 	if err := parseFlags(fs, args, stdout); err != nil {

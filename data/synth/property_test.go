@@ -17,7 +17,8 @@ import (
 
 type predictor interface {
 	train.Model
-	Predict(tp *autodiff.Tape, b *data.Batch) *tensor.Tensor
+	Predict(tp *autodiff.Tape, b *data.Batch, use data.Subset) *tensor.Tensor
+	Subsets() []data.Subset
 }
 
 func fit(t *testing.T, m predictor, ds *data.Dataset) *tensor.Tensor {
@@ -25,7 +26,7 @@ func fit(t *testing.T, m predictor, ds *data.Dataset) *tensor.Tensor {
 	if _, err := train.Fit(context.Background(), m, ds, train.Config{Epochs: 30, Patience: 6, BatchSize: 32, Seed: 1}, nil); err != nil {
 		t.Fatal(err)
 	}
-	return m.Predict(autodiff.NewTape(), ds.Test.All())
+	return m.Predict(autodiff.NewTape(), ds.Test.All(), m.Subsets()[0])
 }
 
 // The generator's stated property: on its data a model given all modalities

@@ -112,7 +112,7 @@ func New(dims data.Dims, task data.Task, c Config, rng *rand.Rand) (*Model, erro
 	}
 	m.Head = layers.NewLinear("head", h, out, true, rng)
 	for i := range 3 {
-		l := "avt"[i : i+1]
+		l := data.Modality(i).Letter()
 		m.Students[i] = layers.NewLinear("student_"+l, pd[i], out, true, rng)
 		if c.Distill != "none" {
 			if c.standardisedHint() {
@@ -189,19 +189,19 @@ func (m *Model) Params() []*nn.Param {
 
 // project encodes the present modalities and returns the teacher's p_m
 // (METHOD.md items 1-2).
-func (m *Model) project(tp *autodiff.Tape, mode nn.Mode, b *data.Batch, use [3]bool) [3]*autodiff.Node {
+func (m *Model) project(tp *autodiff.Tape, mode nn.Mode, b *data.Batch, use data.Subset) [3]*autodiff.Node {
 	return m.Fusion.Project(tp, m.Enc.Encode(tp, mode, encoder.FromBatch(tp, b, use)))
 }
 
 // teacherZ is the teacher's fused representation z_h from all three
 // modalities (Eq. 7-9).
 func (m *Model) teacherZ(tp *autodiff.Tape, mode nn.Mode, b *data.Batch) *autodiff.Node {
-	return m.Fusion.Fuse(tp, m.project(tp, mode, b, encoder.All))
+	return m.Fusion.Fuse(tp, m.project(tp, mode, b, data.All))
 }
 
 // studentProject returns the students' representation f_s(x) = p_m: the
 // teacher's projection when they share it, else their own.
-func (m *Model) studentProject(tp *autodiff.Tape, mode nn.Mode, b *data.Batch, use [3]bool) [3]*autodiff.Node {
+func (m *Model) studentProject(tp *autodiff.Tape, mode nn.Mode, b *data.Batch, use data.Subset) [3]*autodiff.Node {
 	if m.StudentEnc == nil {
 		return m.project(tp, mode, b, use)
 	}
@@ -232,7 +232,7 @@ func (m *Model) Step(tp *autodiff.Tape, mode nn.Mode, b *data.Batch) float64 {
 	if m.Config.Distill != "none" {
 		tv = m.teacherTarget(tp, b)
 	}
-	p := m.studentProject(tp, mode, b, encoder.All) // dropout on
+	p := m.studentProject(tp, mode, b, data.All) // dropout on
 	ls := m.studentLoss(tp, p, tv, b.Labels)
 	tp.Backward(ls)
 	if m.afterBackward != nil {
@@ -441,7 +441,7 @@ func (m *Model) ValidationLoss(tp *autodiff.Tape, s *data.Split) float64 {
 	defer func() { tp.NoGrad = false }()
 	b := s.All()
 	v := float64(objective.Loss(tp, m.Task, m.Head.Forward(tp, m.teacherZ(tp, nn.Eval, b)), b.Labels).Value.Data[0])
-	ps := m.studentProject(tp, nn.Eval, b, encoder.All)
+	ps := m.studentProject(tp, nn.Eval, b, data.All)
 	var st float64
 	for i := range 3 {
 		st += float64(objective.Loss(tp, m.Task, m.Students[i].Forward(tp, ps[i]), b.Labels).Value.Data[0]) / 3
@@ -449,15 +449,18 @@ func (m *Model) ValidationLoss(tp *autodiff.Tape, s *data.Split) float64 {
 	return v + st
 }
 
+// Subsets: the separable framework answers from any non-empty subset.
+func (m *Model) Subsets() []data.Subset { return data.Subsets }
+
 // Predict returns predictions for a batch from the modalities in use
 // (METHOD.md item 6): with all three, the teacher's; with fewer, the average
 // of the available students' predictions (for classification, of their
 // class probabilities). Absent modalities are never computed or zero-filled.
-func (m *Model) Predict(tp *autodiff.Tape, b *data.Batch, use [3]bool) *tensor.Tensor {
+func (m *Model) Predict(tp *autodiff.Tape, b *data.Batch, use data.Subset) *tensor.Tensor {
 	defer tp.Reset()
 	tp.NoGrad = true
 	defer func() { tp.NoGrad = false }()
-	if use == encoder.All {
+	if use == data.All {
 		return objective.Predictions(m.Task, m.Head.Forward(tp, m.teacherZ(tp, nn.Eval, b)).Value)
 	}
 	p := m.studentProject(tp, nn.Eval, b, use)
@@ -493,7 +496,7 @@ func (m *Model) EpochMetrics() map[string]float64 {
 	out := map[string]float64{"teacher_loss": m.lastLoss[0], "student_loss": m.lastLoss[1]}
 	for i := range 3 {
 		if m.tCount[i] > 0 {
-			l := "avt"[i : i+1]
+			l := data.Modality(i).Letter()
 			out["T_s_"+l] = m.tSum[i][0] / float64(m.tCount[i])
 			out["T_z_"+l] = m.tSum[i][1] / float64(m.tCount[i])
 		}
@@ -554,5 +557,5 @@ func (t *TeacherStage) Targets(tp *autodiff.Tape, s *data.Split) *Targets {
 // Predict returns the teacher's predictions for a batch with all three
 // modalities (values, or class probabilities).
 func (t *TeacherStage) Predict(tp *autodiff.Tape, b *data.Batch) *tensor.Tensor {
-	return t.m.Predict(tp, b, encoder.All)
+	return t.m.Predict(tp, b, data.All)
 }

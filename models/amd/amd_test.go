@@ -94,7 +94,7 @@ func TestStudentLossNeverTrainsTheTeacher(t *testing.T) {
 				target = m.teacherTarget(tp, b)
 			}
 			nn.ZeroGrads(m.Params())
-			tp.Backward(m.studentLoss(tp, m.studentProject(tp, nn.Training(nn.NewRNG(3)), b, encoder.All), target, b.Labels))
+			tp.Backward(m.studentLoss(tp, m.studentProject(tp, nn.Training(nn.NewRNG(3)), b, data.All), target, b.Labels))
 			teacherOnly := append(m.Fusion.CoreParams(), m.Head.Params()...)
 			if share == "none" { // nothing of the teacher's, encoders and factors included
 				teacherOnly = nn.Join(m.Enc, m.Fusion, m.Head)
@@ -154,7 +154,7 @@ func TestGradientReversal(t *testing.T) {
 		tp := autodiff.NewTape()
 		target := m.teacherTarget(tp, b)
 		nn.ZeroGrads(m.Params())
-		tp.Backward(m.studentLoss(tp, m.project(tp, nn.Eval, b, encoder.All), target, b.Labels))
+		tp.Backward(m.studentLoss(tp, m.project(tp, nn.Eval, b, data.All), target, b.Labels))
 		grads[mode] = [2]*tensor.Tensor{m.TempOut[1].Weight.Grad().Clone(), m.Students[1].Weight.Grad().Clone()}
 	}
 	for i, v := range grads["descend"][0].Data {
@@ -186,7 +186,7 @@ func TestStudentLossGradients(t *testing.T) {
 			}
 		}
 		f := func(tp *autodiff.Tape) *autodiff.Node {
-			return m.studentLoss(tp, m.project(tp, nn.Eval, b, encoder.All), m.coTrainedView(tp, tp.Const(zt)), b.Labels)
+			return m.studentLoss(tp, m.project(tp, nn.Eval, b, data.All), m.coTrainedView(tp, tp.Const(zt)), b.Labels)
 		}
 		if err, where := autodiff.GradCheck(f, in, 1e-2); err > 1e-2 {
 			t.Errorf("%s: student loss gradient error %.3g at %s", kind, err, where)
@@ -214,7 +214,7 @@ func TestPredictSubsets(t *testing.T) {
 			}
 		}
 		// Missing means absent: text-only predictions ignore audio and visual.
-		only := [3]bool{false, false, true}
+		only := data.Subset{false, false, true}
 		p1 := m.Predict(autodiff.NewTape(), b, only)
 		b2 := *b
 		b2.Inputs[data.Audio] = tensor.New(b.Inputs[data.Audio].Shape...)
@@ -267,8 +267,8 @@ func TestOursLearns(t *testing.T) {
 			pred[i] = float64(v)
 		}
 		mae := metrics.MAE(pred, truth)
-		t.Logf("%s: test MAE %.3f (predicting the mean: %.3f)", data.SubsetName(use), mae, baseMAE)
-		switch data.SubsetName(use) {
+		t.Logf("%s: test MAE %.3f (predicting the mean: %.3f)", use.String(), mae, baseMAE)
+		switch use.String() {
 		case "avt":
 			if mae > 0.9*baseMAE {
 				t.Errorf("teacher: test MAE %.3f, predicting the mean %.3f", mae, baseMAE)
@@ -301,7 +301,7 @@ func TestRegressionSoftTargetIsNotShrunk(t *testing.T) {
 		}
 		tp := autodiff.NewTape()
 		zt := m.teacherTarget(tp, b)
-		return m.studentLoss(tp, m.project(tp, nn.Eval, b, encoder.All), zt, b.Labels).Value.Data[0]
+		return m.studentLoss(tp, m.project(tp, nn.Eval, b, data.All), zt, b.Labels).Value.Data[0]
 	}
 	if a, b := lossAt("shrunk", 1), lossAt("shrunk", 9); a == b {
 		t.Errorf("the literal soft target does not depend on T (%v at T = 1 and 9)", a)

@@ -90,7 +90,7 @@ func (m *Model) forward(tp *autodiff.Tape, mode nn.Mode, b *data.Batch) *autodif
 // batch's other utterances of its video: the forward and backward LSTMs'
 // states at its position, (B, 2·Context).
 func (m *Model) context(tp *autodiff.Tape, mode nn.Mode, b *data.Batch) *autodiff.Node {
-	z := m.Enc.Encode(tp, mode, encoder.FromBatch(tp, b, encoder.All))
+	z := m.Enc.Encode(tp, mode, encoder.FromBatch(tp, b, data.All))
 	u := tp.Concat(z[0], z[1], z[2]) // utterance features (B, D)
 	groups := b.Videos()
 	L := 0
@@ -117,7 +117,12 @@ func (m *Model) context(tp *autodiff.Tape, mode nn.Mode, b *data.Batch) *autodif
 	return tp.Concat(tp.GatherRows(tp.Reshape(hf, G*L, H), back[0]), tp.GatherRows(tp.Reshape(hb, G*L, H), back[1]))
 }
 
-// Predict returns predictions (class probabilities for classification).
-func (m *Model) Predict(tp *autodiff.Tape, b *data.Batch) *tensor.Tensor {
+// Subsets: BC-LSTM needs all three modalities.
+func (m *Model) Subsets() []data.Subset { return []data.Subset{data.All} }
+
+// Predict returns predictions (class probabilities for classification);
+// use must be data.All.
+func (m *Model) Predict(tp *autodiff.Tape, b *data.Batch, use data.Subset) *tensor.Tensor {
+	data.MustTake("BC-LSTM", use, m.Subsets())
 	return objective.Predictions(m.Task, m.Outputs(tp, b))
 }

@@ -8,7 +8,7 @@ import (
 	"github.com/modistill/modistill/autodiff"
 	"github.com/modistill/modistill/data"
 	"github.com/modistill/modistill/encoder"
-	"github.com/modistill/modistill/evaluate"
+	"github.com/modistill/modistill/metrics"
 	"github.com/modistill/modistill/nn"
 	"github.com/modistill/modistill/tensor"
 	"github.com/modistill/modistill/train"
@@ -62,9 +62,9 @@ func TestContextWithinVideosOnly(t *testing.T) {
 		t.Fatal(err)
 	}
 	b := ds.Test.Gather([]int{0, 1, 2, 3, 4, 5}, nil) // video 0 (5 utterances) and one of video 1
-	before := m.Predict(autodiff.NewTape(), b).Clone()
+	before := m.Predict(autodiff.NewTape(), b, data.All).Clone()
 	b.Inputs[0].Data[1*4] += 3 // change utterance 1 of video 0
-	after := m.Predict(autodiff.NewTape(), b)
+	after := m.Predict(autodiff.NewTape(), b, data.All)
 	if before.Data[0] == after.Data[0] {
 		t.Error("utterance 0 did not see a change in its video-mate")
 	}
@@ -72,9 +72,9 @@ func TestContextWithinVideosOnly(t *testing.T) {
 		t.Error("an utterance of another video saw the change")
 	}
 	b.IDs = nil
-	p := m.Predict(autodiff.NewTape(), b).Clone()
+	p := m.Predict(autodiff.NewTape(), b, data.All).Clone()
 	b.Inputs[0].Data[1*4] -= 3
-	if q := m.Predict(autodiff.NewTape(), b); p.Data[0] != q.Data[0] {
+	if q := m.Predict(autodiff.NewTape(), b, data.All); p.Data[0] != q.Data[0] {
 		t.Error("without ids an utterance saw another")
 	}
 	if m.Note(ds) != "" || m.Note(dataset(false)) == "" {
@@ -109,7 +109,7 @@ func TestContextHelps(t *testing.T) {
 		if _, err := train.Fit(context.Background(), m, ds, train.Config{Epochs: 40, Patience: 8, BatchSize: 25, Seed: 3}, nil); err != nil {
 			t.Fatal(err)
 		}
-		return evaluate.Score(ds.Task, m.Predict(autodiff.NewTape(), ds.Test.All()), ds.Test.Labels)["mae"]
+		return metrics.Score(ds.Task, m.Predict(autodiff.NewTape(), ds.Test.All(), data.All), ds.Test.Labels)["mae"]
 	}
 	with, without := score(true), score(false)
 	t.Logf("test MAE with video context %.3f, without %.3f", with, without)

@@ -12,7 +12,6 @@ import (
 	"github.com/modistill/modistill/data"
 	"github.com/modistill/modistill/models/unimodal"
 	"github.com/modistill/modistill/nn"
-	"github.com/modistill/modistill/objective"
 	"github.com/modistill/modistill/tensor"
 )
 
@@ -26,7 +25,7 @@ type Model struct {
 func New(dims data.Dims, task data.Task, c unimodal.Config, rng *rand.Rand) (*Model, error) {
 	m := &Model{Task: task}
 	for i := range 3 {
-		net, err := unimodal.NewNamed("deeps_"+"avt"[i:i+1], data.Modality(i), dims, task, c, rng)
+		net, err := unimodal.NewNamed("deeps_"+data.Modality(i).Letter(), data.Modality(i), dims, task, c, rng)
 		if err != nil {
 			return nil, err
 		}
@@ -58,15 +57,18 @@ func (m *Model) ValidationLoss(tp *autodiff.Tape, s *data.Split) float64 {
 	return v
 }
 
+// Subsets: Deep-S answers from any non-empty subset.
+func (m *Model) Subsets() []data.Subset { return data.Subsets }
+
 // Predict averages the predictions of the networks of the modalities in use.
-func (m *Model) Predict(tp *autodiff.Tape, b *data.Batch, use [3]bool) *tensor.Tensor {
+func (m *Model) Predict(tp *autodiff.Tape, b *data.Batch, use data.Subset) *tensor.Tensor {
 	var sum *tensor.Tensor
 	n := 0
 	for i, net := range m.Nets {
 		if !use[i] {
 			continue
 		}
-		p := objective.Predictions(m.Task, net.Predict(tp, b))
+		p := net.Predict(tp, b, data.Only(data.Modality(i)))
 		if sum == nil {
 			sum = p
 		} else {

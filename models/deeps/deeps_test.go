@@ -6,8 +6,9 @@ import (
 	"testing"
 
 	"github.com/modistill/modistill/autodiff"
+	"github.com/modistill/modistill/data"
 	"github.com/modistill/modistill/data/synth"
-	"github.com/modistill/modistill/evaluate"
+	"github.com/modistill/modistill/metrics"
 	"github.com/modistill/modistill/models/unimodal"
 	"github.com/modistill/modistill/nn"
 	"github.com/modistill/modistill/tensor"
@@ -37,9 +38,9 @@ func TestIndependentNetworksAndScoreFusion(t *testing.T) {
 			}
 		}
 		b := ds.Test.All()
-		a := m.Predict(autodiff.NewTape(), b, [3]bool{true, false, false})
-		v := m.Predict(autodiff.NewTape(), b, [3]bool{false, true, false})
-		av := m.Predict(autodiff.NewTape(), b, [3]bool{true, true, false})
+		a := m.Predict(autodiff.NewTape(), b, data.Subset{true, false, false})
+		v := m.Predict(autodiff.NewTape(), b, data.Subset{false, true, false})
+		av := m.Predict(autodiff.NewTape(), b, data.Subset{true, true, false})
 		for i := range av.Data {
 			if math.Abs(float64(av.Data[i]-(a.Data[i]+v.Data[i])/2)) > 1e-6 {
 				t.Fatalf("%s: audio+visual %v is not the mean of %v and %v", kind, av.Data[i], a.Data[i], v.Data[i])
@@ -66,8 +67,8 @@ func TestLearnsSyntheticData(t *testing.T) {
 	if _, err := train.Fit(context.Background(), m, ds, train.Config{Epochs: 20, Patience: 5, BatchSize: 32, Seed: 4}, nil); err != nil {
 		t.Fatal(err)
 	}
-	got := evaluate.Score(ds.Task, m.Predict(autodiff.NewTape(), ds.Test.All(), [3]bool{true, true, true}), ds.Test.Labels)["mae"]
-	zero := evaluate.Score(ds.Task, tensor.New(ds.Test.N(), 1), ds.Test.Labels)["mae"]
+	got := metrics.Score(ds.Task, m.Predict(autodiff.NewTape(), ds.Test.All(), data.Subset{true, true, true}), ds.Test.Labels)["mae"]
+	zero := metrics.Score(ds.Task, tensor.New(ds.Test.N(), 1), ds.Test.Labels)["mae"]
 	t.Logf("Deep-S test MAE %.3f, predicting 0 %.3f", got, zero)
 	if got > 0.9*zero {
 		t.Errorf("Deep-S test MAE %.3f, predicting 0 gives %.3f", got, zero)

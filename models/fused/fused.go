@@ -100,10 +100,17 @@ func (m *Model) Params() []*nn.Param { return nn.Join(m.Enc, m.Fusion, m.Head) }
 
 // forward returns the outputs (B, Outputs) for a batch of all three modalities.
 func (m *Model) forward(tp *autodiff.Tape, mode nn.Mode, b *data.Batch) *autodiff.Node {
-	z := m.Enc.Encode(tp, mode, encoder.FromBatch(tp, b, encoder.All))
+	z := m.Enc.Encode(tp, mode, encoder.FromBatch(tp, b, data.All))
 	return m.Head.Forward(tp, m.Fusion.Forward(tp, mode, z))
 }
 
-// Predict returns the model's outputs for a batch (all three modalities) in
-// evaluation mode, as a new tensor.
-func (m *Model) Predict(tp *autodiff.Tape, b *data.Batch) *tensor.Tensor { return m.Outputs(tp, b) }
+// Subsets: a whole-modality system needs all three modalities.
+func (m *Model) Subsets() []data.Subset { return []data.Subset{data.All} }
+
+// Predict returns predictions for a batch (values, or class probabilities
+// for classification) in evaluation mode, as a new tensor; use must be
+// data.All.
+func (m *Model) Predict(tp *autodiff.Tape, b *data.Batch, use data.Subset) *tensor.Tensor {
+	data.MustTake("a whole-modality system", use, m.Subsets())
+	return objective.Predictions(m.Task, m.Outputs(tp, b))
+}

@@ -45,6 +45,6 @@ func BenchmarkInfer686(b *testing.B) {
 	tp := autodiff.NewTape()
 	b.ReportAllocs()
 	for b.Loop() {
-		m.Predict(tp, batch)
+		m.Predict(tp, batch, data.All)
 	}
 }

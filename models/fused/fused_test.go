@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/modistill/modistill/autodiff"
+	"github.com/modistill/modistill/data"
 	"github.com/modistill/modistill/data/synth"
 	"github.com/modistill/modistill/metrics"
 	"github.com/modistill/modistill/nn"
@@ -30,7 +31,7 @@ func TestLearnsSyntheticData(t *testing.T) {
 	if h[len(h)-1].TrainLoss >= h[0].TrainLoss {
 		t.Errorf("training loss did not fall: %v -> %v", h[0].TrainLoss, h[len(h)-1].TrainLoss)
 	}
-	pred := m.Predict(autodiff.NewTape(), ds.Test.All())
+	pred := m.Predict(autodiff.NewTape(), ds.Test.All(), data.All)
 	p := make([]float64, pred.Len())
 	for i, v := range pred.Data {
 		p[i] = float64(v)
@@ -79,7 +80,7 @@ func learns(t *testing.T, fusion string) {
 	if _, err := train.Fit(context.Background(), m, ds, train.Config{Epochs: 30, Patience: 8, BatchSize: 32, Seed: 6}, nil); err != nil {
 		t.Fatal(err)
 	}
-	pred := m.Predict(autodiff.NewTape(), ds.Test.All())
+	pred := m.Predict(autodiff.NewTape(), ds.Test.All(), data.All)
 	p := make([]float64, pred.Len())
 	for i, v := range pred.Data {
 		p[i] = float64(v)

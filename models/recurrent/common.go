@@ -18,9 +18,9 @@ import (
 type base struct {
 	objective.Supervised
 	Config Config
-	// Note says how the data was read (for example, utterance averages
+	// note says how the data was read (for example, utterance averages
 	// repeated at every step); empty when the data has aligned sequences.
-	Note string
+	note string
 
 	Embed  *layers.Embedding // text as token ids
 	drop   layers.Dropout
@@ -42,7 +42,7 @@ func newBase(name string, dims data.Dims, task data.Task, c Config, rng *rand.Ra
 			return b, [3]int{}, fmt.Errorf("%s: audio or visual are sequences, but the text is one vector per utterance; %s needs aligned sequences of one length", name, name)
 		}
 		textLen = 1
-		b.Note = name + ": every modality is one vector per utterance here, read as a sequence of one step (no temporal interaction to model)"
+		b.note = name + ": every modality is one vector per utterance here, read as a sequence of one step (no temporal interaction to model)"
 	}
 	for m, L := range []int{dims.AudioLen, dims.VisualLen} {
 		if L != 0 && L != textLen {
@@ -50,7 +50,7 @@ func newBase(name string, dims data.Dims, task data.Task, c Config, rng *rand.Ra
 		}
 	}
 	if dims.TextLen > 0 && (dims.AudioLen == 0 || dims.VisualLen == 0) {
-		b.Note = name + ": audio and visual are utterance averages here; each is repeated at every text step"
+		b.note = name + ": audio and visual are utterance averages here; each is repeated at every text step"
 	}
 	in := [3]int{dims.Audio, dims.Visual, dims.Text}
 	if dims.Vocab > 0 {
@@ -74,8 +74,9 @@ func (m *base) finish(forward func(*autodiff.Tape, nn.Mode, *data.Batch) *autodi
 // Params returns every parameter.
 func (m *base) Params() []*nn.Param { return m.params }
 
-// NoteText is Note, as a method.
-func (m *base) NoteText() string { return m.Note }
+// Note says how the network reads the data it was built for ("" when it
+// reads it as designed: aligned sequences of every modality).
+func (m *base) Note(*data.Dataset) string { return m.note }
 
 // twoLayer is one of MFN's D networks: Linear, ReLU, dropout, Linear.
 type twoLayer struct{ a, b *layers.Linear }
@@ -151,8 +152,12 @@ func holdPast(tp *autodiff.Tape, lengths []int, t int) func(old, new *autodiff.N
 	return func(old, new *autodiff.Node) *autodiff.Node { return tp.Add(old, tp.MulRows(tp.Sub(new, old), k)) }
 }
 
+// Subsets: a sequence fusion network needs all three modalities.
+func (m *base) Subsets() []data.Subset { return []data.Subset{data.All} }
+
 // Predict returns predictions (class probabilities for classification) for a
-// batch; the sequence models need all three modalities.
-func (m *base) Predict(tp *autodiff.Tape, b *data.Batch) *tensor.Tensor {
+// batch; use must be data.All.
+func (m *base) Predict(tp *autodiff.Tape, b *data.Batch, use data.Subset) *tensor.Tensor {
+	data.MustTake("a sequence fusion network", use, m.Subsets())
 	return objective.Predictions(m.Task, m.Outputs(tp, b))
 }

@@ -47,7 +47,7 @@ func NewMARN(dims data.Dims, task data.Task, c Config, rng *rand.Rand) (*MARN, e
 	D := 0
 	var modules []nn.Module
 	for i := range 3 {
-		l, H := "avt"[i:i+1], c.Hidden[i]
+		l, H := data.Modality(i).Letter(), c.Hidden[i]
 		m.W[i] = layers.NewLinear("lsthm_"+l+".W", in[i], 4*H, true, rng)
 		m.U[i] = layers.NewLinear("lsthm_"+l+".U", H, 4*H, false, rng)
 		m.V[i] = layers.NewLinear("lsthm_"+l+".V", c.Memory, 4*H, false, rng)

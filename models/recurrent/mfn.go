@@ -69,7 +69,7 @@ func NewMFN(dims data.Dims, task data.Task, c Config, rng *rand.Rand) (*MFN, err
 	m := &MFN{base: b}
 	D := 0
 	for i := range 3 {
-		m.LSTMs[i] = layers.NewLSTM("lstm_"+"avt"[i:i+1], in[i], c.Hidden[i], rng)
+		m.LSTMs[i] = layers.NewLSTM("lstm_"+data.Modality(i).Letter(), in[i], c.Hidden[i], rng)
 		D += c.Hidden[i]
 	}
 	m.Attn = newTwoLayer("dman", 2*D, c.Attention, 2*D, rng)

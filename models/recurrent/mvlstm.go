@@ -49,7 +49,7 @@ func NewMVLSTM(dims data.Dims, task data.Task, c Config, rng *rand.Rand) (*MVLST
 		if H < 2 {
 			return nil, fmt.Errorf("mv-lstm: hidden size %d cannot be split into two regions", H)
 		}
-		l := "avt"[i : i+1]
+		l := data.Modality(i).Letter()
 		m.spec[i], m.cross[i] = H/2, H-H/2
 		m.Ws[i] = layers.NewLinear("mvlstm_"+l+".W_spec", in[i], 4*m.spec[i], true, rng)
 		m.Wc[i] = layers.NewLinear("mvlstm_"+l+".W_cross", in[i], 4*m.cross[i], true, rng)

@@ -8,7 +8,7 @@ import (
 	"github.com/modistill/modistill/autodiff"
 	"github.com/modistill/modistill/data"
 	"github.com/modistill/modistill/data/synth"
-	"github.com/modistill/modistill/evaluate"
+	"github.com/modistill/modistill/metrics"
 	"github.com/modistill/modistill/nn"
 	"github.com/modistill/modistill/tensor"
 	"github.com/modistill/modistill/train"
@@ -30,16 +30,16 @@ func TestUtteranceLevelDataAndMisalignment(t *testing.T) {
 	dims := data.Dims{Audio: 4, Visual: 3, Text: 5, TextLen: 6, Outputs: 1}
 	task := data.Task{Kind: data.Regression, Targets: []string{"y"}}
 	m, err := NewMFN(dims, task, tinyConfig(), nn.NewRNG(1))
-	if err != nil || !strings.Contains(m.Note, "repeated at every text step") {
-		t.Fatalf("%v, note %q", err, m.Note)
+	if err != nil || !strings.Contains(m.Note(nil), "repeated at every text step") {
+		t.Fatalf("%v, note %q", err, m.Note(nil))
 	}
 	b := &data.Batch{Inputs: [3]*tensor.Tensor{tensor.New(2, 4), tensor.New(2, 3), tensor.New(2, 6, 5)}, Labels: tensor.New(2, 1)}
 	if out := m.Forward(autodiff.NewTape(), nn.Eval, b); out.Shape()[0] != 2 {
 		t.Errorf("output %v", out.Shape())
 	}
 	dims.AudioLen, dims.VisualLen = 6, 6
-	if aligned, err := NewMFN(dims, task, tinyConfig(), nn.NewRNG(1)); err != nil || aligned.Note != "" {
-		t.Errorf("aligned sequences: %v, note %q", err, aligned.Note)
+	if aligned, err := NewMFN(dims, task, tinyConfig(), nn.NewRNG(1)); err != nil || aligned.Note(nil) != "" {
+		t.Errorf("aligned sequences: %v, note %q", err, aligned.Note(nil))
 	}
 	dims.AudioLen, dims.VisualLen = 375, 500
 	if _, err := NewMFN(dims, task, tinyConfig(), nn.NewRNG(1)); err == nil || !strings.Contains(err.Error(), "aligned") {
@@ -51,7 +51,7 @@ func TestUtteranceLevelDataAndMisalignment(t *testing.T) {
 type forwarder interface {
 	train.Model
 	Forward(tp *autodiff.Tape, mode nn.Mode, b *data.Batch) *autodiff.Node
-	Predict(tp *autodiff.Tape, b *data.Batch) *tensor.Tensor
+	Predict(tp *autodiff.Tape, b *data.Batch, use data.Subset) *tensor.Tensor
 }
 
 // checkModel runs a whole-model finite-difference check on a small batch
@@ -97,8 +97,8 @@ func checkModel(t *testing.T, name string, build func(dims data.Dims, c Config, 
 	if _, err := train.Fit(context.Background(), mm, ds, train.Config{Epochs: 12, Patience: 5, BatchSize: 32, Seed: 2}, nil); err != nil {
 		t.Fatal(err)
 	}
-	got := evaluate.Score(ds.Task, mm.Predict(autodiff.NewTape(), ds.Test.All()), ds.Test.Labels)["mae"]
-	zero := evaluate.Score(ds.Task, tensor.New(ds.Test.N(), 1), ds.Test.Labels)["mae"]
+	got := metrics.Score(ds.Task, mm.Predict(autodiff.NewTape(), ds.Test.All(), data.All), ds.Test.Labels)["mae"]
+	zero := metrics.Score(ds.Task, tensor.New(ds.Test.N(), 1), ds.Test.Labels)["mae"]
 	t.Logf("%s test MAE %.3f, predicting 0 %.3f", name, got, zero)
 	if got > 0.9*zero {
 		t.Errorf("%s test MAE %.3f, predicting 0 gives %.3f", name, got, zero)

@@ -81,7 +81,7 @@ func New(dims data.Dims, task data.Task, c Config) (*Model, error) {
 	}
 	m := &Model{Config: c, Task: task}
 	for i, d := range []int{dims.Audio, dims.Visual, dims.Text} {
-		l := "avt"[i : i+1]
+		l := data.Modality(i).Letter()
 		m.Mean[i] = nn.NewParam("strh."+l+".mean", d)
 		m.Std[i] = nn.NewParam("strh."+l+".std", d)
 		m.W[i] = nn.NewParam("strh."+l+".W", d, c.Bits)
@@ -93,19 +93,9 @@ func New(dims data.Dims, task data.Task, c Config) (*Model, error) {
 				n++
 			}
 		}
-		m.Pred = append(m.Pred, nn.NewParam("strh.pred."+subsetName(use), len(task.Targets), 1+n*c.Bits))
+		m.Pred = append(m.Pred, nn.NewParam("strh.pred."+use.String(), len(task.Targets), 1+n*c.Bits))
 	}
 	return m, nil
-}
-
-func subsetName(use [3]bool) string {
-	s := ""
-	for i, u := range use {
-		if u {
-			s += "avt"[i : i+1]
-		}
-	}
-	return s
 }
 
 // Params returns every parameter.
@@ -118,14 +108,14 @@ func (m *Model) Params() []*nn.Param {
 }
 
 // Subsets answers for all seven subsets.
-func (m *Model) Subsets() [][3]bool { return data.Subsets }
+func (m *Model) Subsets() []data.Subset { return data.Subsets }
 
 // FittedConfig is the configuration with the chosen ridge penalties.
 func (m *Model) FittedConfig() any { return m.Config }
 
 // modality returns one modality's standardised features as a matrix.
 func (m *Model) modality(b *data.Batch, i int) *mat.Dense {
-	var use [3]bool
+	var use data.Subset
 	use[i] = true
 	rows := data.UtteranceFeatures(b, nil, use)
 	d := len(rows[0])
@@ -141,7 +131,7 @@ func (m *Model) modality(b *data.Batch, i int) *mat.Dense {
 
 // codes returns the ±1 codes of the modalities in use, concatenated, with a
 // leading 1 for the intercept.
-func (m *Model) codes(b *data.Batch, use [3]bool) *mat.Dense {
+func (m *Model) codes(b *data.Batch, use data.Subset) *mat.Dense {
 	K := m.Config.Bits
 	n := b.N()
 	parts := 0
@@ -191,7 +181,7 @@ func (m *Model) Fit(ctx context.Context, ds *data.Dataset) error {
 	train := ds.Train.All()
 	var X [3]*mat.Dense
 	for i := range 3 { // standardise each modality on the training split
-		var use [3]bool
+		var use data.Subset
 		use[i] = true
 		mean, std := data.Moments(data.UtteranceFeatures(train, nil, use))
 		for j := range mean {
@@ -214,7 +204,7 @@ func (m *Model) Fit(ctx context.Context, ds *data.Dataset) error {
 		for _, lam := range m.Config.Ridge {
 			W, err := ridge(Z, m.targets(ds.Train.Labels), lam)
 			if err != nil {
-				return fmt.Errorf("strh %s: %w", subsetName(use), err)
+				return fmt.Errorf("strh %s: %w", use.String(), err)
 			}
 			if score := m.validationScore(Zv, W, ds.Valid.Labels); score < bestScore {
 				best, bestScore, bestW = lam, score, W
@@ -420,7 +410,7 @@ func (m *Model) validationScore(Z, W *mat.Dense, labels *tensor.Tensor) float64 
 }
 
 // Predict returns predictions for a batch from the modalities in use.
-func (m *Model) Predict(_ *autodiff.Tape, b *data.Batch, use [3]bool) *tensor.Tensor {
+func (m *Model) Predict(_ *autodiff.Tape, b *data.Batch, use data.Subset) *tensor.Tensor {
 	for si, u := range data.Subsets {
 		if u != use {
 			continue

@@ -8,7 +8,7 @@ import (
 	"github.com/modistill/modistill/autodiff"
 	"github.com/modistill/modistill/data"
 	"github.com/modistill/modistill/data/synth"
-	"github.com/modistill/modistill/evaluate"
+	"github.com/modistill/modistill/metrics"
 	"github.com/modistill/modistill/nn"
 	"github.com/modistill/modistill/tensor"
 	"gonum.org/v1/gonum/mat"
@@ -91,8 +91,8 @@ func TestSparseRegularisedCCA(t *testing.T) {
 			}
 		}
 	}
-	got := evaluate.Score(ds.Task, m.Predict(autodiff.NewTape(), ds.Test.All(), [3]bool{false, false, true}), ds.Test.Labels)["mae"]
-	zero := evaluate.Score(ds.Task, tensor.New(100, 1), ds.Test.Labels)["mae"]
+	got := metrics.Score(ds.Task, m.Predict(autodiff.NewTape(), ds.Test.All(), data.Subset{false, false, true}), ds.Test.Labels)["mae"]
+	zero := metrics.Score(ds.Task, tensor.New(100, 1), ds.Test.Labels)["mae"]
 	if got > 0.8*zero { // 3 sign bits quantise u coarsely: a clear gain, not a fit
 
 		t.Errorf("text-only MAE %.3f, predicting 0 %.3f", got, zero)

@@ -20,22 +20,12 @@ import (
 
 	"github.com/modistill/modistill/autodiff"
 	"github.com/modistill/modistill/data"
-	"github.com/modistill/modistill/evaluate"
 	"github.com/modistill/modistill/mathf"
+	"github.com/modistill/modistill/metrics"
 	"github.com/modistill/modistill/nn"
 	"github.com/modistill/modistill/svm"
 	"github.com/modistill/modistill/tensor"
 )
-
-func subsetName(use [3]bool) string {
-	s := ""
-	for i, u := range use {
-		if u {
-			s += "avt"[i : i+1]
-		}
-	}
-	return s
-}
 
 // Config holds the search grid and, once fitted, the chosen settings.
 type Config struct {
@@ -70,7 +60,7 @@ func DefaultConfig() Config {
 // machines are one subset's standardisation and per-target SVMs, held as
 // parameters so that they save and load like any model's.
 type machines struct {
-	use       [3]bool
+	use       data.Subset
 	kernel    svm.Kernel
 	mean, std *nn.Param
 	sv, coef  []*nn.Param // per target: (nSV, features), (nSV)
@@ -78,8 +68,8 @@ type machines struct {
 	built     []*svm.Model
 }
 
-func newMachines(use [3]bool, k svm.Kernel, features int, nsv []int) *machines {
-	p := "svm." + subsetName(use)
+func newMachines(use data.Subset, k svm.Kernel, features int, nsv []int) *machines {
+	p := "svm." + use.String()
 	m := &machines{use: use, kernel: k, mean: nn.NewParam(p+".mean", features), std: nn.NewParam(p+".std", features)}
 	for t, n := range nsv {
 		q := fmt.Sprintf("%s.t%d", p, t)
@@ -141,22 +131,13 @@ func New(dims data.Dims, task data.Task, c Config) (*Model, error) {
 	}
 	m := &Model{Config: c, Task: task}
 	for _, ch := range c.Fitted {
-		use, ok := parseSubset(ch.Subset)
-		if !ok {
-			return nil, fmt.Errorf("svm: fitted subset %q", ch.Subset)
+		use, err := data.ParseSubset(ch.Subset)
+		if err != nil {
+			return nil, fmt.Errorf("svm: fitted subset: %w", err)
 		}
 		m.subs = append(m.subs, newMachines(use, ch.Kernel, ch.Features, ch.SV))
 	}
 	return m, nil
-}
-
-func parseSubset(s string) ([3]bool, bool) {
-	for _, use := range data.Subsets {
-		if subsetName(use) == s {
-			return use, true
-		}
-	}
-	return [3]bool{}, false
 }
 
 // Params returns every subset's parameters (empty before Fit).
@@ -172,7 +153,7 @@ func (m *Model) Params() []*nn.Param {
 func (m *Model) FittedConfig() any { return m.Config }
 
 // Subsets returns the subsets the model answers for: all seven once fitted.
-func (m *Model) Subsets() [][3]bool { return data.Subsets }
+func (m *Model) Subsets() []data.Subset { return data.Subsets }
 
 // standardise subtracts mean and divides by std in place.
 func standardise(x [][]float64, mean, std []float32) {
@@ -226,11 +207,11 @@ func (m *Model) Fit(ctx context.Context, ds *data.Dataset) error {
 			for _, C := range c.Cs {
 				models, err := m.trainTargets(xt, labels, idx, svm.Params{Kernel: k, C: C, Epsilon: c.Epsilon})
 				if err != nil {
-					return fmt.Errorf("svm %s, %v, C %g: %w", subsetName(use), k, C, err)
+					return fmt.Errorf("svm %s, %v, C %g: %w", use.String(), k, C, err)
 				}
 				score := m.selectionScore(predict(models, xv, m.Task), valid.Labels)
 				if best == nil || score < best.Valid {
-					best = &Choice{Subset: subsetName(use), Kernel: k, C: C, Features: F, Valid: score, Converged: true}
+					best = &Choice{Subset: use.String(), Kernel: k, C: C, Features: F, Valid: score, Converged: true}
 					for _, mod := range models {
 						best.Converged = best.Converged && mod.Converged
 					}
@@ -297,7 +278,7 @@ func (m *Model) trainTargets(x [][]float64, labels *tensor.Tensor, idx []int, p 
 
 // selectionScore is lower-is-better: MAE, or 1 - weighted F1.
 func (m *Model) selectionScore(pred, labels *tensor.Tensor) float64 {
-	s := evaluate.Score(m.Task, pred, labels)
+	s := metrics.Score(m.Task, pred, labels)
 	if m.Task.Kind == data.Classification {
 		var f1 float64
 		for _, t := range m.Task.Targets {
@@ -331,7 +312,7 @@ func predict(models []*svm.Model, x [][]float64, task data.Task) *tensor.Tensor 
 }
 
 // Predict returns the predictions for a batch from the modalities in use.
-func (m *Model) Predict(_ *autodiff.Tape, b *data.Batch, use [3]bool) *tensor.Tensor {
+func (m *Model) Predict(_ *autodiff.Tape, b *data.Batch, use data.Subset) *tensor.Tensor {
 	for _, s := range m.subs {
 		if s.use != use {
 			continue
@@ -344,5 +325,5 @@ func (m *Model) Predict(_ *autodiff.Tape, b *data.Batch, use [3]bool) *tensor.Te
 		}
 		return predict(models, x, m.Task)
 	}
-	panic(fmt.Sprintf("svmbase.Predict: no machines for subset %s (fit or load the model first)", subsetName(use)))
+	panic(fmt.Sprintf("svmbase.Predict: no machines for subset %s (fit or load the model first)", use.String()))
 }

@@ -7,7 +7,7 @@ import (
 	"github.com/modistill/modistill/autodiff"
 	"github.com/modistill/modistill/data"
 	"github.com/modistill/modistill/data/synth"
-	"github.com/modistill/modistill/evaluate"
+	"github.com/modistill/modistill/metrics"
 	"github.com/modistill/modistill/tensor"
 )
 
@@ -31,10 +31,10 @@ func TestFitsEveryKindAndRecordsChoices(t *testing.T) {
 			t.Fatalf("%s: %d choices, %d parameters", kind, len(m.Config.Fitted), len(m.Params()))
 		}
 		all := m.Predict(autodiff.NewTape(), ds.Test.All(), data.Subsets[0])
-		s := evaluate.Score(ds.Task, all, ds.Test.Labels)
+		s := metrics.Score(ds.Task, all, ds.Test.Labels)
 		if ds.Task.Kind == data.Classification {
 			// the positive class is about 1/3 of samples: beat predicting "no" always
-			base := evaluate.Score(ds.Task, constantProbabilities(ds.Test.N()), ds.Test.Labels)
+			base := metrics.Score(ds.Task, constantProbabilities(ds.Test.N()), ds.Test.Labels)
 			if s["f1"] <= base["f1"] {
 				t.Errorf("%s: weighted F1 %.3f, always-negative %.3f", kind, s["f1"], base["f1"])
 			}

@@ -34,7 +34,7 @@ type Model struct {
 	Modality data.Modality
 	Enc      *encoder.Encoders // only Modality's encoder is set
 	Head     *layers.Linear
-	use      [3]bool
+	use      data.Subset
 }
 
 // New builds a model of modality m for data of the given dimensions, its
@@ -79,5 +79,13 @@ func (m *Model) Forward(tp *autodiff.Tape, mode nn.Mode, b *data.Batch) *autodif
 	return m.Head.Forward(tp, z[m.Modality])
 }
 
-// Predict returns the outputs for a batch in evaluation mode, as a new tensor.
-func (m *Model) Predict(tp *autodiff.Tape, b *data.Batch) *tensor.Tensor { return m.Outputs(tp, b) }
+// Subsets: a unimodal model answers from its own modality.
+func (m *Model) Subsets() []data.Subset { return []data.Subset{m.use} }
+
+// Predict returns predictions for a batch (values, or class probabilities
+// for classification) in evaluation mode, as a new tensor; use must be the
+// model's modality alone.
+func (m *Model) Predict(tp *autodiff.Tape, b *data.Batch, use data.Subset) *tensor.Tensor {
+	data.MustTake("a unimodal model of "+m.Modality.String(), use, m.Subsets())
+	return objective.Predictions(m.Task, m.Outputs(tp, b))
+}

@@ -54,7 +54,7 @@ func TestTextFromTokensLearns(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pred := m.Predict(autodiff.NewTape(), ds.Test.All())
+	pred := m.Predict(autodiff.NewTape(), ds.Test.All(), m.Subsets()[0])
 	var mae, base float64
 	for i, y := range ds.Test.Labels.Data {
 		mae += abs(float64(pred.Data[i]-y)) / 100

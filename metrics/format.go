@@ -1,4 +1,4 @@
-package evaluate
+package metrics
 
 import (
 	"cmp"
@@ -137,4 +137,47 @@ func FormatPaired(metric string, d []float64) string {
 		return fmt.Sprintf("%+.*f", prec, scale*s.Mean)
 	}
 	return fmt.Sprintf("%+.*f ± %.*f", prec, scale*s.Mean, prec, scale*s.Std/math.Sqrt(float64(len(d))))
+}
+
+// tableOrder is the order in which tables list the metrics they have; any
+// others follow by name.
+var tableOrder = []string{"mae", "corr", "acc2", "f1", "acc2_nonzero", "f1_nonzero", "acc7", "acc"}
+
+// titles are the metrics' names as a table of one run heads its rows.
+var titles = map[string]string{
+	"mae":          "MAE",
+	"corr":         "Corr (Pearson)",
+	"acc2":         "Acc-2 % (y >= 0)",
+	"f1":           "F1 % (y >= 0, weighted)",
+	"acc2_nonzero": "Acc-2 % (non-zero)",
+	"f1_nonzero":   "F1 % (non-zero, weighted)",
+	"acc7":         "Acc-7 %",
+	"acc":          "Acc %",
+}
+
+// Title is a metric's name for a reader ("Acc-2 % (y >= 0)" for acc2), or
+// Label's for a metric without one.
+func Title(metric string) string {
+	if t, ok := titles[metric]; ok {
+		return t
+	}
+	return Label(metric)
+}
+
+// Names lists the scores' metrics in the order tables give them: MAE,
+// correlation, the binary accuracy and F1 variants, Acc-7, then any others
+// by name.
+func (s Scores) Names() []string {
+	var names []string
+	for _, k := range tableOrder {
+		if _, ok := s[k]; ok {
+			names = append(names, k)
+		}
+	}
+	for _, k := range slices.Sorted(maps.Keys(s)) {
+		if !slices.Contains(tableOrder, k) {
+			names = append(names, k)
+		}
+	}
+	return names
 }

@@ -1,8 +1,8 @@
-// Package report draws the figures of modistill's reports with gonum/plot:
+// Package charts draws the figures of modistill's reports with gonum/plot:
 // line charts of a quantity over epochs (such as the temperatures the
 // adaptive model learned) and charts of a metric's mean and standard
 // deviation by condition and system, written as SVG or PNG by extension.
-package report
+package charts
 
 import (
 	"bytes"

@@ -1,16 +1,9 @@
-// Package evaluate scores a model's predictions on a split with the metrics
-// of its task (METHOD.md, "Metrics"): MOSI-style regression (MAE, Pearson
-// correlation, Acc-2 and weighted F1 with y >= 0 and non-zero, Acc-7),
-// POM-style multi-target regression (trait-averaged MAE, correlation and
-// rounded accuracy) and classification (accuracy and weighted F1 per task,
-// from the argmax of the class probabilities).
-package evaluate
+package metrics
 
 import (
 	"fmt"
 
 	"github.com/modistill/modistill/data"
-	"github.com/modistill/modistill/metrics"
 	"github.com/modistill/modistill/tensor"
 )
 
@@ -23,7 +16,7 @@ type Scores map[string]float64
 func Score(task data.Task, pred, labels *tensor.Tensor) Scores {
 	B, K := labels.Shape[0], len(task.Targets)
 	if pred.Shape[0] != B {
-		panic(fmt.Sprintf("evaluate.Score: %d predictions for %d labels", pred.Shape[0], B))
+		panic(fmt.Sprintf("Score: %d predictions for %d labels", pred.Shape[0], B))
 	}
 	col := func(t *tensor.Tensor, k, width int) []float64 {
 		out := make([]float64, B)
@@ -48,7 +41,7 @@ func Score(task data.Task, pred, labels *tensor.Tensor) Scores {
 				}
 				p[i], y[i] = best, int(labels.Data[i*K+k])
 			}
-			r := metrics.Classification(p, y)
+			r := Classification(p, y)
 			s["acc_"+name], s["f1_"+name] = r.Acc, r.F1
 		}
 		if K == 1 {
@@ -56,7 +49,7 @@ func Score(task data.Task, pred, labels *tensor.Tensor) Scores {
 		}
 		return s
 	case K == 1:
-		r := metrics.MOSI(col(pred, 0, 1), col(labels, 0, 1))
+		r := MOSI(col(pred, 0, 1), col(labels, 0, 1))
 		return Scores{"mae": r.MAE, "corr": r.Corr, "acc2": r.Acc2, "f1": r.F1,
 			"acc2_nonzero": r.Acc2NonZero, "f1_nonzero": r.F1NonZero, "acc7": r.Acc7}
 	default:
@@ -64,7 +57,7 @@ func Score(task data.Task, pred, labels *tensor.Tensor) Scores {
 		for k := range K {
 			p[k], y[k] = col(pred, k, K), col(labels, k, K)
 		}
-		r := metrics.POM(p, y)
+		r := POM(p, y)
 		return Scores{"mae": r.MAE, "corr": r.Corr, "acc": r.Acc}
 	}
 }
