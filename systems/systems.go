@@ -26,22 +26,11 @@ import (
 	"github.com/modistill/modistill/checkpoint"
 	"github.com/modistill/modistill/data"
 	"github.com/modistill/modistill/data/text"
-	"github.com/modistill/modistill/encoder"
 	"github.com/modistill/modistill/models/amd"
-	"github.com/modistill/modistill/models/bclstm"
-	"github.com/modistill/modistill/models/deeps"
-	"github.com/modistill/modistill/models/fused"
-	"github.com/modistill/modistill/models/recurrent"
-	"github.com/modistill/modistill/models/strh"
-	"github.com/modistill/modistill/models/svmbase"
-	"github.com/modistill/modistill/models/unimodal"
 	"github.com/modistill/modistill/nn"
 	"github.com/modistill/modistill/tensor"
 	"github.com/modistill/modistill/train"
 )
-
-// Names lists the systems, separable ones first.
-var Names = []string{"ours", "ours-literal", "ours-fixed", "lmf-s", "tucker-s", "deep-s", "svm", "strh", "lmf", "tfn", "df", "mfn", "marn", "mv-lstm", "bc-lstm", "unimodal-a", "unimodal-v", "unimodal-t"}
 
 // Model is a system. Neural systems are also train.Model (trained by
 // gradient steps); the others are Fitters.
@@ -212,11 +201,6 @@ func (h Hyper) numbers() []number {
 // Known reports whether name is one of Names.
 func Known(name string) bool { return slices.Contains(Names, name) }
 
-// errUnknown is the error for a system name not in Names.
-func errUnknown(name string) error {
-	return fmt.Errorf("unknown system %q (known: %s)", name, strings.Join(Names, ", "))
-}
-
 // Config returns the configuration of the named system with h applied, as
 // a value that Build and model.json both take. Overrides the system does
 // not have are ignored (a search grid sets a rank for every system);
@@ -229,13 +213,13 @@ func Config(name string, h Hyper) (any, error) {
 // StrictConfig is Config for a person's request: an override the system
 // does not have is an error naming it, not silently ignored.
 func StrictConfig(name string, h Hyper) (any, error) {
-	c, applied, err := configure(name, h)
+	c, took, err := configure(name, h)
 	if err != nil {
 		return nil, err
 	}
 	var unused []string
 	for _, g := range h.given() {
-		if !applied[g.ptr] {
+		if !took[g.ptr] {
 			unused = append(unused, g.name)
 		}
 	}
@@ -289,215 +273,28 @@ func (h Hyper) given() []struct {
 }
 
 // configure builds the configuration and records which overrides of h it
-// applied (by pointer).
-func configure(name string, h Hyper) (any, map[any]bool, error) {
-	if !Known(name) {
-		return nil, nil, errUnknown(name)
+// applied.
+func configure(name string, h Hyper) (any, applied, error) {
+	sys, err := lookup(name)
+	if err != nil {
+		return nil, nil, err
 	}
 	if err := h.Validate(); err != nil {
 		return nil, nil, err
 	}
-	a := map[any]bool{}
-	switch name {
-	case "svm":
-		return svmbase.DefaultConfig(), a, nil
-	case "bc-lstm":
-		c := bclstm.DefaultConfig()
-		applyEncoder(a, &c.Encoder, h)
-		set(a, &c.LR, h.LR)
-		set(a, &c.WeightDecay, h.WeightDecay)
-		set(a, &c.Context, h.Hidden)
-		return c, a, nil
-	case "strh":
-		return strh.DefaultConfig(), a, nil
-	case "mfn", "marn", "mv-lstm":
-		c := recurrent.DefaultConfig()
-		if h.Dropout != nil {
-			c.Dropout, a[h.Dropout] = float32(*h.Dropout), true
-		}
-		set(a, &c.EmbedDim, h.EmbedDim)
-		set(a, &c.Memory, h.Hidden)
-		set(a, &c.LR, h.LR)
-		set(a, &c.WeightDecay, h.WeightDecay)
-		return c, a, nil
-	case "deep-s", "unimodal-a", "unimodal-v", "unimodal-t":
-		c := unimodal.DefaultConfig()
-		applyEncoder(a, &c.Encoder, h)
-		set(a, &c.LR, h.LR)
-		set(a, &c.WeightDecay, h.WeightDecay)
-		return c, a, nil
-	case "lmf", "tfn", "df":
-		c := fused.DefaultConfig()
-		c.Fusion = name
-		applyEncoder(a, &c.Encoder, h)
-		set(a, &c.LR, h.LR)
-		set(a, &c.WeightDecay, h.WeightDecay)
-		if name == "lmf" { // TFN and DF have no rank
-			set(a, &c.Rank, h.Rank)
-		}
-		set(a, &c.Hidden, h.Hidden)
-		return c, a, nil
-	}
-	c, err := amd.Preset(name)
-	if err != nil {
-		return nil, nil, err
-	}
-	applyEncoder(a, &c.Encoder, h)
-	set(a, &c.LR, h.LR)
-	set(a, &c.WeightDecay, h.WeightDecay)
-	if c.Fusion == "lmf" { // Tucker has its own ranks (t_m, t_h)
-		set(a, &c.Rank, h.Rank)
-	}
-	set(a, &c.Hidden, h.Hidden)
-	if c.Distill == "adaptive" { // only the adaptive temperatures have a range
-		set(a, &c.TMax, h.TMax)
-	}
-	if c.Distill == "fixed" {
-		set(a, &c.FixedT, h.FixedT)
-	}
-	if c.Distill != "none" {
-		set(a, &c.Alpha, h.Alpha)
-		set(a, &c.Beta, h.Beta)
-	}
-	if h.TemperatureGrad != "" && c.Distill == "adaptive" {
-		c.TemperatureGrad, a["temperature-grad"] = h.TemperatureGrad, true
-	}
-	if h.Share != "" {
-		c.Share, a["share"] = h.Share, true
-	}
-	if c.Distill != "none" {
-		if h.RegressionSoft != "" {
-			c.RegressionSoft, a["regression-soft"] = h.RegressionSoft, true
-		}
-		if h.Hint != "" {
-			c.Hint, a["hint"] = h.Hint, true
-		}
-		if h.Teacher != "" {
-			c.Teacher, a["teacher"] = h.Teacher, true
-		}
-		if c.Teacher == "cross-fitted" {
-			set(a, &c.Folds, h.Folds)
-		}
-	}
-	return c, a, c.Validate()
-}
-
-func applyEncoder(a map[any]bool, e *encoder.Config, h Hyper) {
-	if h.Dropout != nil {
-		e.Dropout, a[h.Dropout] = float32(*h.Dropout), true
-	}
-	set(a, &e.EmbedDim, h.EmbedDim)
-	set(a, &e.AudioHidden, h.AudioHidden)
-	set(a, &e.VisualHidden, h.VisualHidden)
-	set(a, &e.TextHidden, h.TextHidden)
-}
-
-// set overrides *dst with *v when v is given, recording it in applied.
-func set[T any](applied map[any]bool, dst *T, v *T) {
-	if v != nil {
-		*dst = *v
-		applied[v] = true
-	}
+	a := applied{}
+	c, err := sys.apply(sys.defaults(), h, a)
+	return c, a, err
 }
 
 // Build makes the named system from its configuration (as Config returns it,
 // or decoded from model.json) for data of the given dimensions and task.
 func Build(name string, config any, dims data.Dims, task data.Task, rng *rand.Rand) (Model, error) {
-	if !Known(name) {
-		return nil, errUnknown(name)
-	}
-	raw, err := json.Marshal(config)
+	sys, err := lookup(name)
 	if err != nil {
 		return nil, err
 	}
-	switch name {
-	case "mfn", "marn", "mv-lstm":
-		var c recurrent.Config
-		if err := json.Unmarshal(raw, &c); err != nil {
-			return nil, fmt.Errorf("%s configuration: %w", name, err)
-		}
-		if name == "mfn" {
-			m, err := recurrent.NewMFN(dims, task, c, rng)
-			if err != nil {
-				return nil, err
-			}
-			return m, nil
-		}
-		if name == "mv-lstm" {
-			m, err := recurrent.NewMVLSTM(dims, task, c, rng)
-			if err != nil {
-				return nil, err
-			}
-			return m, nil
-		}
-		m, err := recurrent.NewMARN(dims, task, c, rng)
-		if err != nil {
-			return nil, err
-		}
-		return m, nil
-	case "bc-lstm":
-		var c bclstm.Config
-		if err := json.Unmarshal(raw, &c); err != nil {
-			return nil, fmt.Errorf("%s configuration: %w", name, err)
-		}
-		m, err := bclstm.New(dims, task, c, rng)
-		if err != nil {
-			return nil, err
-		}
-		return m, nil
-	case "strh":
-		var c strh.Config
-		if err := json.Unmarshal(raw, &c); err != nil {
-			return nil, fmt.Errorf("%s configuration: %w", name, err)
-		}
-		return strh.New(dims, task, c)
-	case "svm":
-		var c svmbase.Config
-		if err := json.Unmarshal(raw, &c); err != nil {
-			return nil, fmt.Errorf("%s configuration: %w", name, err)
-		}
-		return svmbase.New(dims, task, c)
-	case "deep-s":
-		var c unimodal.Config
-		if err := json.Unmarshal(raw, &c); err != nil {
-			return nil, fmt.Errorf("%s configuration: %w", name, err)
-		}
-		m, err := deeps.New(dims, task, c, rng)
-		if err != nil {
-			return nil, err
-		}
-		return m, nil
-	case "unimodal-a", "unimodal-v", "unimodal-t":
-		var c unimodal.Config
-		if err := json.Unmarshal(raw, &c); err != nil {
-			return nil, fmt.Errorf("%s configuration: %w", name, err)
-		}
-		mod := data.Modality(strings.Index("avt", name[len(name)-1:]))
-		m, err := unimodal.New(mod, dims, task, c, rng)
-		if err != nil {
-			return nil, err
-		}
-		return m, nil
-	case "lmf", "tfn", "df":
-		var c fused.Config
-		if err := json.Unmarshal(raw, &c); err != nil {
-			return nil, fmt.Errorf("%s configuration: %w", name, err)
-		}
-		m, err := fused.New(dims, task, c, rng)
-		if err != nil {
-			return nil, err
-		}
-		return m, nil
-	}
-	var c amd.Config
-	if err := json.Unmarshal(raw, &c); err != nil {
-		return nil, fmt.Errorf("%s configuration: %w", name, err)
-	}
-	m, err := amd.New(dims, task, c, rng)
-	if err != nil {
-		return nil, err
-	}
-	return separableModel{m, &stagedTeacher{}}, nil
+	return sys.build(config, dims, task, rng)
 }
 
 // separableModel is the separable framework with the stage a frozen or
