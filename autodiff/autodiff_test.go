@@ -143,6 +143,27 @@ func TestNoGradRecordsNothing(t *testing.T) {
 	}
 }
 
+func TestInferenceAndWithoutGrad(t *testing.T) {
+	a := NewParam(tensor.From([]float32{1, 2}, 1, 2))
+	tp := NewTape()
+	var inside *Node
+	tp.WithoutGrad(func() { inside = tp.Linear(a, a, nil) })
+	if inside.RequiresGrad() || tp.NoGrad || len(tp.backward) != 0 {
+		t.Fatal("WithoutGrad recorded an operation or left NoGrad set")
+	}
+	if y := tp.Linear(a, a, nil); !y.RequiresGrad() {
+		t.Fatal("after WithoutGrad the tape does not record")
+	}
+	end := tp.Inference()
+	if y := tp.Linear(a, a, nil); y.RequiresGrad() || !tp.NoGrad {
+		t.Fatal("Inference records")
+	}
+	end()
+	if tp.NoGrad || len(tp.backward) != 0 || len(tp.used) != 0 {
+		t.Fatal("the end of Inference did not restore NoGrad and reset the tape")
+	}
+}
+
 func TestResetReusesMemory(t *testing.T) {
 	tp := NewTape()
 	x := tp.Alloc(64)

@@ -176,6 +176,31 @@ func (tp *Tape) Reset() {
 	tp.used = tp.used[:0]
 }
 
+// Inference starts a stretch of evaluation on the tape: until the returned
+// function is called, operations record nothing for the backward pass
+// (NoGrad); calling it restores NoGrad as it was and resets the tape, so
+// only values copied out survive. The idiom is
+//
+//	defer tp.Inference()()
+func (tp *Tape) Inference() (end func()) {
+	was := tp.NoGrad
+	tp.NoGrad = true
+	return func() {
+		tp.NoGrad = was
+		tp.Reset()
+	}
+}
+
+// WithoutGrad runs f with NoGrad set, then restores it: what f computes
+// stays on the tape as values that need no gradient (a target computed in
+// the middle of a training step).
+func (tp *Tape) WithoutGrad(f func()) {
+	was := tp.NoGrad
+	tp.NoGrad = true
+	defer func() { tp.NoGrad = was }()
+	f()
+}
+
 // mustSameShape panics with op's name if a and b differ in shape.
 func mustSameShape(op string, a, b *Node) {
 	if !a.Value.SameShape(b.Value) {

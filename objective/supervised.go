@@ -30,17 +30,13 @@ func (s *Supervised) Step(tp *autodiff.Tape, mode nn.Mode, b *data.Batch) float6
 
 // ValidationLoss is the task loss on a whole split in evaluation mode.
 func (s *Supervised) ValidationLoss(tp *autodiff.Tape, sp *data.Split) float64 {
-	defer tp.Reset()
-	tp.NoGrad = true
-	defer func() { tp.NoGrad = false }()
+	defer tp.Inference()()
 	return float64(Loss(tp, s.Task, s.Forward(tp, nn.Eval, sp.All()), sp.Labels).Value.Data[0])
 }
 
 // Outputs returns the raw outputs for a batch in evaluation mode, as a new
 // tensor (Predictions turns them into values or probabilities).
 func (s *Supervised) Outputs(tp *autodiff.Tape, b *data.Batch) *tensor.Tensor {
-	defer tp.Reset()
-	tp.NoGrad = true
-	defer func() { tp.NoGrad = false }()
+	defer tp.Inference()()
 	return s.Forward(tp, nn.Eval, b).Value.Clone()
 }

@@ -228,37 +228,37 @@ func applyFused(c *fused.Config, h Hyper, a applied) error {
 func applyAMD(c *amd.Config, h Hyper, a applied) error {
 	applyEncoder(a, &c.Encoder, h)
 	applyOptimizer(a, &c.LR, &c.WeightDecay, h)
-	if c.Fusion == "lmf" { // Tucker has its own ranks (t_m, t_h)
+	if c.Fusion == amd.LMF { // Tucker has its own ranks (t_m, t_h)
 		set(a, &c.Rank, h.Rank)
 	}
 	set(a, &c.Hidden, h.Hidden)
-	if c.Distill == "adaptive" { // only the adaptive temperatures have a range
+	if c.Distill == amd.Adaptive { // only the adaptive temperatures have a range
 		set(a, &c.TMax, h.TMax)
 	}
-	if c.Distill == "fixed" {
+	if c.Distill == amd.Fixed {
 		set(a, &c.FixedT, h.FixedT)
 	}
-	if c.Distill != "none" {
+	if c.Distill != amd.NoDistillation {
 		set(a, &c.Alpha, h.Alpha)
 		set(a, &c.Beta, h.Beta)
 	}
-	if h.TemperatureGrad != "" && c.Distill == "adaptive" {
-		c.TemperatureGrad, a["temperature-grad"] = h.TemperatureGrad, true
+	if h.TemperatureGrad != "" && c.Distill == amd.Adaptive {
+		c.TemperatureGrad, a["temperature-grad"] = amd.TemperatureGrad(h.TemperatureGrad), true
 	}
 	if h.Share != "" {
-		c.Share, a["share"] = h.Share, true
+		c.Share, a["share"] = amd.Sharing(h.Share), true
 	}
-	if c.Distill != "none" {
+	if c.Distill != amd.NoDistillation {
 		if h.RegressionSoft != "" {
-			c.RegressionSoft, a["regression-soft"] = h.RegressionSoft, true
+			c.RegressionSoft, a["regression-soft"] = amd.SoftLabel(h.RegressionSoft), true
 		}
 		if h.Hint != "" {
-			c.Hint, a["hint"] = h.Hint, true
+			c.Hint, a["hint"] = amd.HintForm(h.Hint), true
 		}
 		if h.Teacher != "" {
-			c.Teacher, a["teacher"] = h.Teacher, true
+			c.Teacher, a["teacher"] = amd.TeacherSource(h.Teacher), true
 		}
-		if c.Teacher == "cross-fitted" {
+		if c.Teacher == amd.CrossFitted {
 			set(a, &c.Folds, h.Folds)
 		}
 	}

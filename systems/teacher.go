@@ -52,12 +52,12 @@ type stagedTeacher struct{ report *TeacherReport }
 // trained on (alignZ). Their predictions σ̂(z_h) need no mapping.
 func (s separableModel) Prepare(ctx context.Context, ds *data.Dataset, c train.Config) error {
 	cfg := s.Model.Config
-	if cfg.Distill == "none" || !cfg.StagedTeacher() {
+	if cfg.Distill == amd.NoDistillation || !cfg.StagedTeacher() {
 		return nil
 	}
 	n := ds.Train.N()
 	held := [][]int{nil} // rows whose targets each teacher gives; nil: all, in-sample
-	if cfg.Teacher == "cross-fitted" {
+	if cfg.Teacher == amd.CrossFitted {
 		var err error
 		if held, err = crossFolds(ds.Train, cfg.Folds, c.Seed); err != nil {
 			return err
@@ -66,7 +66,7 @@ func (s separableModel) Prepare(ctx context.Context, ds *data.Dataset, c train.C
 	out := objective.Outputs(ds.Task)
 	t := &amd.Targets{Z: tensor.New(n, cfg.Hidden), Out: tensor.New(n, out), Bias: tensor.New(n, out)}
 	test := metrics.Scores{}
-	report := &TeacherReport{Teacher: cfg.Teacher}
+	report := &TeacherReport{Teacher: string(cfg.Teacher)}
 	tp := autodiff.NewTape()
 	var refValid *tensor.Tensor // the first teacher's z_h on the validation split
 	for f, rows := range held {

@@ -106,16 +106,16 @@ func runBench(ctx context.Context, args []string, stdout io.Writer) error {
 		variant, enc = fmt.Sprintf("lmf rank %d, L1, one Adam", c.Rank), c.Encoder
 		shapes["h"], shapes["R"] = c.Hidden, c.Rank
 	case amd.Config:
-		c.Fusion, c.Distill, c.TemperatureGrad, c.Rank = *fusionName, *distill, *tgrad, *rank
+		c.Fusion, c.Distill, c.TemperatureGrad, c.Rank = amd.Fusion(*fusionName), amd.Distillation(*distill), amd.TemperatureGrad(*tgrad), *rank
 		if err := c.Validate(); err != nil {
 			return usagef("bench: %v", err)
 		}
-		config, variant, enc = c, c.Fusion+"+"+c.Distill, c.Encoder
-		if c.Distill == "adaptive" {
-			variant += ", T grad " + c.TemperatureGrad
+		config, variant, enc = c, string(c.Fusion)+"+"+string(c.Distill), c.Encoder
+		if c.Distill == amd.Adaptive {
+			variant += ", T grad " + string(c.TemperatureGrad)
 		}
 		shapes["h"] = c.Hidden
-		if c.Fusion == "tucker" {
+		if c.Fusion == amd.Tucker {
 			shapes["t_m"], shapes["t_h"] = c.TuckerRanks[0], c.TuckerTh
 		} else {
 			shapes["R"] = c.Rank

@@ -36,30 +36,73 @@ type Model struct {
 
 	Enc    *encoder.Encoders
 	Fusion fusion.Separable
+	Head   *layers.Linear // σ̂: z_h -> output
 	// With Share "none", the students' own encoders and factors.
 	StudentEnc  *encoder.Encoders
 	StudentProj *fusion.Projection
-	Head        *layers.Linear    // σ̂: z_h -> output
-	Students    [3]*layers.Linear // σ_m: p_m -> output
-	// f_p (distillation only): with the standardised hint a regressor
-	// p_m -> size of z_h, with the projected hint z_h -> size of p_m.
-	Proj [3]*layers.Linear
-	// Message and temperature networks (adaptive only), Eq. 4-5.
-	MsgOut, MsgRep   [3]*layers.Linear // f_p1: σ_m(p_m) -> 32, f_p2: p_m -> 32
-	MsgOutZ, MsgRepZ *layers.Linear    // f_p1Z: σ̂(z_h) -> 32, f_p2Z: z_h -> 32
-	// f_pt,m: [m_i || m_Z] -> 32 -> ReLU -> (T_s, T_z) pre-activations.
-	TempHidden, TempOut [3]*layers.Linear
+	// Students holds each modality's student, indexed by data.Modality.
+	Students [3]*Student
+	// The teacher's message networks (adaptive only), Eq. 4:
+	// f_p1Z: σ̂(z_h) -> 32 and f_p2Z: z_h -> 32.
+	MsgOutZ, MsgRepZ *layers.Linear
 
 	teacherOpt, studentOpt *optim.Adam
 	lambda                 float32 // gradient-reversal strength
-	tSum                   [3][2]float64
-	tCount                 [3]int
+	temps                  temperatureMeans
 	lastLoss               [2]float64 // teacher, students
 	// targets are a frozen or cross-fitted teacher's, per training row.
 	targets *Targets
 	// afterBackward, when set, is called after each step's backward pass and
 	// before its optimizer step: 0 the teacher step, 1 the student step.
 	afterBackward func(step int)
+}
+
+// Student is one modality's part of the framework: its head σ_m on p_m,
+// and the networks that distil the teacher into it (Eq. 2-5).
+type Student struct {
+	Head *layers.Linear // σ_m: p_m -> output
+	// Hint is f_p (distillation only): with the standardised hint a
+	// regressor p_m -> size of z_h, with the projected hint z_h -> size of
+	// p_m.
+	Hint *layers.Linear
+	// The message networks (adaptive only), Eq. 4: f_p1: σ_m(p_m) -> 32,
+	// f_p2: p_m -> 32.
+	MsgOut, MsgRep *layers.Linear
+	// The temperature network f_pt,m (adaptive only), Eq. 5:
+	// [m_i || m_Z] -> 32 -> ReLU -> (T_s, T_z) pre-activations.
+	TempHidden, TempOut *layers.Linear
+}
+
+// newStudent builds modality l's student for projections of size pd,
+// z_h of size h and out outputs.
+func newStudent(l string, pd, h, out int, c Config, rng *rand.Rand) *Student {
+	s := &Student{Head: layers.NewLinear("student_"+l, pd, out, true, rng)}
+	if c.Distill != NoDistillation {
+		if c.Hint == Standardised {
+			s.Hint = layers.NewLinear("proj_"+l, pd, h, true, rng)
+		} else {
+			s.Hint = layers.NewLinear("proj_"+l, h, pd, true, rng)
+		}
+	}
+	if c.Distill == Adaptive {
+		s.MsgOut = layers.NewLinear("msg_out_"+l, out, c.Message, true, rng)
+		s.MsgRep = layers.NewLinear("msg_rep_"+l, pd, c.Message, true, rng)
+		s.TempHidden = layers.NewLinear("temp_"+l+".0", 4*c.Message, c.Message, true, rng)
+		s.TempOut = layers.NewLinear("temp_"+l+".1", c.Message, 2, true, rng)
+	}
+	return s
+}
+
+// Params returns the student's parameters: its head's, then those of the
+// distillation networks it has.
+func (s *Student) Params() []*nn.Param {
+	var ps []*nn.Param
+	for _, l := range []*layers.Linear{s.Head, s.Hint, s.MsgOut, s.MsgRep, s.TempHidden, s.TempOut} {
+		if l != nil {
+			ps = append(ps, l.Params()...)
+		}
+	}
+	return ps
 }
 
 // Targets are distillation targets computed before training, one row per
@@ -100,60 +143,46 @@ func New(dims data.Dims, task data.Task, c Config, rng *rand.Rand) (*Model, erro
 			return nil, fmt.Errorf("amd: the data has no %s input; the framework needs all three to train", data.Modality(i))
 		}
 	}
-	if c.Fusion == "tucker" {
+	if c.Fusion == Tucker {
 		m.Fusion = fusion.NewTucker("fusion", zd, c.TuckerRanks, c.TuckerTh, c.Hidden, rng)
 	} else {
 		m.Fusion = fusion.NewLMF("fusion", zd, c.Rank, c.Hidden, rng)
 	}
 	out, h, pd := objective.Outputs(task), c.Hidden, m.Fusion.ProjDims()
-	if c.Share == "none" {
+	if c.Share == ShareNone {
 		m.StudentEnc = encoder.New("student_enc", dims, c.Encoder, rng)
 		m.StudentProj = fusion.NewProjection("student_proj", zd, pd, rng)
 	}
 	m.Head = layers.NewLinear("head", h, out, true, rng)
-	for i := range 3 {
-		l := data.Modality(i).Letter()
-		m.Students[i] = layers.NewLinear("student_"+l, pd[i], out, true, rng)
-		if c.Distill != "none" {
-			if c.standardisedHint() {
-				m.Proj[i] = layers.NewLinear("proj_"+l, pd[i], h, true, rng)
-			} else {
-				m.Proj[i] = layers.NewLinear("proj_"+l, h, pd[i], true, rng)
-			}
-		}
-		if c.Distill == "adaptive" {
-			m.MsgOut[i] = layers.NewLinear("msg_out_"+l, out, c.Message, true, rng)
-			m.MsgRep[i] = layers.NewLinear("msg_rep_"+l, pd[i], c.Message, true, rng)
-			m.TempHidden[i] = layers.NewLinear("temp_"+l+".0", 4*c.Message, c.Message, true, rng)
-			m.TempOut[i] = layers.NewLinear("temp_"+l+".1", c.Message, 2, true, rng)
-		}
+	for _, mod := range data.Modalities {
+		m.Students[mod] = newStudent(mod.Letter(), pd[mod], h, out, c, rng)
 	}
-	if c.Distill == "adaptive" {
+	if c.Distill == Adaptive {
 		m.MsgOutZ = layers.NewLinear("msg_out_z", out, c.Message, true, rng)
 		m.MsgRepZ = layers.NewLinear("msg_rep_z", h, c.Message, true, rng)
 	}
 	// Two Adams, one per step, each with its own state (METHOD.md item 5):
 	// the teacher step trains encoders, factors, core and head; the student
 	// step everything but the core and the teacher head.
-	m.teacherOpt = optim.NewAdam(optim.Group{Params: nn.Join(m.Enc, m.Fusion, m.Head), LR: c.LR, WeightDecay: c.WeightDecay})
+	m.teacherOpt = optim.NewAdam(optim.Group{Params: m.teacherParams(), LR: c.LR, WeightDecay: c.WeightDecay})
 	m.studentOpt = optim.NewAdam(optim.Group{Params: m.studentParams(), LR: c.LR, WeightDecay: c.WeightDecay})
 	return m, nil
 }
 
-// studentParams are the parameters of the student step.
+// teacherParams are the parameters of the teacher step: encoders, fusion
+// and head.
+func (m *Model) teacherParams() []*nn.Param { return nn.Join(m.Enc, m.Fusion, m.Head) }
+
+// studentParams are the parameters of the student step: the encoders and
+// factors the students read (the teacher's, or their own), the students,
+// and the teacher's message networks.
 func (m *Model) studentParams() []*nn.Param {
 	ps := append(m.Enc.Params(), m.Fusion.FactorParams()...)
 	if m.StudentEnc != nil {
 		ps = nn.Join(m.StudentEnc, m.StudentProj)
 	}
-	for i := range 3 {
-		ps = append(ps, m.Students[i].Params()...)
-		if m.Proj[i] != nil {
-			ps = append(ps, m.Proj[i].Params()...)
-		}
-		if m.TempOut[i] != nil {
-			ps = append(ps, nn.Join(m.MsgOut[i], m.MsgRep[i], m.TempHidden[i], m.TempOut[i])...)
-		}
+	for _, s := range m.Students {
+		ps = append(ps, s.Params()...)
 	}
 	if m.MsgOutZ != nil {
 		ps = append(ps, nn.Join(m.MsgOutZ, m.MsgRepZ)...)
@@ -161,25 +190,16 @@ func (m *Model) studentParams() []*nn.Param {
 	return ps
 }
 
-// Params returns every parameter: encoders, fusion, teacher head, students,
-// projections, message and temperature networks.
+// Params returns every parameter: encoders, fusion, teacher head, the
+// students' own encoders and factors if any, the students, and the
+// teacher's message networks.
 func (m *Model) Params() []*nn.Param {
-	ps := nn.Join(m.Enc, m.Fusion, m.Head)
+	ps := m.teacherParams()
 	if m.StudentEnc != nil {
 		ps = append(ps, nn.Join(m.StudentEnc, m.StudentProj)...)
 	}
-	for i := range 3 {
-		ps = append(ps, m.Students[i].Params()...)
-	}
-	for _, l := range m.Proj {
-		if l != nil {
-			ps = append(ps, l.Params()...)
-		}
-	}
-	for i := range 3 {
-		if m.TempOut[i] != nil {
-			ps = append(ps, nn.Join(m.MsgOut[i], m.MsgRep[i], m.TempHidden[i], m.TempOut[i])...)
-		}
+	for _, s := range m.Students {
+		ps = append(ps, s.Params()...)
 	}
 	if m.MsgOutZ != nil {
 		ps = append(ps, nn.Join(m.MsgOutZ, m.MsgRepZ)...)
@@ -187,16 +207,17 @@ func (m *Model) Params() []*nn.Param {
 	return ps
 }
 
-// project encodes the present modalities and returns the teacher's p_m
-// (METHOD.md items 1-2).
+// project encodes the present modalities and returns the teacher's p_m,
+// (B, t_m) each (METHOD.md items 1-2).
 func (m *Model) project(tp *autodiff.Tape, mode nn.Mode, b *data.Batch, use data.Subset) [3]*autodiff.Node {
 	return m.Fusion.Project(tp, m.Enc.Encode(tp, mode, encoder.FromBatch(tp, b, use)))
 }
 
-// teacherZ is the teacher's fused representation z_h from all three
-// modalities (Eq. 7-9).
-func (m *Model) teacherZ(tp *autodiff.Tape, mode nn.Mode, b *data.Batch) *autodiff.Node {
-	return m.Fusion.Fuse(tp, m.project(tp, mode, b, data.All))
+// teacher is the teacher on all three modalities: z_h = Fuse(p_a, p_v, p_t),
+// (B, h) (Eq. 7-9), and its prediction σ̂(z_h), (B, outputs).
+func (m *Model) teacher(tp *autodiff.Tape, mode nn.Mode, b *data.Batch) (zh, out *autodiff.Node) {
+	zh = m.Fusion.Fuse(tp, m.project(tp, mode, b, data.All))
+	return zh, m.Head.Forward(tp, zh)
 }
 
 // studentProject returns the students' representation f_s(x) = p_m: the
@@ -229,7 +250,7 @@ func (m *Model) Step(tp *autodiff.Tape, mode nn.Mode, b *data.Batch) float64 {
 	// (b) student step
 	m.studentOpt.ZeroGrad()
 	var tv *teacherView
-	if m.Config.Distill != "none" {
+	if m.Config.Distill != NoDistillation {
 		tv = m.teacherTarget(tp, b)
 	}
 	p := m.studentProject(tp, mode, b, data.All) // dropout on
@@ -248,8 +269,8 @@ func (m *Model) Step(tp *autodiff.Tape, mode nn.Mode, b *data.Batch) float64 {
 // Adam step on the encoders, factors, core and head. It returns the loss.
 func (m *Model) teacherStep(tp *autodiff.Tape, mode nn.Mode, b *data.Batch) float64 {
 	m.teacherOpt.ZeroGrad()
-	zh := m.teacherZ(tp, mode, b)
-	lt := objective.Loss(tp, m.Task, m.Head.Forward(tp, zh), b.Labels)
+	_, out := m.teacher(tp, mode, b)
+	lt := objective.Loss(tp, m.Task, out, b.Labels)
 	tp.Backward(lt)
 	if m.afterBackward != nil {
 		m.afterBackward(0)
@@ -261,15 +282,15 @@ func (m *Model) teacherStep(tp *autodiff.Tape, mode nn.Mode, b *data.Batch) floa
 }
 
 // teacherView is the teacher as the student step sees it, all detached:
-// z_h, the prediction σ̂(z_h), and either σ̂'s weights (the co-trained
-// teacher) or its bias per row (precomputed targets).
+// z_h (B, h), the prediction σ̂(z_h) (B, outputs), and either σ̂'s weights
+// (the co-trained teacher) or its bias per row (precomputed targets).
 type teacherView struct {
 	z, out       *autodiff.Node
 	weight, bias *autodiff.Node
 	rowBias      *autodiff.Node
 }
 
-// soften is σ̂(z_h / T) per row.
+// soften is σ̂(z_h / T) per row, (B, outputs) for T (B, 1).
 func (tv *teacherView) soften(tp *autodiff.Tape, T *autodiff.Node) *autodiff.Node {
 	if tv.rowBias == nil {
 		return tp.Linear(tp.DivRows(tv.z, T), tv.weight, tv.bias)
@@ -285,15 +306,14 @@ func (m *Model) teacherTarget(tp *autodiff.Tape, b *data.Batch) *teacherView {
 	if m.Config.StagedTeacher() {
 		t := m.targets
 		if t == nil {
-			panic("amd: a " + m.Config.Teacher + " teacher needs its targets (SetTargets) before training")
+			panic("amd: a " + string(m.Config.Teacher) + " teacher needs its targets (SetTargets) before training")
 		}
 		rows := b.SplitRows()
 		return &teacherView{z: tp.Const(tensor.GatherRows(t.Z, rows, nil)), out: tp.Const(tensor.GatherRows(t.Out, rows, nil)),
 			rowBias: tp.Const(tensor.GatherRows(t.Bias, rows, nil))}
 	}
-	tp.NoGrad = true
-	zh := m.teacherZ(tp, nn.Eval, b)
-	tp.NoGrad = false
+	var zh *autodiff.Node
+	tp.WithoutGrad(func() { zh, _ = m.teacher(tp, nn.Eval, b) })
 	return m.coTrainedView(tp, zh)
 }
 
@@ -319,20 +339,29 @@ func (m *Model) coTrainedView(tp *autodiff.Tape, zh *autodiff.Node) *teacherView
 func (m *Model) studentLoss(tp *autodiff.Tape, p [3]*autodiff.Node, tv *teacherView, labels *tensor.Tensor) *autodiff.Node {
 	c := m.Config
 	var mZ, zstd *autodiff.Node
-	if c.Distill == "adaptive" { // teacher message m_Z = f_p1Z(σ̂(z_h)) || f_p2Z(z_h), Eq. 4
+	if c.Distill == Adaptive { // the teacher's message m_Z = f_p1Z(σ̂(z_h)) || f_p2Z(z_h), (B, 64), Eq. 4
 		mZ = tp.Concat(tp.ReLU(m.MsgOutZ.Forward(tp, tv.out)), tp.ReLU(m.MsgRepZ.Forward(tp, tv.z)))
 	}
-	if tv != nil && c.standardisedHint() { // once for the three modalities
+	if tv != nil && c.Hint == Standardised { // once for the three modalities
 		zstd = tp.Const(standardiseColumns(tv.z.Value))
 	}
 	var total *autodiff.Node
-	for i := range 3 {
-		ym := m.Students[i].Forward(tp, p[i]) // σ_m(p_m)
-		lm := objective.Loss(tp, m.Task, ym, labels)
+	for i, s := range m.Students {
+		ym := s.Head.Forward(tp, p[i])               // σ_m(p_m): (B, outputs)
+		lm := objective.Loss(tp, m.Task, ym, labels) // l(y, σ_m(p_m))
 		if tv != nil {
-			Ts, Tz := m.temperatures(tp, i, ym, p[i], mZ, tv.z.Shape()[0])
-			soft := m.softLoss(tp, tv, ym, Ts)
-			hint := m.hintLoss(tp, i, p[i], tv, zstd, Tz)
+			var Ts, Tz *autodiff.Node // (B, 1) each
+			if c.Distill == Adaptive {
+				T := s.temperatures(tp, ym, p[i], mZ, c, m.lambda) // (B, 2): T_s, T_z
+				if !tp.NoGrad {
+					m.temps.add(i, T.Value)
+				}
+				Ts, Tz = tp.SliceCols(T, 0, 1), tp.SliceCols(T, 1, 2)
+			} else {
+				Ts, Tz = m.fixedTemperatures(tp, tv.z.Shape()[0])
+			}
+			soft := m.softLoss(tp, tv, ym, Ts)         // l(s, σ_m(p_m))
+			hint := s.hintLoss(tp, p[i], tv, zstd, Tz) // l*(z*, p_m)
 			lm = tp.Add(lm, tp.Add(tp.Scale(soft, float32(c.Alpha)), tp.Scale(hint, float32(c.Beta))))
 		}
 		if total == nil {
@@ -344,15 +373,15 @@ func (m *Model) studentLoss(tp *autodiff.Tape, p [3]*autodiff.Node, tv *teacherV
 	return total
 }
 
-// hintLoss is l*(z*, p_m) for modality i: with the standardised hint,
-// f_p(p_m) against zstd, the detached z_h standardised per feature, T_z
-// weighting the samples; with the projected hint (the paper read literally),
+// hintLoss is l*(z*, p_m): with the standardised hint, f_p(p_m) against
+// zstd, the detached z_h standardised per feature, T_z weighting the
+// samples; with the projected hint (the paper read literally),
 // MSE(p_m, f_p(z_h / T_z)).
-func (m *Model) hintLoss(tp *autodiff.Tape, i int, pm *autodiff.Node, tv *teacherView, zstd, Tz *autodiff.Node) *autodiff.Node {
+func (s *Student) hintLoss(tp *autodiff.Tape, pm *autodiff.Node, tv *teacherView, zstd, Tz *autodiff.Node) *autodiff.Node {
 	if zstd != nil {
-		return loss.WeightedMSE(tp, m.Proj[i].Forward(tp, pm), zstd, Tz)
+		return loss.WeightedMSE(tp, s.Hint.Forward(tp, pm), zstd, Tz)
 	}
-	return loss.MSE(tp, pm, m.Proj[i].Forward(tp, tp.DivRows(tv.z, Tz)))
+	return loss.MSE(tp, pm, s.Hint.Forward(tp, tp.DivRows(tv.z, Tz)))
 }
 
 // standardiseColumns returns x with each column shifted and scaled to mean 0
@@ -378,48 +407,59 @@ func standardiseColumns(x *tensor.Tensor) *tensor.Tensor {
 	return out
 }
 
-// temperatures returns per-sample (T_s, T_z), each (B, 1). Adaptive: from
-// the messages, Eq. 4-5, m_i = f_p1(σ_m(p_m)) || f_p2(p_m) with detached
+// fixedTemperatures are Ours-fixed's T_s = T_z = FixedT for B samples,
+// (B, 1); the adaptive framework replaces them.
+func (m *Model) fixedTemperatures(tp *autodiff.Tape, B int) (Ts, Tz *autodiff.Node) {
+	t := tp.Alloc(B, 1)
+	t.Fill(float32(m.Config.FixedT))
+	fixed := tp.Const(t)
+	return fixed, fixed
+}
+
+// temperatures are the student's per-sample (T_s, T_z), (B, 2), from the
+// messages (Eq. 4-5): m_i = f_p1(σ_m(p_m)) || f_p2(p_m) with detached
 // inputs, T = 1 + (T_max-1)·sigmoid(f_pt,m([m_i || m_Z])), behind a
-// gradient-reversal layer unless TemperatureGrad is "descend". Fixed:
-// T_s = T_z = FixedT.
-func (m *Model) temperatures(tp *autodiff.Tape, i int, ym, pm, mZ *autodiff.Node, B int) (Ts, Tz *autodiff.Node) {
-	c := m.Config
-	if c.Distill != "adaptive" {
-		t := tp.Alloc(B, 1)
-		t.Fill(float32(c.FixedT))
-		fixed := tp.Const(t)
-		return fixed, fixed
-	}
-	mi := tp.Concat(tp.ReLU(m.MsgOut[i].Forward(tp, tp.Detach(ym))), tp.ReLU(m.MsgRep[i].Forward(tp, tp.Detach(pm))))
-	u := m.TempOut[i].Forward(tp, tp.ReLU(m.TempHidden[i].Forward(tp, tp.Concat(mi, mZ)))) // f_pt,m
+// gradient-reversal layer of strength lambda unless TemperatureGrad is
+// Descend.
+func (s *Student) temperatures(tp *autodiff.Tape, ym, pm, mZ *autodiff.Node, c Config, lambda float32) *autodiff.Node {
+	mi := tp.Concat(tp.ReLU(s.MsgOut.Forward(tp, tp.Detach(ym))), tp.ReLU(s.MsgRep.Forward(tp, tp.Detach(pm)))) // m_i: (B, 64), Eq. 4
+	u := s.TempOut.Forward(tp, tp.ReLU(s.TempHidden.Forward(tp, tp.Concat(mi, mZ))))                            // f_pt,m: (B, 2), Eq. 5
 	T := tp.AddConst(tp.Scale(tp.Sigmoid(u), float32(c.TMax-1)), 1)
-	if c.TemperatureGrad == "reverse" {
-		T = tp.GradReverse(T, m.lambda)
+	if c.TemperatureGrad == Reverse {
+		T = tp.GradReverse(T, lambda)
 	}
-	if !tp.NoGrad { // record the temperatures learned, per modality
-		for r := range B {
-			m.tSum[i][0] += float64(T.Value.Data[2*r])
-			m.tSum[i][1] += float64(T.Value.Data[2*r+1])
-		}
-		m.tCount[i] += B
+	return T
+}
+
+// temperatureMeans accumulates the temperatures learned, per modality, for
+// EpochMetrics.
+type temperatureMeans struct {
+	sum   [3][2]float64
+	count [3]int
+}
+
+// add records the (B, 2) temperatures T of modality i.
+func (t *temperatureMeans) add(i int, T *tensor.Tensor) {
+	for r := range T.Rows() {
+		t.sum[i][0] += float64(T.Data[2*r])
+		t.sum[i][1] += float64(T.Data[2*r+1])
 	}
-	return tp.SliceCols(T, 0, 1), tp.SliceCols(T, 1, 2)
+	t.count[i] += T.Rows()
 }
 
 // softLoss is l(s, σ_m(p_m)): for classification Hinton's temperature-scaled
 // KL per target against s = σ̂(z_h / T_s); for regression L1 against the
 // soft label of Config.RegressionSoft: σ̂(z_h) weighted per sample by T_s
-// (weighted), σ̂(z_h) (prediction), or σ̂(z_h / T_s) (shrunk).
+// (Weighted), σ̂(z_h) (Prediction), or σ̂(z_h / T_s) (Shrunk).
 func (m *Model) softLoss(tp *autodiff.Tape, tv *teacherView, ym, Ts *autodiff.Node) *autodiff.Node {
 	if m.Task.Kind != data.Classification {
 		switch m.Config.RegressionSoft {
-		case "weighted":
+		case Weighted:
 			return loss.WeightedL1(tp, ym, tv.out, Ts)
-		case "prediction":
+		case Prediction:
 			return loss.L1(tp, ym, tv.out)
 		}
-		return loss.L1(tp, ym, tv.soften(tp, Ts)) // "shrunk", or "" in older models
+		return loss.L1(tp, ym, tv.soften(tp, Ts)) // Shrunk, or "" in older models
 	}
 	s := tv.soften(tp, Ts)
 	C, K := m.Task.Classes, len(m.Task.Targets)
@@ -436,15 +476,14 @@ func (m *Model) softLoss(tp *autodiff.Tape, tv *teacherView, ym, Ts *autodiff.No
 // teacher's task loss plus the mean of the students' task losses, labels
 // only, in evaluation mode.
 func (m *Model) ValidationLoss(tp *autodiff.Tape, s *data.Split) float64 {
-	defer tp.Reset()
-	tp.NoGrad = true
-	defer func() { tp.NoGrad = false }()
+	defer tp.Inference()()
 	b := s.All()
-	v := float64(objective.Loss(tp, m.Task, m.Head.Forward(tp, m.teacherZ(tp, nn.Eval, b)), b.Labels).Value.Data[0])
+	_, out := m.teacher(tp, nn.Eval, b)
+	v := float64(objective.Loss(tp, m.Task, out, b.Labels).Value.Data[0])
 	ps := m.studentProject(tp, nn.Eval, b, data.All)
 	var st float64
-	for i := range 3 {
-		st += float64(objective.Loss(tp, m.Task, m.Students[i].Forward(tp, ps[i]), b.Labels).Value.Data[0]) / 3
+	for i, st1 := range m.Students {
+		st += float64(objective.Loss(tp, m.Task, st1.Head.Forward(tp, ps[i]), b.Labels).Value.Data[0]) / 3
 	}
 	return v + st
 }
@@ -457,26 +496,23 @@ func (m *Model) Subsets() []data.Subset { return data.Subsets }
 // of the available students' predictions (for classification, of their
 // class probabilities). Absent modalities are never computed or zero-filled.
 func (m *Model) Predict(tp *autodiff.Tape, b *data.Batch, use data.Subset) *tensor.Tensor {
-	defer tp.Reset()
-	tp.NoGrad = true
-	defer func() { tp.NoGrad = false }()
+	defer tp.Inference()()
 	if use == data.All {
-		return objective.Predictions(m.Task, m.Head.Forward(tp, m.teacherZ(tp, nn.Eval, b)).Value)
+		_, out := m.teacher(tp, nn.Eval, b)
+		return objective.Predictions(m.Task, out.Value)
 	}
 	p := m.studentProject(tp, nn.Eval, b, use)
 	var sum *tensor.Tensor
 	n := 0
-	for i := range 3 {
+	for i, s := range m.Students {
 		if !use[i] {
 			continue
 		}
-		pred := objective.Predictions(m.Task, m.Students[i].Forward(tp, p[i]).Value)
+		pred := objective.Predictions(m.Task, s.Head.Forward(tp, p[i]).Value)
 		if sum == nil {
 			sum = pred
 		} else {
-			for j, v := range pred.Data {
-				sum.Data[j] += v
-			}
+			tensor.Accumulate(sum.Data, pred.Data)
 		}
 		n++
 	}
@@ -494,14 +530,14 @@ func (m *Model) Predict(tp *autodiff.Tape, b *data.Batch, use data.Subset) *tens
 // resets the accumulation.
 func (m *Model) EpochMetrics() map[string]float64 {
 	out := map[string]float64{"teacher_loss": m.lastLoss[0], "student_loss": m.lastLoss[1]}
-	for i := range 3 {
-		if m.tCount[i] > 0 {
-			l := data.Modality(i).Letter()
-			out["T_s_"+l] = m.tSum[i][0] / float64(m.tCount[i])
-			out["T_z_"+l] = m.tSum[i][1] / float64(m.tCount[i])
+	t := &m.temps
+	for i, mod := range data.Modalities {
+		if t.count[i] > 0 {
+			out["T_s_"+mod.Letter()] = t.sum[i][0] / float64(t.count[i])
+			out["T_z_"+mod.Letter()] = t.sum[i][1] / float64(t.count[i])
 		}
-		m.tSum[i], m.tCount[i] = [2]float64{}, 0
 	}
+	*t = temperatureMeans{}
 	return out
 }
 
@@ -513,7 +549,7 @@ type TeacherStage struct{ m *Model }
 
 // NewTeacherStage builds a teacher of the architecture c describes.
 func NewTeacherStage(dims data.Dims, task data.Task, c Config, rng *rand.Rand) (*TeacherStage, error) {
-	c.Distill, c.Teacher = "none", "co-trained" // no students' distillation parts
+	c.Distill, c.Teacher = NoDistillation, CoTrained // no students' distillation parts
 	m, err := New(dims, task, c, rng)
 	if err != nil {
 		return nil, err
@@ -522,7 +558,7 @@ func NewTeacherStage(dims data.Dims, task data.Task, c Config, rng *rand.Rand) (
 }
 
 // Params are the teacher's parameters: encoders, fusion and head.
-func (t *TeacherStage) Params() []*nn.Param { return nn.Join(t.m.Enc, t.m.Fusion, t.m.Head) }
+func (t *TeacherStage) Params() []*nn.Param { return t.m.teacherParams() }
 
 // Step is one teacher step on a batch; it returns the task loss.
 func (t *TeacherStage) Step(tp *autodiff.Tape, mode nn.Mode, b *data.Batch) float64 {
@@ -531,21 +567,17 @@ func (t *TeacherStage) Step(tp *autodiff.Tape, mode nn.Mode, b *data.Batch) floa
 
 // ValidationLoss is the teacher's task loss on a split, in evaluation mode.
 func (t *TeacherStage) ValidationLoss(tp *autodiff.Tape, s *data.Split) float64 {
-	defer tp.Reset()
-	tp.NoGrad = true
-	defer func() { tp.NoGrad = false }()
+	defer tp.Inference()()
 	b := s.All()
-	return float64(objective.Loss(tp, t.m.Task, t.m.Head.Forward(tp, t.m.teacherZ(tp, nn.Eval, b)), b.Labels).Value.Data[0])
+	_, out := t.m.teacher(tp, nn.Eval, b)
+	return float64(objective.Loss(tp, t.m.Task, out, b.Labels).Value.Data[0])
 }
 
 // Targets returns the teacher's z_h, σ̂(z_h) and σ̂'s bias for every sample
 // of s, in evaluation mode: the distillation targets it gives.
 func (t *TeacherStage) Targets(tp *autodiff.Tape, s *data.Split) *Targets {
-	defer tp.Reset()
-	tp.NoGrad = true
-	defer func() { tp.NoGrad = false }()
-	zh := t.m.teacherZ(tp, nn.Eval, s.All())
-	out := t.m.Head.Forward(tp, zh)
+	defer tp.Inference()()
+	zh, out := t.m.teacher(tp, nn.Eval, s.All())
 	n, k := out.Value.Rows(), out.Value.Cols()
 	bias := tensor.New(n, k)
 	for r := range n {

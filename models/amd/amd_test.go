@@ -80,7 +80,7 @@ func TestEveryPresetTrainsOnBothTasks(t *testing.T) {
 func TestStudentLossNeverTrainsTheTeacher(t *testing.T) {
 	ds := tinyData(synth.MOSI, 16)
 	for _, preset := range Presets {
-		for _, share := range []string{"all", "none"} {
+		for _, share := range []Sharing{ShareAll, ShareNone} {
 			c := tinyConfig(t, preset)
 			c.Share = share
 			m, err := New(ds.Dims(), ds.Task, c, nn.NewRNG(1))
@@ -90,13 +90,13 @@ func TestStudentLossNeverTrainsTheTeacher(t *testing.T) {
 			tp := autodiff.NewTape()
 			b := ds.Train.Gather([]int{0, 1, 2, 3, 4, 5}, nil)
 			var target *teacherView
-			if m.Config.Distill != "none" {
+			if m.Config.Distill != NoDistillation {
 				target = m.teacherTarget(tp, b)
 			}
 			nn.ZeroGrads(m.Params())
 			tp.Backward(m.studentLoss(tp, m.studentProject(tp, nn.Training(nn.NewRNG(3)), b, data.All), target, b.Labels))
 			teacherOnly := append(m.Fusion.CoreParams(), m.Head.Params()...)
-			if share == "none" { // nothing of the teacher's, encoders and factors included
+			if share == ShareNone { // nothing of the teacher's, encoders and factors included
 				teacherOnly = nn.Join(m.Enc, m.Fusion, m.Head)
 			}
 			for _, p := range teacherOnly {
@@ -104,8 +104,8 @@ func TestStudentLossNeverTrainsTheTeacher(t *testing.T) {
 					t.Errorf("%s, share %s: the student loss reached teacher parameter %s", preset, share, p.Name)
 				}
 			}
-			tempGrad := m.TempOut[0] != nil && nonzero(m.TempOut[0].Weight.Grad())
-			if tempGrad != (m.Config.Distill == "adaptive") {
+			tempGrad := m.Students[0].TempOut != nil && nonzero(m.Students[0].TempOut.Weight.Grad())
+			if tempGrad != (m.Config.Distill == Adaptive) {
 				t.Errorf("%s: temperature network gradient %v", preset, tempGrad)
 			}
 		}
@@ -145,8 +145,8 @@ func TestTeacherTargetIsDetachedAndDropoutFree(t *testing.T) {
 func TestGradientReversal(t *testing.T) {
 	ds := tinyData(synth.MOSI, 16)
 	b := ds.Train.Gather([]int{0, 1, 2, 3, 4, 5}, nil)
-	grads := map[string][2]*tensor.Tensor{}
-	for _, mode := range []string{"descend", "reverse"} {
+	grads := map[TemperatureGrad][2]*tensor.Tensor{}
+	for _, mode := range []TemperatureGrad{Descend, Reverse} {
 		c := tinyConfig(t, "ours")
 		c.TemperatureGrad = mode
 		m, _ := New(ds.Dims(), ds.Task, c, nn.NewRNG(1))
@@ -155,15 +155,15 @@ func TestGradientReversal(t *testing.T) {
 		target := m.teacherTarget(tp, b)
 		nn.ZeroGrads(m.Params())
 		tp.Backward(m.studentLoss(tp, m.project(tp, nn.Eval, b, data.All), target, b.Labels))
-		grads[mode] = [2]*tensor.Tensor{m.TempOut[1].Weight.Grad().Clone(), m.Students[1].Weight.Grad().Clone()}
+		grads[mode] = [2]*tensor.Tensor{m.Students[1].TempOut.Weight.Grad().Clone(), m.Students[1].Head.Weight.Grad().Clone()}
 	}
-	for i, v := range grads["descend"][0].Data {
-		if r := grads["reverse"][0].Data[i]; math.Abs(float64(r+0.5*v)) > 1e-6*math.Max(1, math.Abs(float64(v))) {
+	for i, v := range grads[Descend][0].Data {
+		if r := grads[Reverse][0].Data[i]; math.Abs(float64(r+0.5*v)) > 1e-6*math.Max(1, math.Abs(float64(v))) {
 			t.Fatalf("temperature gradient %v, want -0.5 x %v", r, v)
 		}
 	}
-	for i, v := range grads["descend"][1].Data {
-		if grads["reverse"][1].Data[i] != v {
+	for i, v := range grads[Descend][1].Data {
+		if grads[Reverse][1].Data[i] != v {
 			t.Fatal("gradient reversal changed a student head's gradient")
 		}
 	}
@@ -175,12 +175,12 @@ func TestStudentLossGradients(t *testing.T) {
 	for _, kind := range []synth.Kind{synth.MOSI, synth.IEMOCAP} {
 		ds := tinyData(kind, 16)
 		c := tinyConfig(t, "ours")
-		c.TemperatureGrad = "descend"
+		c.TemperatureGrad = Descend
 		m, _ := New(ds.Dims(), ds.Task, c, nn.NewRNG(1))
 		b := ds.Train.Gather([]int{0, 1, 2, 3}, nil)
 		zt := m.teacherTarget(autodiff.NewTape(), b).z.Value.Clone()
 		var in []*autodiff.Node
-		for _, l := range []interface{ Params() []*nn.Param }{m.Students[2], m.Proj[0], m.TempOut[2], m.TempHidden[2], m.MsgRep[2], m.MsgRepZ} {
+		for _, l := range []interface{ Params() []*nn.Param }{m.Students[2].Head, m.Students[0].Hint, m.Students[2].TempOut, m.Students[2].TempHidden, m.Students[2].MsgRep, m.MsgRepZ} {
 			for _, p := range l.Params() {
 				in = append(in, p.Node)
 			}
@@ -292,7 +292,7 @@ func TestOursLearns(t *testing.T) {
 func TestRegressionSoftTargetIsNotShrunk(t *testing.T) {
 	ds := tinyData(synth.MOSI, 16)
 	b := ds.Train.Gather([]int{0, 1, 2, 3}, nil)
-	lossAt := func(soft string, T float64) float32 {
+	lossAt := func(soft SoftLabel, T float64) float32 {
 		c := tinyConfig(t, "ours-fixed")
 		c.RegressionSoft, c.FixedT, c.Beta = soft, T, 0 // the soft term only
 		m, err := New(ds.Dims(), ds.Task, c, nn.NewRNG(1))
@@ -379,7 +379,7 @@ func TestHintCannotCollapse(t *testing.T) {
 	}
 	for _, preset := range []string{"ours-literal", "ours"} {
 		c := tinyConfig(t, preset)
-		c.Distill, c.FixedT = "fixed", 2 // T_z = 2 for every sample
+		c.Distill, c.FixedT = Fixed, 2 // T_z = 2 for every sample
 		m, err := New(ds.Dims(), ds.Task, c, nn.NewRNG(1))
 		if err != nil {
 			t.Fatal(err)
@@ -396,16 +396,16 @@ func TestHintCannotCollapse(t *testing.T) {
 			if !literal {
 				zstd = tp.Const(standardiseColumns(zh))
 			}
-			return m.hintLoss(tp, 0, p, tv, zstd, tp.Const(Tz))
+			return m.Students[0].hintLoss(tp, p, tv, zstd, tp.Const(Tz))
 		}
 
 		// A collapsed student with the best f_p for it.
 		collapsed := tensor.New(32, pd)
 		collapsed.Fill(0.7)
-		saved := m.Proj[0].Weight.Value.Clone()
+		saved := m.Students[0].Hint.Weight.Value.Clone()
 		if literal { // f_p = the constant 0.7: weights 0, bias 0.7
-			m.Proj[0].Weight.Value.Fill(0)
-			m.Proj[0].Bias.Value.Fill(0.7)
+			m.Students[0].Hint.Weight.Value.Fill(0)
+			m.Students[0].Hint.Bias.Value.Fill(0.7)
 		}
 		l := hint(tp.Const(collapsed)).Value.Data[0]
 		if literal && l > 1e-10 {
@@ -414,7 +414,7 @@ func TestHintCannotCollapse(t *testing.T) {
 		if !literal && l < 0.99 {
 			t.Errorf("standardised hint: a collapsed student scores %v, want at least 1", l)
 		}
-		copy(m.Proj[0].Weight.Value.Data, saved.Data)
+		copy(m.Students[0].Hint.Weight.Value.Data, saved.Data)
 		tp.Reset()
 
 		// Descending on the hint alone, from a random p_m.
@@ -424,7 +424,7 @@ func TestHintCannotCollapse(t *testing.T) {
 			p.Value.Data[i] = float32(rng.NormFloat64())
 		}
 		before := spread(p.Value)
-		opt := optim.NewAdam(optim.Group{Params: append([]*nn.Param{p}, m.Proj[0].Params()...), LR: 1e-2})
+		opt := optim.NewAdam(optim.Group{Params: append([]*nn.Param{p}, m.Students[0].Hint.Params()...), LR: 1e-2})
 		for range 2000 {
 			opt.ZeroGrad()
 			tp.Backward(hint(p.Node))
