@@ -1,8 +1,14 @@
+// Package objective is the supervised training step: a forward function
+// trained on its task's loss (loss.ForTask) with one Adam, the plumbing every
+// model trained on labels alone embeds (LMF, TFN, DF, the unimodal networks,
+// the sequence models). It sits below train, which runs any model's steps,
+// because the models embed it and may not import the training level.
 package objective
 
 import (
 	"github.com/modistill/modistill/autodiff"
 	"github.com/modistill/modistill/data"
+	"github.com/modistill/modistill/loss"
 	"github.com/modistill/modistill/nn"
 	"github.com/modistill/modistill/optim"
 	"github.com/modistill/modistill/tensor"
@@ -22,7 +28,7 @@ type Supervised struct {
 func (s *Supervised) Step(tp *autodiff.Tape, mode nn.Mode, b *data.Batch) float64 {
 	defer tp.Reset()
 	s.Opt.ZeroGrad()
-	l := Loss(tp, s.Task, s.Forward(tp, mode, b), b.Labels)
+	l := loss.ForTask(tp, s.Task, s.Forward(tp, mode, b), b.Labels)
 	tp.Backward(l)
 	s.Opt.Step()
 	return float64(l.Value.Data[0])
@@ -31,7 +37,7 @@ func (s *Supervised) Step(tp *autodiff.Tape, mode nn.Mode, b *data.Batch) float6
 // ValidationLoss is the task loss on a whole split in evaluation mode.
 func (s *Supervised) ValidationLoss(tp *autodiff.Tape, sp *data.Split) float64 {
 	defer tp.Inference()()
-	return float64(Loss(tp, s.Task, s.Forward(tp, nn.Eval, sp.All()), sp.Labels).Value.Data[0])
+	return float64(loss.ForTask(tp, s.Task, s.Forward(tp, nn.Eval, sp.All()), sp.Labels).Value.Data[0])
 }
 
 // Outputs returns the raw outputs for a batch in evaluation mode, as a new

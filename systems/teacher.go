@@ -12,7 +12,6 @@ import (
 	"github.com/modistill/modistill/metrics"
 	"github.com/modistill/modistill/models/amd"
 	"github.com/modistill/modistill/nn"
-	"github.com/modistill/modistill/objective"
 	"github.com/modistill/modistill/tensor"
 	"github.com/modistill/modistill/train"
 )
@@ -63,7 +62,7 @@ func (s separableModel) Prepare(ctx context.Context, ds *data.Dataset, c train.C
 			return err
 		}
 	}
-	out := objective.Outputs(ds.Task)
+	out := ds.Task.Outputs()
 	t := &amd.Targets{Z: tensor.New(n, cfg.Hidden), Out: tensor.New(n, out), Bias: tensor.New(n, out)}
 	test := metrics.Scores{}
 	report := &TeacherReport{Teacher: string(cfg.Teacher)}
@@ -114,7 +113,7 @@ func (s separableModel) Prepare(ctx context.Context, ds *data.Dataset, c train.C
 	if err := s.Model.SetTargets(t); err != nil {
 		return fmt.Errorf("%s teacher: %w", cfg.Teacher, err)
 	}
-	report.Train, report.Test = metrics.Score(ds.Task, objective.Predictions(ds.Task, t.Out), ds.Train.Labels), test
+	report.Train, report.Test = metrics.Score(ds.Task, ds.Task.Predictions(t.Out), ds.Train.Labels), test
 	s.staged.report = report
 	return nil
 }

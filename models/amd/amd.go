@@ -24,7 +24,6 @@ import (
 	"github.com/modistill/modistill/layers"
 	"github.com/modistill/modistill/loss"
 	"github.com/modistill/modistill/nn"
-	"github.com/modistill/modistill/objective"
 	"github.com/modistill/modistill/optim"
 	"github.com/modistill/modistill/tensor"
 )
@@ -118,7 +117,7 @@ type Targets struct {
 // SetTargets gives the framework its precomputed targets, row r for training
 // row r; a frozen or cross-fitted teacher needs them before the first step.
 func (m *Model) SetTargets(t *Targets) error {
-	out := objective.Outputs(m.Task)
+	out := m.Task.Outputs()
 	switch {
 	case t == nil || t.Z == nil || t.Out == nil || t.Bias == nil:
 		return fmt.Errorf("amd: targets need z_h, outputs and biases")
@@ -148,7 +147,7 @@ func New(dims data.Dims, task data.Task, c Config, rng *rand.Rand) (*Model, erro
 	} else {
 		m.Fusion = fusion.NewLMF("fusion", zd, c.Rank, c.Hidden, rng)
 	}
-	out, h, pd := objective.Outputs(task), c.Hidden, m.Fusion.ProjDims()
+	out, h, pd := task.Outputs(), c.Hidden, m.Fusion.ProjDims()
 	if c.Share == ShareNone {
 		m.StudentEnc = encoder.New("student_enc", dims, c.Encoder, rng)
 		m.StudentProj = fusion.NewProjection("student_proj", zd, pd, rng)
@@ -270,7 +269,7 @@ func (m *Model) Step(tp *autodiff.Tape, mode nn.Mode, b *data.Batch) float64 {
 func (m *Model) teacherStep(tp *autodiff.Tape, mode nn.Mode, b *data.Batch) float64 {
 	m.teacherOpt.ZeroGrad()
 	_, out := m.teacher(tp, mode, b)
-	lt := objective.Loss(tp, m.Task, out, b.Labels)
+	lt := loss.ForTask(tp, m.Task, out, b.Labels)
 	tp.Backward(lt)
 	if m.afterBackward != nil {
 		m.afterBackward(0)
@@ -347,8 +346,8 @@ func (m *Model) studentLoss(tp *autodiff.Tape, p [3]*autodiff.Node, tv *teacherV
 	}
 	var total *autodiff.Node
 	for i, s := range m.Students {
-		ym := s.Head.Forward(tp, p[i])               // σ_m(p_m): (B, outputs)
-		lm := objective.Loss(tp, m.Task, ym, labels) // l(y, σ_m(p_m))
+		ym := s.Head.Forward(tp, p[i])             // σ_m(p_m): (B, outputs)
+		lm := loss.ForTask(tp, m.Task, ym, labels) // l(y, σ_m(p_m))
 		if tv != nil {
 			var Ts, Tz *autodiff.Node // (B, 1) each
 			if c.Distill == Adaptive {
@@ -463,7 +462,7 @@ func (m *Model) softLoss(tp *autodiff.Tape, tv *teacherView, ym, Ts *autodiff.No
 	}
 	s := tv.soften(tp, Ts)
 	C, K := m.Task.Classes, len(m.Task.Targets)
-	return objective.MeanOverTargets(tp, K, C, ym, func(k int, yk *autodiff.Node) *autodiff.Node {
+	return loss.MeanOverTargets(tp, K, C, ym, func(k int, yk *autodiff.Node) *autodiff.Node {
 		sk := s
 		if K > 1 {
 			sk = tp.SliceCols(s, k*C, (k+1)*C)
@@ -479,11 +478,11 @@ func (m *Model) ValidationLoss(tp *autodiff.Tape, s *data.Split) float64 {
 	defer tp.Inference()()
 	b := s.All()
 	_, out := m.teacher(tp, nn.Eval, b)
-	v := float64(objective.Loss(tp, m.Task, out, b.Labels).Value.Data[0])
+	v := float64(loss.ForTask(tp, m.Task, out, b.Labels).Value.Data[0])
 	ps := m.studentProject(tp, nn.Eval, b, data.All)
 	var st float64
 	for i, st1 := range m.Students {
-		st += float64(objective.Loss(tp, m.Task, st1.Head.Forward(tp, ps[i]), b.Labels).Value.Data[0]) / 3
+		st += float64(loss.ForTask(tp, m.Task, st1.Head.Forward(tp, ps[i]), b.Labels).Value.Data[0]) / 3
 	}
 	return v + st
 }
@@ -499,7 +498,7 @@ func (m *Model) Predict(tp *autodiff.Tape, b *data.Batch, use data.Subset) *tens
 	defer tp.Inference()()
 	if use == data.All {
 		_, out := m.teacher(tp, nn.Eval, b)
-		return objective.Predictions(m.Task, out.Value)
+		return m.Task.Predictions(out.Value)
 	}
 	p := m.studentProject(tp, nn.Eval, b, use)
 	var sum *tensor.Tensor
@@ -508,7 +507,7 @@ func (m *Model) Predict(tp *autodiff.Tape, b *data.Batch, use data.Subset) *tens
 		if !use[i] {
 			continue
 		}
-		pred := objective.Predictions(m.Task, s.Head.Forward(tp, p[i]).Value)
+		pred := m.Task.Predictions(s.Head.Forward(tp, p[i]).Value)
 		if sum == nil {
 			sum = pred
 		} else {
@@ -570,7 +569,7 @@ func (t *TeacherStage) ValidationLoss(tp *autodiff.Tape, s *data.Split) float64 
 	defer tp.Inference()()
 	b := s.All()
 	_, out := t.m.teacher(tp, nn.Eval, b)
-	return float64(objective.Loss(tp, t.m.Task, out, b.Labels).Value.Data[0])
+	return float64(loss.ForTask(tp, t.m.Task, out, b.Labels).Value.Data[0])
 }
 
 // Targets returns the teacher's z_h, σ̂(z_h) and σ̂'s bias for every sample

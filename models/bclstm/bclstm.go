@@ -59,7 +59,7 @@ func New(dims data.Dims, task data.Task, c Config, rng *rand.Rand) (*Model, erro
 	m.Fwd = layers.NewLSTM("context_fwd", in, c.Context, rng)
 	m.Bwd = layers.NewLSTM("context_bwd", in, c.Context, rng)
 	m.Dense = layers.NewLinear("dense", 2*c.Context, c.Dense, true, rng)
-	m.Head = layers.NewLinear("head", c.Dense, objective.Outputs(task), true, rng)
+	m.Head = layers.NewLinear("head", c.Dense, task.Outputs(), true, rng)
 	m.Supervised = objective.Supervised{Task: task, Forward: m.forward,
 		Opt: optim.NewAdam(optim.Group{Params: m.Params(), LR: c.LR, WeightDecay: c.WeightDecay})}
 	return m, nil
@@ -124,5 +124,5 @@ func (m *Model) Subsets() []data.Subset { return []data.Subset{data.All} }
 // use must be data.All.
 func (m *Model) Predict(tp *autodiff.Tape, b *data.Batch, use data.Subset) *tensor.Tensor {
 	data.MustTake("BC-LSTM", use, m.Subsets())
-	return objective.Predictions(m.Task, m.Outputs(tp, b))
+	return m.Task.Predictions(m.Outputs(tp, b))
 }

@@ -73,7 +73,7 @@ func New(dims data.Dims, task data.Task, c Config, rng *rand.Rand) (*Model, erro
 			return nil, fmt.Errorf("%s needs all three modalities; the data has no %s input", c.Fusion, data.Modality(i))
 		}
 	}
-	m := &Model{Enc: enc, Head: layers.NewLinear("head", c.Hidden, objective.Outputs(task), true, rng), Config: c}
+	m := &Model{Enc: enc, Head: layers.NewLinear("head", c.Hidden, task.Outputs(), true, rng), Config: c}
 	factorLR := c.FactorLR
 	if factorLR == 0 {
 		factorLR = c.LR
@@ -112,5 +112,5 @@ func (m *Model) Subsets() []data.Subset { return []data.Subset{data.All} }
 // data.All.
 func (m *Model) Predict(tp *autodiff.Tape, b *data.Batch, use data.Subset) *tensor.Tensor {
 	data.MustTake("a whole-modality system", use, m.Subsets())
-	return objective.Predictions(m.Task, m.Outputs(tp, b))
+	return m.Task.Predictions(m.Outputs(tp, b))
 }

@@ -8,7 +8,6 @@ import (
 	"github.com/modistill/modistill/data"
 	"github.com/modistill/modistill/layers"
 	"github.com/modistill/modistill/nn"
-	"github.com/modistill/modistill/objective"
 )
 
 // MARN is the multi-attention recurrent network (Zadeh et al.,
@@ -61,7 +60,7 @@ func NewMARN(dims data.Dims, task data.Task, c Config, rng *rand.Rand) (*MARN, e
 	}
 	m.Z = newTwoLayer("z", 3*c.Attention, c.Attention, c.Memory, rng)
 	m.Out = layers.NewLinear("out", D+c.Memory, c.Output, true, rng)
-	m.Head = layers.NewLinear("head", c.Output, objective.Outputs(task), true, rng)
+	m.Head = layers.NewLinear("head", c.Output, task.Outputs(), true, rng)
 	m.finish(m.Forward, append(modules, m.Z, m.Out, m.Head)...)
 	return m, nil
 }

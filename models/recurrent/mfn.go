@@ -30,7 +30,6 @@ import (
 	"github.com/modistill/modistill/data"
 	"github.com/modistill/modistill/layers"
 	"github.com/modistill/modistill/nn"
-	"github.com/modistill/modistill/objective"
 )
 
 // Config holds the sizes and training hyperparameters of MFN and MARN.
@@ -77,7 +76,7 @@ func NewMFN(dims data.Dims, task data.Task, c Config, rng *rand.Rand) (*MFN, err
 	m.G1 = newTwoLayer("gamma1", 2*D, c.Attention, c.Memory, rng)
 	m.G2 = newTwoLayer("gamma2", 2*D, c.Attention, c.Memory, rng)
 	m.Out = layers.NewLinear("out", D+c.Memory, c.Output, true, rng)
-	m.Head = layers.NewLinear("head", c.Output, objective.Outputs(task), true, rng)
+	m.Head = layers.NewLinear("head", c.Output, task.Outputs(), true, rng)
 	m.finish(m.Forward, m.LSTMs[0], m.LSTMs[1], m.LSTMs[2], m.Attn, m.Mem, m.G1, m.G2, m.Out, m.Head)
 	return m, nil
 }

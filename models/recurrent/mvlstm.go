@@ -8,7 +8,6 @@ import (
 	"github.com/modistill/modistill/data"
 	"github.com/modistill/modistill/layers"
 	"github.com/modistill/modistill/nn"
-	"github.com/modistill/modistill/objective"
 )
 
 // MVLSTM is the multi-view LSTM (Rajagopalan, Morency, Baltrušaitis and
@@ -58,7 +57,7 @@ func NewMVLSTM(dims data.Dims, task data.Task, c Config, rng *rand.Rand) (*MVLST
 		modules = append(modules, m.Ws[i], m.Wc[i], m.Us[i], m.Uc[i])
 	}
 	m.Out = layers.NewLinear("out", D, c.Output, true, rng)
-	m.Head = layers.NewLinear("head", c.Output, objective.Outputs(task), true, rng)
+	m.Head = layers.NewLinear("head", c.Output, task.Outputs(), true, rng)
 	m.finish(m.Forward, append(modules, m.Out, m.Head)...)
 	return m, nil
 }

@@ -63,7 +63,7 @@ func NewNamed(prefix string, m data.Modality, dims data.Dims, task data.Task, c 
 	if out == 0 {
 		return nil, fmt.Errorf("unimodal: the data has no %s input", m)
 	}
-	mod := &Model{Modality: m, Enc: enc, Head: layers.NewLinear(prefix+"head", out, objective.Outputs(task), true, rng)}
+	mod := &Model{Modality: m, Enc: enc, Head: layers.NewLinear(prefix+"head", out, task.Outputs(), true, rng)}
 	mod.use[m] = true
 	mod.Supervised = objective.Supervised{Task: task, Forward: mod.Forward,
 		Opt: optim.NewAdam(optim.Group{Params: mod.Params(), LR: c.LR, WeightDecay: c.WeightDecay})}
@@ -87,5 +87,5 @@ func (m *Model) Subsets() []data.Subset { return []data.Subset{m.use} }
 // model's modality alone.
 func (m *Model) Predict(tp *autodiff.Tape, b *data.Batch, use data.Subset) *tensor.Tensor {
 	data.MustTake("a unimodal model of "+m.Modality.String(), use, m.Subsets())
-	return objective.Predictions(m.Task, m.Outputs(tp, b))
+	return m.Task.Predictions(m.Outputs(tp, b))
 }
