@@ -131,7 +131,6 @@ func Run(ctx context.Context, t Trial, ds *data.Dataset, tc train.Config) (*Resu
 		return res, nil
 	}
 	if t.Protocol == RandomRate || t.Protocol == Both {
-		all := data.Subset{true, true, true}
 		sums := metrics.Scores{}
 		for i, r := range Rates {
 			// The same masks for every system and seed: the rate's own stream.
@@ -139,7 +138,7 @@ func Run(ctx context.Context, t Trial, ds *data.Dataset, tc train.Config) (*Resu
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", t.Key(), err)
 			}
-			sc := metrics.Score(ds.Task, m.Predict(autodiff.NewTape(), b, all), b.Labels)
+			sc := metrics.Score(ds.Task, m.Predict(autodiff.NewTape(), b, data.All), b.Labels)
 			res.Scores[RateConditions[i]] = sc
 			for k, v := range sc {
 				sums[k] += v / float64(len(Rates))
