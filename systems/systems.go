@@ -333,12 +333,25 @@ func InitTextBag(m Model, ds *data.Dataset) (int, error) {
 	return n, nil
 }
 
+// FormatVersion is the version of the model directory this build writes
+// (Meta.FormatVersion). Version 1 added format_version and subsets; a
+// directory without them (version 0, from before) loads the same way. A
+// later version is refused, since its fields may mean what this build does
+// not know.
+const FormatVersion = 1
+
 // Meta is what model.json holds.
 type Meta struct {
-	System string          `json:"system"`
-	Config json.RawMessage `json:"config"`
-	Dims   data.Dims       `json:"dims"`
-	Task   data.Task       `json:"task"`
+	// FormatVersion is the directory's FormatVersion (0: written before
+	// versions were recorded).
+	FormatVersion int    `json:"format_version"`
+	System        string `json:"system"`
+	// Subsets lists the modality subsets the model answers from ("avt",
+	// "t", ...), as its Subsets method says; Save fills it in.
+	Subsets []string        `json:"subsets,omitempty"`
+	Config  json.RawMessage `json:"config"`
+	Dims    data.Dims       `json:"dims"`
+	Task    data.Task       `json:"task"`
 	// Vocab is the training vocabulary when text is token ids; eval checks
 	// that its data has the same.
 	Vocab []string `json:"vocab,omitempty"`
@@ -356,6 +369,10 @@ type Meta struct {
 // the word vectors of meta.TextVectors (the rows its vocabulary needs) as
 // the tensor TextVectorsName.
 func Save(dir string, m Model, meta Meta) error {
+	meta.FormatVersion, meta.Subsets = FormatVersion, nil
+	for _, s := range m.Subsets() {
+		meta.Subsets = append(meta.Subsets, s.String())
+	}
 	return checkpoint.Save(dir, m.Params(), append(nn.JoinBuffers(m), textVectors(meta)...), meta)
 }
 
@@ -379,6 +396,9 @@ func Load(dir string) (Model, Meta, error) {
 	var meta Meta
 	if err := checkpoint.ReadMeta(dir, &meta); err != nil {
 		return nil, meta, err
+	}
+	if meta.FormatVersion > FormatVersion {
+		return nil, meta, fmt.Errorf("load %s: %s is format version %d, written by a later modistill; this one reads versions up to %d (update modistill)", dir, checkpoint.MetaFile, meta.FormatVersion, FormatVersion)
 	}
 	var config any
 	if err := json.Unmarshal(meta.Config, &config); err != nil {

@@ -2,7 +2,10 @@ package systems
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"math"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -193,4 +196,57 @@ func mustConfig(t *testing.T, name string, h Hyper) any {
 		t.Fatal(err)
 	}
 	return cfg
+}
+
+func TestModelDirectoryFormatVersion(t *testing.T) {
+	dss, err := synth.Generate(synth.Config{Kind: synth.MOSI, Seed: 1, Sizes: synth.Sizes{Train: 8, Valid: 4, Test: 4}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds := dss[0]
+	cfg, err := Config("lmf", Hyper{Hidden: ptr(4)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := Build("lmf", cfg, ds.Dims(), ds.Task, nn.NewRNG(3))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "model")
+	raw, _ := MarshalConfig(cfg)
+	if err := Save(dir, m, Meta{System: "lmf", Config: raw, Dims: ds.Dims(), Task: ds.Task, Seed: 3}); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "model.json")
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fields map[string]any
+	if err := json.Unmarshal(b, &fields); err != nil {
+		t.Fatal(err)
+	}
+	if fields["format_version"] != float64(FormatVersion) || fmt.Sprint(fields["subsets"]) != "[avt]" {
+		t.Errorf("model.json: format_version %v, subsets %v", fields["format_version"], fields["subsets"])
+	}
+	rewrite := func(version any) {
+		t.Helper()
+		if version == nil {
+			delete(fields, "format_version")
+		} else {
+			fields["format_version"] = version
+		}
+		out, _ := json.Marshal(fields)
+		if err := os.WriteFile(path, out, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rewrite(nil) // a directory from before versions: still loads
+	if _, meta, err := Load(dir); err != nil || meta.FormatVersion != 0 {
+		t.Errorf("version 0: %v, %d", err, meta.FormatVersion)
+	}
+	rewrite(FormatVersion + 1)
+	if _, _, err := Load(dir); err == nil || !strings.Contains(err.Error(), "written by a later modistill") {
+		t.Errorf("a later version: %v", err)
+	}
 }
