@@ -13,6 +13,7 @@ package data
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -560,6 +561,25 @@ type TextVectors struct {
 	// needs, kept with a trained model so that it can read raw text.
 	Vocab []string  `json:"vocab,omitempty"`
 	Table []float32 `json:"-"`
+}
+
+// Embed writes the vectors of the first len(dst)/Dim tokens into dst,
+// valid steps first (zeros after them, and for a word without a vector),
+// and returns how many steps are valid and how many of them had no vector:
+// the reading of a transcript that the loaders and a served model share.
+// Vocab must be sorted, as the loaders keep it.
+func (v *TextVectors) Embed(tokens []string, dst []float32) (n, oov int) {
+	clear(dst)
+	n = min(len(tokens), len(dst)/v.Dim)
+	for s, w := range tokens[:n] {
+		i, ok := slices.BinarySearch(v.Vocab, w)
+		if !ok {
+			oov++
+			continue
+		}
+		copy(dst[s*v.Dim:(s+1)*v.Dim], v.Table[i*v.Dim:(i+1)*v.Dim])
+	}
+	return n, oov
 }
 
 // OOVRate is the fraction of tokens without a vector.

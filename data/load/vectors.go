@@ -65,26 +65,20 @@ func embedDocs(tokens [][][]string, path string, L int) ([]*tensor.Tensor, [][]i
 			}
 		}
 	}
-	vec, err := wordVectors(path, want, info)
-	if err != nil {
+	if _, err := wordVectors(path, want, info); err != nil {
 		return nil, nil, nil, err
 	}
-	d := vec.Dim
+	d := info.Dim
 	out := make([]*tensor.Tensor, len(docs))
 	lengths := make([][]int, len(docs))
 	for i, split := range docs {
 		x := tensor.New(len(split), L, d)
 		lengths[i] = make([]int, len(split))
 		for j, doc := range split {
-			lengths[i][j] = len(doc)
-			for s, w := range doc {
-				info.Tokens++
-				if v, ok := vec.Lookup(w); ok {
-					copy(x.Data[(j*L+s)*d:], v)
-				} else {
-					info.OOVTokens++
-				}
-			}
+			n, oov := info.Embed(doc, x.Data[j*L*d:(j+1)*L*d])
+			lengths[i][j] = n
+			info.Tokens += n
+			info.OOVTokens += oov
 		}
 		out[i] = x
 	}

@@ -1,0 +1,237 @@
+package infer
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/modistill/modistill/autodiff"
+	"github.com/modistill/modistill/data"
+	"github.com/modistill/modistill/data/load"
+	"github.com/modistill/modistill/data/load/loadtest"
+	"github.com/modistill/modistill/data/synth"
+	"github.com/modistill/modistill/nn"
+	"github.com/modistill/modistill/systems"
+	"github.com/modistill/modistill/train"
+)
+
+// trainAndSave builds system name on ds, takes one training step (or fits
+// it), saves it and loads it back through infer.
+func trainAndSave(t *testing.T, name string, ds *data.Dataset) (*Model, systems.Model) {
+	t.Helper()
+	cfg, err := systems.Config(name, systems.Hyper{Hidden: ptr(4)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := systems.Build(name, cfg, ds.Dims(), ds.Task, nn.NewRNG(3))
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	switch m := m.(type) {
+	case train.Model:
+		m.Step(autodiff.NewTape(), nn.Training(nn.NewRNG(4)), ds.Train.All())
+	case systems.Fitter:
+		if err := m.Fit(context.Background(), ds); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		cfg = m.FittedConfig()
+	}
+	dir := filepath.Join(t.TempDir(), "model")
+	raw, _ := systems.MarshalConfig(cfg)
+	meta := systems.Meta{System: name, Config: raw, Dims: ds.Dims(), Task: ds.Task, Vocab: ds.Vocab, TextVectors: ds.TextVectors, Seed: 3}
+	if err := systems.Save(dir, m, meta); err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	im, err := Load(dir)
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	return im, m
+}
+
+// request is row i of split s as a request carrying the modalities of use,
+// each with the shape the split has.
+func request(s *data.Split, i int, use data.Subset) Request {
+	r := Request{ID: fmt.Sprint("row", i)}
+	for _, m := range data.Modalities {
+		x := s.Inputs[m]
+		if !use[m] || x == nil {
+			continue
+		}
+		f := &Features{Dim: x.Shape[len(x.Shape)-1]}
+		row := x.Len() / x.Shape[0]
+		f.Data = x.Data[i*row : (i+1)*row]
+		if len(x.Shape) == 3 {
+			f.Steps = x.Shape[1]
+			if s.Lengths[m] != nil { // only the valid steps: the rest is padding
+				f.Steps = s.Lengths[m][i]
+				f.Data = f.Data[:f.Steps*f.Dim]
+			}
+		}
+		switch m {
+		case data.Audio:
+			r.Audio = f
+		case data.Visual:
+			r.Visual = f
+		case data.Text:
+			r.Text = f
+		}
+	}
+	return r
+}
+
+// Every system answers every subset it takes, and each answer equals the
+// prediction for the same sample made on the whole split (eval's way).
+func TestEverySystemAnswersEverySubsetItTakes(t *testing.T) {
+	dss, err := synth.Generate(synth.Config{Kind: synth.MOSI, Seed: 1, Sizes: synth.Sizes{Train: 16, Valid: 4, Test: 6}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds := dss[0]
+	for _, name := range systems.Names {
+		im, m := trainAndSave(t, name, ds)
+		if len(im.Subsets()) != len(m.Subsets()) {
+			t.Errorf("%s: %d subsets after loading, %d before", name, len(im.Subsets()), len(m.Subsets()))
+		}
+		for _, use := range m.Subsets() {
+			whole := m.Predict(autodiff.NewTape(), ds.Test.All(), use)
+			for i := range ds.Test.N() {
+				a, err := im.Answer(request(ds.Test, i, use))
+				if err != nil {
+					t.Fatalf("%s, %s, row %d: %v", name, use, i, err)
+				}
+				if a.Score == nil || math.Abs(*a.Score-float64(whole.Data[i])) > 1e-6 {
+					t.Fatalf("%s, %s, row %d: answered %v, eval's prediction %v", name, use, i, a.Score, whole.Data[i])
+				}
+				if len(a.Modalities) != len(use.String()) {
+					t.Errorf("%s: modalities %v for %s", name, a.Modalities, use)
+				}
+			}
+		}
+	}
+}
+
+func TestPathAndRefusals(t *testing.T) {
+	dss, err := synth.Generate(synth.Config{Kind: synth.MOSI, Seed: 1, Sizes: synth.Sizes{Train: 16, Valid: 4, Test: 6}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds := dss[0]
+	ours, _ := trainAndSave(t, "ours", ds)
+	lmf, _ := trainAndSave(t, "lmf", ds)
+	for _, tt := range []struct {
+		m    *Model
+		use  data.Subset
+		path string
+	}{{ours, data.All, "teacher"}, {ours, data.Only(data.Text), "students"}, {lmf, data.All, "model"}} {
+		a, err := tt.m.Answer(request(ds.Test, 0, tt.use))
+		if err != nil || a.Path != tt.path {
+			t.Errorf("%s from %s: path %q, %v; want %s", tt.m.Meta.System, tt.use, a.Path, err, tt.path)
+		}
+	}
+	var ie *InputError
+	if _, err := lmf.Answer(request(ds.Test, 0, data.Only(data.Text))); !errors.As(err, &ie) || !strings.Contains(err.Error(), "answers from avt") {
+		t.Errorf("LMF from text alone: %v", err)
+	}
+	for _, bad := range []struct{ line, want string }{
+		{`{"id": "x", "audio": [1, 2]}`, "audio: shape [2]: want [74]"},
+		{`{"id": "x"}`, "no modality given"},
+		{`{"id": "x", "video": [1]}`, "unknown field"},
+		{`{"id": "x", "text": [[1, 2], [3]]}`, "step 1 has 1 values"},
+		{`{"id": "x", "audio": [1e39]}`, "not a finite float32"},
+		{`{"id": "x", "text_raw": "hello"}`, "not words"},
+		{`[1, 2]`, "not a request"},
+	} {
+		r, err := ParseRequest([]byte(bad.line))
+		if err == nil {
+			_, err = ours.Answer(r)
+		}
+		if !errors.As(err, &ie) || !strings.Contains(err.Error(), bad.want) {
+			t.Errorf("%s: %v, want an input error with %q", bad.line, err, bad.want)
+		}
+	}
+}
+
+// A model trained on transcripts answers their raw text as it answered the
+// loaded data: GloVe-style word vectors saved with the model, and bags of
+// n-grams.
+func TestRawTextAnswersAsTheLoadedText(t *testing.T) {
+	root := t.TempDir()
+	var videos []loadtest.Video
+	for v := range 6 {
+		videos = append(videos, loadtest.Video{ID: fmt.Sprintf("vid%d", v), Index: []int{1, 2, 3, 55, 70, 80}[v], Scores: []float64{1, -1, 0.5}})
+	}
+	dir, err := loadtest.WriteRelease(root, videos)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vectors := filepath.Join(root, "vectors.txt")
+	var b strings.Builder
+	for i, w := range []string{"segment", "vid0", "vid1", "vid3", "vid4", "1", "2"} {
+		fmt.Fprintf(&b, "%s %g %g %g\n", w, float64(i)/7, 1-float64(i)/7, float64(i%3)/3)
+	}
+	if err := os.WriteFile(vectors, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		text, system string
+		opt          load.Options
+	}{
+		{"glove", "ours", load.Options{Kind: "mosi", Text: "glove", Embeddings: vectors}},
+		{"ngrams", "lmf-s", load.Options{Kind: "mosi", Text: load.TextNgrams}},
+	} {
+		ds, err := load.Open(dir, tt.opt)
+		if err != nil {
+			t.Fatalf("%s: %v", tt.text, err)
+		}
+		im, m := trainAndSave(t, tt.system, ds)
+		if !im.ReadsRawText() {
+			t.Fatalf("%s: the model does not read raw text", tt.text)
+		}
+		whole := m.Predict(autodiff.NewTape(), ds.Test.All(), data.Only(data.Text))
+		for i, id := range ds.Test.IDs {
+			video, clip, _ := strings.Cut(id, "$_$")
+			transcript := "SEGMENT " + video + "_" + clip
+			a, err := im.Answer(Request{ID: id, TextRaw: &transcript})
+			if err != nil {
+				t.Fatalf("%s, %s: %v", tt.text, id, err)
+			}
+			if math.Abs(*a.Score-float64(whole.Data[i])) > 1e-6 || a.Path != "students" {
+				t.Errorf("%s, %s: answered %v (%s), the loaded text gives %v", tt.text, id, *a.Score, a.Path, whole.Data[i])
+			}
+		}
+	}
+}
+
+func FuzzParseRequest(f *testing.F) {
+	for _, s := range []string{`{"id": "a", "audio": [1, 2], "text_raw": "good"}`, `{"visual": [[1], [2]]}`, `{"text": []}`, `{`, `[[[]]]`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, line string) {
+		r, err := ParseRequest([]byte(line))
+		if err != nil {
+			var ie *InputError
+			if !errors.As(err, &ie) {
+				t.Errorf("%q: %T, want an InputError", line, err)
+			}
+			return
+		}
+		// What parses re-encodes to a request that parses alike.
+		for _, f := range []*Features{r.Audio, r.Visual, r.Text} {
+			if f != nil && (f.Dim == 0 || len(f.Data) != max(f.Steps, 1)*f.Dim) {
+				t.Errorf("%q: features %d x %d with %d values", line, f.Steps, f.Dim, len(f.Data))
+			}
+		}
+		if _, err := json.Marshal(r.ID); err != nil {
+			t.Error(err)
+		}
+	})
+}
+
+func ptr[T any](v T) *T { return &v }
