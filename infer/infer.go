@@ -111,6 +111,16 @@ func (f *Features) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// NewFeatures makes the features of steps vectors of dim values each
+// (steps 0: one vector) from values, refusing what float32 cannot hold.
+func NewFeatures(steps, dim int, values []float64) (*Features, error) {
+	if dim < 1 || steps < 0 || len(values) != max(steps, 1)*dim {
+		return nil, fmt.Errorf("%d values for %d steps of %d", len(values), steps, dim)
+	}
+	f := &Features{Steps: steps, Dim: dim, Data: make([]float32, len(values))}
+	return f, f.fill(0, values)
+}
+
 // fill copies values into Data from offset, refusing what float32 cannot
 // hold.
 func (f *Features) fill(offset int, values []float64) error {

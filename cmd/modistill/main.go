@@ -59,6 +59,7 @@ func commands() []command {
 		{"train", "train a system and save it", runTrain},
 		{"eval", "evaluate a saved model under every pattern of missing modalities", runEval},
 		{"predict", "answer JSON-lines requests carrying any subset of audio, visual, text or raw text with a saved model", runPredict},
+		{"serve", "serve saved models over HTTP (Open Inference Protocol v2), with metrics and limits", runServe},
 		{"score", "compute a task's metrics from a predictions file (eval's, or pred,truth rows)", runScore},
 		{"ridge", "the bag-of-words ridge baseline for text given as token ids", runRidge},
 		{"summarize", "tabulate eval results over seeds (mean ± standard deviation)", runSummarize},

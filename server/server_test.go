@@ -1,0 +1,265 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"math"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/modistill/modistill/autodiff"
+	"github.com/modistill/modistill/data"
+	"github.com/modistill/modistill/data/synth"
+	"github.com/modistill/modistill/infer"
+	"github.com/modistill/modistill/nn"
+	"github.com/modistill/modistill/systems"
+	"github.com/modistill/modistill/train"
+)
+
+// fixture trains ours and lmf for one step on a small synthetic MOSI and
+// serves them.
+func fixture(t *testing.T, limits Limits) (*Server, *data.Dataset, map[string]systems.Model) {
+	t.Helper()
+	dss, err := synth.Generate(synth.Config{Kind: synth.MOSI, Seed: 1, Sizes: synth.Sizes{Train: 16, Valid: 4, Test: 4}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds := dss[0]
+	loaded, built := map[string]*infer.Model{}, map[string]systems.Model{}
+	for _, name := range []string{"ours", "lmf"} {
+		hidden := 4
+		cfg, _ := systems.Config(name, systems.Hyper{Hidden: &hidden})
+		m, err := systems.Build(name, cfg, ds.Dims(), ds.Task, nn.NewRNG(1))
+		if err != nil {
+			t.Fatal(err)
+		}
+		m.(train.Model).Step(autodiff.NewTape(), nn.Training(nn.NewRNG(2)), ds.Train.All())
+		dir := filepath.Join(t.TempDir(), name)
+		raw, _ := systems.MarshalConfig(cfg)
+		if err := systems.Save(dir, m, systems.Meta{System: name, Config: raw, Dims: ds.Dims(), Task: ds.Task, Seed: 1}); err != nil {
+			t.Fatal(err)
+		}
+		if loaded[name], err = infer.Load(dir); err != nil {
+			t.Fatal(err)
+		}
+		built[name] = m
+	}
+	return New(loaded, limits, slog.New(slog.NewTextHandler(io.Discard, nil))), ds, built
+}
+
+// input is row i of modality m of the test split as an infer input.
+func input(ds *data.Dataset, m data.Modality, rows ...int) map[string]any {
+	x := ds.Test.Inputs[m]
+	per := x.Len() / x.Shape[0]
+	var values []float32
+	for _, i := range rows {
+		values = append(values, x.Data[i*per:(i+1)*per]...)
+	}
+	shape := append([]int{}, x.Shape[1:]...)
+	if len(rows) > 1 {
+		shape = append([]int{len(rows)}, shape...)
+	}
+	return map[string]any{"name": m.String(), "shape": shape, "datatype": "FP32", "data": values}
+}
+
+func post(t *testing.T, url string, body any) (int, map[string]any) {
+	t.Helper()
+	var b []byte
+	switch v := body.(type) {
+	case string:
+		b = []byte(v)
+	default:
+		b, _ = json.Marshal(v)
+	}
+	resp, err := http.Post(url, "application/json", bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out map[string]any
+	json.NewDecoder(resp.Body).Decode(&out)
+	return resp.StatusCode, out
+}
+
+func TestInferAnswersAsEval(t *testing.T) {
+	s, ds, built := fixture(t, DefaultLimits)
+	ts := httptest.NewServer(s.Handler())
+	defer ts.Close()
+	for _, tt := range []struct {
+		model string
+		use   data.Subset
+		path  string
+	}{{"ours", data.All, "teacher"}, {"ours", data.Only(data.Text), "students"}, {"ours", data.Subset{true, true, false}, "students"}, {"lmf", data.All, "model"}} {
+		whole := built[tt.model].Predict(autodiff.NewTape(), ds.Test.All(), tt.use)
+		var inputs []map[string]any
+		for _, m := range data.Modalities {
+			if tt.use[m] {
+				inputs = append(inputs, input(ds, m, 0, 1, 2))
+			}
+		}
+		code, out := post(t, ts.URL+"/v2/models/"+tt.model+"/infer", map[string]any{"id": "q", "inputs": inputs})
+		if code != 200 {
+			t.Fatalf("%s %s: %d %v", tt.model, tt.use, code, out)
+		}
+		score := out["outputs"].([]any)[0].(map[string]any)
+		data := score["data"].([]any)
+		for i := range 3 {
+			if math.Abs(data[i].(float64)-float64(whole.Data[i])) > 1e-6 {
+				t.Errorf("%s %s row %d: %v, eval's %v", tt.model, tt.use, i, data[i], whole.Data[i])
+			}
+		}
+		params := out["parameters"].(map[string]any)
+		if params["path"] != tt.path || out["id"] != "q" || fmt.Sprint(score["shape"]) != "[3]" {
+			t.Errorf("%s %s: %v", tt.model, tt.use, out)
+		}
+	}
+	// One sample without a batch dimension.
+	code, out := post(t, ts.URL+"/v2/models/ours/infer", map[string]any{"inputs": []any{input(ds, data.Text, 1)}})
+	if code != 200 || fmt.Sprint(out["outputs"].([]any)[0].(map[string]any)["shape"]) != "[1]" {
+		t.Errorf("one sample: %d %v", code, out)
+	}
+}
+
+func TestClientMistakesAre4xx(t *testing.T) {
+	limits := DefaultLimits
+	limits.MaxBody = 1 << 20
+	s, ds, _ := fixture(t, limits)
+	ts := httptest.NewServer(s.Handler())
+	defer ts.Close()
+	text := input(ds, data.Text, 0)
+	for _, tt := range []struct {
+		path string
+		body any
+		code int
+		want string
+	}{
+		{"/v2/models/nope/infer", map[string]any{"inputs": []any{text}}, 404, `no model "nope"`},
+		{"/v2/models/ours/infer", `{"inputs": [`, 400, "not an infer request"},
+		{"/v2/models/ours/infer", map[string]any{"inputs": []any{}}, 400, "no inputs"},
+		{"/v2/models/ours/infer", map[string]any{"inputs": []any{map[string]any{"name": "video", "shape": []int{1}, "datatype": "FP32", "data": []float64{1}}}}, 400, `unknown input "video"`},
+		{"/v2/models/ours/infer", map[string]any{"inputs": []any{map[string]any{"name": "audio", "shape": []int{3}, "datatype": "FP32", "data": []float64{1, 2, 3}}}}, 400, "audio: shape [3]: want [74]"},
+		{"/v2/models/ours/infer", map[string]any{"inputs": []any{map[string]any{"name": "audio", "shape": []int{2}, "datatype": "FP32", "data": []float64{1, 2, 3}}}}, 400, "holds 2 values, data has 3"},
+		{"/v2/models/ours/infer", `{"inputs": [{"name": "audio", "shape": [1], "datatype": "FP32", "data": [1e39]}]}`, 400, "not a finite float32"},
+		{"/v2/models/ours/infer", map[string]any{"inputs": []any{map[string]any{"name": "text_raw", "shape": []int{1}, "datatype": "BYTES", "data": []string{"good"}}}}, 400, "not words"},
+		{"/v2/models/lmf/infer", map[string]any{"inputs": []any{text}}, 400, "lmf answers from avt"},
+		{"/v2/models/ours/infer", strings.Repeat(" ", 1<<20+1), 413, "over 1048576 bytes"},
+	} {
+		code, out := post(t, ts.URL+tt.path, tt.body)
+		if code != tt.code || !strings.Contains(fmt.Sprint(out["error"]), tt.want) {
+			t.Errorf("%s, want %q: %d %v; want %d", tt.path, tt.want, code, out, tt.code)
+		}
+	}
+	// Busy: every slot taken.
+	for range cap(s.slots) {
+		s.slots <- struct{}{}
+	}
+	resp, err := http.Post(ts.URL+"/v2/models/ours/infer", "application/json", strings.NewReader(`{"inputs": []}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 503 || resp.Header.Get("Retry-After") == "" {
+		t.Errorf("busy: %d, Retry-After %q", resp.StatusCode, resp.Header.Get("Retry-After"))
+	}
+	for range cap(s.slots) {
+		<-s.slots
+	}
+	// The metrics counted all of it.
+	resp, err = http.Get(ts.URL + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for _, want := range []string{`modistill_requests_total{route="/v2/models/{name}/infer",code="400"} 8`, `code="404"} 1`, `code="413"} 1`, `code="503"} 1`, "modistill_request_seconds_bucket", "modistill_requests_in_flight 1"} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("metrics lack %q:\n%s", want, b)
+		}
+	}
+}
+
+func TestMetadataAndHealth(t *testing.T) {
+	s, _, _ := fixture(t, DefaultLimits)
+	ts := httptest.NewServer(s.Handler())
+	defer ts.Close()
+	for path, want := range map[string]string{
+		"/v2/health/live":       `"live":true`,
+		"/v2/health/ready":      `"ready":true`,
+		"/v2/models/ours/ready": `"ready":true`,
+		"/v2/models/ours":       `{"name":"audio","datatype":"FP32","shape":[-1,74],"optional":true}`,
+	} {
+		resp, err := http.Get(ts.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || !strings.Contains(string(b), want) {
+			t.Errorf("%s: %d %s; want %s", path, resp.StatusCode, b, want)
+		}
+	}
+}
+
+// A client that sends its headers slowly is cut off; the others are
+// answered. Cancelling the context stops the server once the requests in
+// flight are answered.
+func TestSlowClientAndGracefulShutdown(t *testing.T) {
+	limits := DefaultLimits
+	limits.HeaderTimeout = 200 * time.Millisecond
+	s, ds, _ := fixture(t, limits)
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- s.Serve(ctx, l, 5*time.Second) }()
+	url := "http://" + l.Addr().String()
+	slow, err := net.Dial("tcp", l.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprint(slow, "POST /v2/models/ours/infer HTTP/1.1\r\nHost: x\r\n") // and then nothing
+	body := map[string]any{"inputs": []any{input(ds, data.Text, 0)}}
+	if code, out := post(t, url+"/v2/models/ours/infer", body); code != 200 {
+		t.Errorf("beside a slow client: %d %v", code, out)
+	}
+	slow.SetReadDeadline(time.Now().Add(3 * time.Second))
+	if _, err := io.ReadAll(slow); err != nil {
+		t.Errorf("the slow client was not cut off within the header timeout: %v", err)
+	}
+	slow.Close()
+	b, _ := json.Marshal(body)
+	results := make(chan int, 8)
+	for range 8 {
+		go func() {
+			resp, err := http.Post(url+"/v2/models/ours/infer", "application/json", bytes.NewReader(b))
+			if err != nil { // not accepted: the listener had closed
+				results <- 0
+				return
+			}
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			results <- resp.StatusCode
+		}()
+	}
+	time.Sleep(20 * time.Millisecond)
+	cancel()
+	for range 8 {
+		if code := <-results; code != 200 && code != 0 {
+			t.Errorf("a request during shutdown: %d", code)
+		}
+	}
+	if err := <-done; err != nil {
+		t.Errorf("Serve: %v", err)
+	}
+}
