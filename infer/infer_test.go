@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -14,8 +13,8 @@ import (
 	"github.com/modistill/modistill/autodiff"
 	"github.com/modistill/modistill/data"
 	"github.com/modistill/modistill/data/load"
-	"github.com/modistill/modistill/data/load/loadtest"
 	"github.com/modistill/modistill/data/synth"
+	"github.com/modistill/modistill/infer/infertest"
 	"github.com/modistill/modistill/nn"
 	"github.com/modistill/modistill/systems"
 	"github.com/modistill/modistill/train"
@@ -162,21 +161,8 @@ func TestPathAndRefusals(t *testing.T) {
 // loaded data: GloVe-style word vectors saved with the model, and bags of
 // n-grams.
 func TestRawTextAnswersAsTheLoadedText(t *testing.T) {
-	root := t.TempDir()
-	var videos []loadtest.Video
-	for v := range 6 {
-		videos = append(videos, loadtest.Video{ID: fmt.Sprintf("vid%d", v), Index: []int{1, 2, 3, 55, 70, 80}[v], Scores: []float64{1, -1, 0.5}})
-	}
-	dir, err := loadtest.WriteRelease(root, videos)
+	dir, vectors, err := infertest.TextRelease(t.TempDir())
 	if err != nil {
-		t.Fatal(err)
-	}
-	vectors := filepath.Join(root, "vectors.txt")
-	var b strings.Builder
-	for i, w := range []string{"segment", "vid0", "vid1", "vid3", "vid4", "1", "2"} {
-		fmt.Fprintf(&b, "%s %g %g %g\n", w, float64(i)/7, 1-float64(i)/7, float64(i%3)/3)
-	}
-	if err := os.WriteFile(vectors, []byte(b.String()), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	for _, tt := range []struct {

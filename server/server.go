@@ -10,6 +10,7 @@ package server
 
 import (
 	"context"
+	_ "embed"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -24,6 +25,12 @@ import (
 	"github.com/modistill/modistill/data"
 	"github.com/modistill/modistill/infer"
 )
+
+// page is the page GET / serves: pick a model, type a sentence, add
+// feature vectors if you have them, see the answer and what it came from.
+//
+//go:embed page.html
+var page []byte
 
 // Limits bound what one request may take.
 type Limits struct {
@@ -104,6 +111,10 @@ func (s *Server) Handler() http.Handler {
 	}))
 	mux.HandleFunc("POST /v2/models/{name}/infer", s.withModel(s.infer))
 	mux.HandleFunc("GET /metrics", s.metrics.serve)
+	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Write(page)
+	})
 	return s.observe(mux)
 }
 
