@@ -27,7 +27,7 @@ import (
 
 // fixture trains ours and lmf for one step on a small synthetic MOSI and
 // serves them.
-func fixture(t *testing.T, limits Limits) (*Server, *data.Dataset, map[string]systems.Model) {
+func fixture(t testing.TB, limits Limits) (*Server, *data.Dataset, map[string]systems.Model) {
 	t.Helper()
 	dss, err := synth.Generate(synth.Config{Kind: synth.MOSI, Seed: 1, Sizes: synth.Sizes{Train: 16, Valid: 4, Test: 4}})
 	if err != nil {
