@@ -221,7 +221,7 @@ func (m *Model) batch(r Request) (*data.Batch, data.Subset, error) {
 		if in.f == nil {
 			continue
 		}
-		x, n, err := shaped(in.mod.String(), in.f, in.dim, in.len)
+		x, n, err := shaped(in.mod.String(), in.f, in.dim, in.len, m.hasLengths(in.mod))
 		if err != nil {
 			return nil, use, err
 		}
@@ -237,7 +237,7 @@ func (m *Model) batch(r Request) (*data.Batch, data.Subset, error) {
 		if d.Vocab > 0 {
 			return nil, use, &InputError{Input: "text", Msg: "this model reads words, not text features; send text_raw"}
 		}
-		x, n, err := shaped("text", r.Text, d.Text, d.TextLen)
+		x, n, err := shaped("text", r.Text, d.Text, d.TextLen, m.hasLengths(data.Text))
 		if err != nil {
 			return nil, use, err
 		}
@@ -277,16 +277,22 @@ func emptyInput(d data.Dims, mod data.Modality) *tensor.Tensor {
 	return tensor.New(1, dim)
 }
 
+// hasLengths reports whether the model's training sequences of modality
+// mod carried their lengths (valid steps first, zeros after).
+func (m *Model) hasLengths(mod data.Modality) bool { return slices.Contains(m.Meta.Lengths, mod.String()) }
+
 // shaped checks features against a modality's size dim and sequence length
 // L (0: one vector per utterance) and returns them as a batch of one, with
-// the number of valid steps. A shorter sequence is padded with zeros after
-// its steps, as the loaders pad; a longer one is refused.
-func shaped(name string, f *Features, dim, L int) (*tensor.Tensor, int, error) {
+// the number of valid steps. Where the training sequences had lengths, a
+// shorter sequence is padded with zeros after its steps, as the loaders
+// pad; where they had none, the model saw whole sequences of L steps, so
+// exactly L are wanted.
+func shaped(name string, f *Features, dim, L int, withLengths bool) (*tensor.Tensor, int, error) {
 	if dim == 0 {
 		return nil, 0, &InputError{Input: name, Msg: "the model has no such input"}
 	}
 	if f.Dim != dim {
-		return nil, 0, &InputError{Input: name, Msg: fmt.Sprintf("shape %v: want %s", f.Shape(), wantShape(dim, L))}
+		return nil, 0, &InputError{Input: name, Msg: fmt.Sprintf("shape %v: want %s", f.Shape(), wantShape(dim, L, withLengths))}
 	}
 	if L == 0 {
 		if f.Steps > 0 {
@@ -295,8 +301,8 @@ func shaped(name string, f *Features, dim, L int) (*tensor.Tensor, int, error) {
 		return tensor.From(slices.Clone(f.Data), 1, dim), 1, nil
 	}
 	steps := max(f.Steps, 1)
-	if steps > L {
-		return nil, 0, &InputError{Input: name, Msg: fmt.Sprintf("shape %v: at most %d steps, want %s", f.Shape(), L, wantShape(dim, L))}
+	if steps > L || (!withLengths && steps != L) {
+		return nil, 0, &InputError{Input: name, Msg: fmt.Sprintf("shape %v: want %s", f.Shape(), wantShape(dim, L, withLengths))}
 	}
 	x := tensor.New(1, L, dim)
 	copy(x.Data, f.Data)
@@ -304,9 +310,12 @@ func shaped(name string, f *Features, dim, L int) (*tensor.Tensor, int, error) {
 }
 
 // wantShape describes the shape a modality takes.
-func wantShape(dim, L int) string {
-	if L == 0 {
+func wantShape(dim, L int, withLengths bool) string {
+	switch {
+	case L == 0:
 		return fmt.Sprintf("[%d]", dim)
+	case !withLengths:
+		return fmt.Sprintf("[%d, %d] (the model was trained on whole sequences of %d steps, padded as in its data file)", L, dim, L)
 	}
 	return fmt.Sprintf("[T, %d] with 1 <= T <= %d (or [%d], one step)", dim, L, dim)
 }

@@ -43,7 +43,8 @@ func trainAndSave(t *testing.T, name string, ds *data.Dataset) (*Model, systems.
 	}
 	dir := filepath.Join(t.TempDir(), "model")
 	raw, _ := systems.MarshalConfig(cfg)
-	meta := systems.Meta{System: name, Config: raw, Dims: ds.Dims(), Task: ds.Task, Vocab: ds.Vocab, TextVectors: ds.TextVectors, Seed: 3}
+	meta := systems.DataMeta(ds)
+	meta.System, meta.Config, meta.Seed = name, raw, 3
 	if err := systems.Save(dir, m, meta); err != nil {
 		t.Fatalf("%s: %v", name, err)
 	}
@@ -135,6 +136,10 @@ func TestPathAndRefusals(t *testing.T) {
 		}
 	}
 	var ie *InputError
+	short := Request{Text: &Features{Steps: 5, Dim: 300, Data: make([]float32, 5*300)}} // synth text has no lengths
+	if _, err := ours.Answer(short); !errors.As(err, &ie) || !strings.Contains(err.Error(), "whole sequences of 20 steps") {
+		t.Errorf("5 of 20 steps of text without lengths: %v", err)
+	}
 	if _, err := lmf.Answer(request(ds.Test, 0, data.Only(data.Text))); !errors.As(err, &ie) || !strings.Contains(err.Error(), "answers from avt") {
 		t.Errorf("LMF from text alone: %v", err)
 	}
@@ -190,6 +195,12 @@ func TestRawTextAnswersAsTheLoadedText(t *testing.T) {
 			}
 			if math.Abs(*a.Score-float64(whole.Data[i])) > 1e-6 || a.Path != "students" {
 				t.Errorf("%s, %s: answered %v (%s), the loaded text gives %v", tt.text, id, *a.Score, a.Path, whole.Data[i])
+			}
+			if tt.text == "glove" { // the same text as features: its valid steps only
+				f := request(ds.Test, i, data.Only(data.Text))
+				if a2, err := im.Answer(f); err != nil || *a2.Score != *a.Score || f.Text.Steps >= ds.Dims().TextLen {
+					t.Errorf("%s as %d steps of features: %v, %v", id, f.Text.Steps, err, a2.Score)
+				}
 			}
 		}
 	}

@@ -45,7 +45,9 @@ func textModel(t *testing.T) *infer.Model {
 	m.(train.Model).Step(autodiff.NewTape(), nn.Training(nn.NewRNG(2)), ds.Train.All())
 	dir := filepath.Join(t.TempDir(), "ours-text")
 	raw, _ := systems.MarshalConfig(cfg)
-	if err := systems.Save(dir, m, systems.Meta{System: "ours", Config: raw, Dims: ds.Dims(), Task: ds.Task, TextVectors: ds.TextVectors, Seed: 1}); err != nil {
+	meta := systems.DataMeta(ds)
+	meta.System, meta.Config, meta.Seed = "ours", raw, 1
+	if err := systems.Save(dir, m, meta); err != nil {
 		t.Fatal(err)
 	}
 	im, err := infer.Load(dir)

@@ -45,7 +45,9 @@ func fixture(t testing.TB, limits Limits) (*Server, *data.Dataset, map[string]sy
 		m.(train.Model).Step(autodiff.NewTape(), nn.Training(nn.NewRNG(2)), ds.Train.All())
 		dir := filepath.Join(t.TempDir(), name)
 		raw, _ := systems.MarshalConfig(cfg)
-		if err := systems.Save(dir, m, systems.Meta{System: name, Config: raw, Dims: ds.Dims(), Task: ds.Task, Seed: 1}); err != nil {
+		meta := systems.DataMeta(ds)
+		meta.System, meta.Config, meta.Seed = name, raw, 1
+		if err := systems.Save(dir, m, meta); err != nil {
 			t.Fatal(err)
 		}
 		if loaded[name], err = infer.Load(dir); err != nil {

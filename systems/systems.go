@@ -358,11 +358,31 @@ type Meta struct {
 	// TextVectors says which pretrained word vectors the text was read
 	// through, and how many words they lacked.
 	TextVectors *data.TextVectors `json:"text_vectors,omitempty"`
+	// Lengths lists the modalities whose sequences came with their lengths
+	// ("audio", "visual", "text"): valid steps first, zeros after. A
+	// sequence modality not listed was read as whole fixed-length
+	// sequences, padded however its data file padded them, so a request
+	// must give all of its steps.
+	Lengths []string `json:"lengths,omitempty"`
 	Seed        uint64            `json:"seed"`
 	Data        string            `json:"data"`
 	Train       train.Config      `json:"train"`
 	Fit         *train.Result     `json:"fit,omitempty"`
 	Extra       map[string]any    `json:"extra,omitempty"`
+}
+
+// DataMeta is the part of a model's description that comes from the data
+// it was trained on: dimensions, task, vocabulary, word vectors, and which
+// sequences carried lengths.
+func DataMeta(ds *data.Dataset) Meta {
+	meta := Meta{Dims: ds.Dims(), Task: ds.Task, Vocab: ds.Vocab, TextVectors: ds.TextVectors}
+	d := ds.Dims()
+	for m, L := range [3]int{d.AudioLen, d.VisualLen, d.TextLen} {
+		if L > 0 && ds.Train.Lengths[m] != nil {
+			meta.Lengths = append(meta.Lengths, data.Modality(m).String())
+		}
+	}
+	return meta
 }
 
 // Save writes m and its description to dir (see package checkpoint), with

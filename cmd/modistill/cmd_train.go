@@ -329,8 +329,8 @@ func save(stdout io.Writer, out, system string, cfg any, m systems.Model, ds *da
 	if err != nil {
 		return err
 	}
-	meta := systems.Meta{System: system, Config: raw, Dims: ds.Dims(), Task: ds.Task, Vocab: ds.Vocab, Seed: seed,
-		Data: df.describe(), Train: tc, Fit: res, TextVectors: ds.TextVectors}
+	meta := systems.DataMeta(ds)
+	meta.System, meta.Config, meta.Seed, meta.Data, meta.Train, meta.Fit = system, raw, seed, df.describe(), tc, res
 	if note != "" || teacher != nil {
 		meta.Extra = map[string]any{}
 	}
