@@ -279,7 +279,9 @@ func emptyInput(d data.Dims, mod data.Modality) *tensor.Tensor {
 
 // hasLengths reports whether the model's training sequences of modality
 // mod carried their lengths (valid steps first, zeros after).
-func (m *Model) hasLengths(mod data.Modality) bool { return slices.Contains(m.Meta.Lengths, mod.String()) }
+func (m *Model) hasLengths(mod data.Modality) bool {
+	return slices.Contains(m.Meta.Lengths, mod.String())
+}
 
 // shaped checks features against a modality's size dim and sequence length
 // L (0: one vector per utterance) and returns them as a batch of one, with

@@ -363,12 +363,12 @@ type Meta struct {
 	// sequence modality not listed was read as whole fixed-length
 	// sequences, padded however its data file padded them, so a request
 	// must give all of its steps.
-	Lengths []string `json:"lengths,omitempty"`
-	Seed        uint64            `json:"seed"`
-	Data        string            `json:"data"`
-	Train       train.Config      `json:"train"`
-	Fit         *train.Result     `json:"fit,omitempty"`
-	Extra       map[string]any    `json:"extra,omitempty"`
+	Lengths []string       `json:"lengths,omitempty"`
+	Seed    uint64         `json:"seed"`
+	Data    string         `json:"data"`
+	Train   train.Config   `json:"train"`
+	Fit     *train.Result  `json:"fit,omitempty"`
+	Extra   map[string]any `json:"extra,omitempty"`
 }
 
 // DataMeta is the part of a model's description that comes from the data
