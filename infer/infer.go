@@ -89,8 +89,11 @@ func (f *Features) UnmarshalJSON(b []byte) error {
 		if len(vec) == 0 {
 			return errors.New("an empty vector")
 		}
-		*f = Features{Dim: len(vec), Data: make([]float32, len(vec))}
-		return f.fill(0, vec)
+		g, err := NewFeatures(0, len(vec), vec)
+		if err == nil {
+			*f = *g
+		}
+		return err
 	}
 	var seq [][]float64
 	if err := json.Unmarshal(b, &seq); err != nil {
@@ -99,16 +102,18 @@ func (f *Features) UnmarshalJSON(b []byte) error {
 	if len(seq) == 0 || len(seq[0]) == 0 {
 		return errors.New("an empty sequence")
 	}
-	*f = Features{Steps: len(seq), Dim: len(seq[0]), Data: make([]float32, len(seq)*len(seq[0]))}
+	flat := make([]float64, 0, len(seq)*len(seq[0]))
 	for t, row := range seq {
-		if len(row) != f.Dim {
-			return fmt.Errorf("step %d has %d values, step 0 has %d", t, len(row), f.Dim)
+		if len(row) != len(seq[0]) {
+			return fmt.Errorf("step %d has %d values, step 0 has %d", t, len(row), len(seq[0]))
 		}
-		if err := f.fill(t*f.Dim, row); err != nil {
-			return fmt.Errorf("step %d: %w", t, err)
-		}
+		flat = append(flat, row...)
 	}
-	return nil
+	g, err := NewFeatures(len(seq), len(seq[0]), flat)
+	if err == nil {
+		*f = *g
+	}
+	return err
 }
 
 // NewFeatures makes the features of steps vectors of dim values each
