@@ -265,3 +265,68 @@ func TestSlowClientAndGracefulShutdown(t *testing.T) {
 		t.Errorf("Serve: %v", err)
 	}
 }
+
+// Every system, saved as train saves it, answers infer requests over HTTP
+// for every subset it takes, as eval predicts the same samples.
+func TestEverySystemServesEverySubset(t *testing.T) {
+	dss, err := synth.Generate(synth.Config{Kind: synth.MOSI, Seed: 1, Sizes: synth.Sizes{Train: 16, Valid: 4, Test: 4}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds := dss[0]
+	loaded, built := map[string]*infer.Model{}, map[string]systems.Model{}
+	for _, name := range systems.Names {
+		hidden := 4
+		cfg, err := systems.Config(name, systems.Hyper{Hidden: &hidden})
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := systems.Build(name, cfg, ds.Dims(), ds.Task, nn.NewRNG(1))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		switch m := m.(type) {
+		case train.Model:
+			m.Step(autodiff.NewTape(), nn.Training(nn.NewRNG(2)), ds.Train.All())
+		case systems.Fitter:
+			if err := m.Fit(context.Background(), ds); err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			cfg = m.FittedConfig()
+		}
+		dir := filepath.Join(t.TempDir(), name)
+		raw, _ := systems.MarshalConfig(cfg)
+		meta := systems.DataMeta(ds)
+		meta.System, meta.Config, meta.Seed = name, raw, 1
+		if err := systems.Save(dir, m, meta); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if loaded[name], err = infer.Load(dir); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		built[name] = m
+	}
+	ts := httptest.NewServer(New(loaded, DefaultLimits, slog.New(slog.NewTextHandler(io.Discard, nil))).Handler())
+	defer ts.Close()
+	for _, name := range systems.Names {
+		for _, use := range built[name].Subsets() {
+			whole := built[name].Predict(autodiff.NewTape(), ds.Test.All(), use)
+			var inputs []map[string]any
+			for _, m := range data.Modalities {
+				if use[m] {
+					inputs = append(inputs, input(ds, m, 0, 1, 2, 3))
+				}
+			}
+			code, out := post(t, ts.URL+"/v2/models/"+name+"/infer", map[string]any{"inputs": inputs})
+			if code != 200 {
+				t.Fatalf("%s from %s: %d %v", name, use, code, out)
+			}
+			got := out["outputs"].([]any)[0].(map[string]any)["data"].([]any)
+			for i := range 4 {
+				if math.Abs(got[i].(float64)-float64(whole.Data[i])) > 1e-6 {
+					t.Errorf("%s from %s, row %d: served %v, eval's %v", name, use, i, got[i], whole.Data[i])
+				}
+			}
+		}
+	}
+}
