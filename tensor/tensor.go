@@ -213,6 +213,17 @@ func Backend() string {
 	return "gonum"
 }
 
+// CPUFeatures lists the vector features of the CPU that a matrix kernel
+// could use ("avx2 fma avx512f ..."; "none" when it has none of them), so a
+// benchmark can print them beside Backend.
+func CPUFeatures() string {
+	f := gemm.Features()
+	if len(f) == 0 {
+		return "none"
+	}
+	return strings.Join(f, " ")
+}
+
 // Thresholds above which MatMul transposes A explicitly (see MatMul).
 const (
 	wideB = 128

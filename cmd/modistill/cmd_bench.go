@@ -35,8 +35,9 @@ type benchResult struct {
 	PeakRSSMiB       float64        `json:"peak_rss_mib"`
 	Go               string         `json:"go"`
 	GOMAXPROCS       int            `json:"gomaxprocs"`
-	Gemm             string         `json:"gemm"` // matrix-product backend: avx2 or gonum
-	CPU              string         `json:"cpu"`  // the processor's model name
+	Gemm             string         `json:"gemm"`         // matrix-product backend: avx2 or gonum
+	CPU              string         `json:"cpu"`          // the processor's model name
+	Features         string         `json:"cpu_features"` // its vector features a kernel could use
 	Shapes           map[string]any `json:"shapes"`
 }
 
@@ -147,7 +148,7 @@ func runBench(ctx context.Context, args []string, stdout io.Writer) error {
 		shapes[k] = v
 	}
 	res := benchResult{Model: *model, Variant: variant,
-		Go: runtime.Version(), GOMAXPROCS: runtime.GOMAXPROCS(0), Gemm: tensor.Backend(), CPU: cpuModel(), Shapes: shapes}
+		Go: runtime.Version(), GOMAXPROCS: runtime.GOMAXPROCS(0), Gemm: tensor.Backend(), CPU: cpuModel(), Features: tensor.CPUFeatures(), Shapes: shapes}
 	for range *runs {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -174,7 +175,7 @@ func runBench(ctx context.Context, args []string, stdout io.Writer) error {
 		fmt.Fprintln(stdout, string(b))
 		return nil
 	}
-	fmt.Fprintf(stdout, "%s (%s, GOMAXPROCS %d, gemm %s, %s)\n", res.Variant, res.Go, res.GOMAXPROCS, res.Gemm, res.CPU)
+	fmt.Fprintf(stdout, "%s (%s, GOMAXPROCS %d, gemm %s, %s: %s)\n", res.Variant, res.Go, res.GOMAXPROCS, res.Gemm, res.CPU, res.Features)
 	fmt.Fprintf(stdout, "training, batch %d:    %8.2f steps/s   (median of %s)\n", batch, res.TrainStepsPerS, joinFloats(res.TrainRuns))
 	fmt.Fprintf(stdout, "inference, batch %d: %8.1f samples/s (median of %s)\n", inferN, res.InferSamplesPerS, joinFloats(res.InferRuns))
 	fmt.Fprintf(stdout, "peak RSS %.1f MiB\n", res.PeakRSSMiB)

@@ -22,6 +22,10 @@ const (
 // Available reports whether Gemm can run on this machine.
 var Available = available()
 
+// Features lists the CPU's vector features a matrix kernel could use
+// ("avx2", "fma", "avx512f", "amx-tile", ...), for benchmarks to print.
+func Features() []string { return features() }
+
 // parallelFlops is the size (in multiply-adds) above which Gemm splits the
 // rows of C between goroutines.
 const parallelFlops = 1 << 19

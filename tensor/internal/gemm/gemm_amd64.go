@@ -4,6 +4,22 @@ import "golang.org/x/sys/cpu"
 
 func available() bool { return cpu.X86.HasAVX2 && cpu.X86.HasFMA }
 
+// features lists the vector features of the CPU that a matrix kernel could
+// use, as flags.
+func features() []string {
+	var out []string
+	for _, f := range []struct {
+		name string
+		has  bool
+	}{{"avx2", cpu.X86.HasAVX2}, {"fma", cpu.X86.HasFMA}, {"avx512f", cpu.X86.HasAVX512F}, {"avx512bw", cpu.X86.HasAVX512BW},
+		{"avx512vl", cpu.X86.HasAVX512VL}, {"amx-tile", cpu.X86.HasAMXTile}, {"amx-bf16", cpu.X86.HasAMXBF16}} {
+		if f.has {
+			out = append(out, f.name)
+		}
+	}
+	return out
+}
+
 // kernel6x16 computes the 6x16 tile c = Σ_l a[l*6+i]·b[l*16+j] over k
 // packed steps, overwriting c (row-major, 16 columns).
 //

@@ -4,4 +4,6 @@ package gemm
 
 func available() bool { return false }
 
+func features() []string { return nil }
+
 func kernel6x16(k int, a, b, c *float32) { panic("gemm: no kernel on this architecture") }
