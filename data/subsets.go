@@ -2,6 +2,7 @@ package data
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -76,10 +77,8 @@ func SortConditions(names []string) {
 // MustTake panics unless use is among can: a model asked to predict from a
 // subset it does not list in its Subsets is a programmer's error.
 func MustTake(model string, use Subset, can []Subset) {
-	for _, s := range can {
-		if s == use {
-			return
-		}
+	if slices.Contains(can, use) {
+		return
 	}
 	names := make([]string, len(can))
 	for i, s := range can {

@@ -140,7 +140,6 @@ func SearchTrials(trials []Trial, n int) []Trial {
 		seen[pair] = true
 		seed := SearchSeed(t.Dataset, t.System)
 		for i, st := range SampleSettings(n, seed) {
-			st := st
 			out = append(out, Trial{System: t.System, Dataset: t.Dataset, Seed: seed, Setting: &st, Search: i + 1})
 		}
 	}

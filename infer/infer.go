@@ -123,20 +123,14 @@ func NewFeatures(steps, dim int, values []float64) (*Features, error) {
 		return nil, fmt.Errorf("%d values for %d steps of %d", len(values), steps, dim)
 	}
 	f := &Features{Steps: steps, Dim: dim, Data: make([]float32, len(values))}
-	return f, f.fill(0, values)
-}
-
-// fill copies values into Data from offset, refusing what float32 cannot
-// hold.
-func (f *Features) fill(offset int, values []float64) error {
 	for i, v := range values {
 		x := float32(v)
 		if math.IsInf(float64(x), 0) || math.IsNaN(v) {
-			return fmt.Errorf("value %d (%g) is not a finite float32", i, v)
+			return nil, fmt.Errorf("value %d (%g) is not a finite float32", i, v)
 		}
-		f.Data[offset+i] = x
+		f.Data[i] = x
 	}
-	return nil
+	return f, nil
 }
 
 // Shape is the features' shape as JSON writes it: [d] or [T, d].

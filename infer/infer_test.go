@@ -2,7 +2,6 @@ package infer
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -219,14 +218,11 @@ func FuzzParseRequest(f *testing.F) {
 			}
 			return
 		}
-		// What parses re-encodes to a request that parses alike.
+		// What parses has consistent shapes: Steps vectors of Dim values.
 		for _, f := range []*Features{r.Audio, r.Visual, r.Text} {
 			if f != nil && (f.Dim == 0 || len(f.Data) != max(f.Steps, 1)*f.Dim) {
 				t.Errorf("%q: features %d x %d with %d values", line, f.Steps, f.Dim, len(f.Data))
 			}
-		}
-		if _, err := json.Marshal(r.ID); err != nil {
-			t.Error(err)
 		}
 	})
 }

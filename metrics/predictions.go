@@ -231,14 +231,6 @@ func parseCSV(b []byte, task data.Task) (*Predictions, error) {
 	return p, nil
 }
 
-// width is the number of values in a prediction row.
-func (p *Predictions) width(task data.Task) int {
-	if task.Kind == data.Classification {
-		return len(task.Targets) * task.Classes
-	}
-	return len(task.Targets)
-}
-
 // check verifies shapes and values: as many rows of predictions as truths,
 // each of the task's width, all finite; classification truths are class
 // indices.
@@ -260,7 +252,7 @@ func (p *Predictions) check(task data.Task) error {
 			}
 		}
 	}
-	w := p.width(task)
+	w := task.Outputs()
 	for name, rows := range p.Subsets {
 		if len(rows) != len(p.Truth) {
 			return fmt.Errorf("subset %s: %d predictions for %d truths", name, len(rows), len(p.Truth))
@@ -297,7 +289,7 @@ func (p *Predictions) Score(task data.Task) map[string]Scores {
 		copy(labels.Data[i*len(row):], row)
 	}
 	out := map[string]Scores{}
-	w := p.width(task)
+	w := task.Outputs()
 	for name, rows := range p.Subsets {
 		pred := tensor.New(len(rows), w)
 		for i, row := range rows {

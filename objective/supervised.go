@@ -40,6 +40,13 @@ func (s *Supervised) ValidationLoss(tp *autodiff.Tape, sp *data.Split) float64 {
 	return float64(loss.ForTask(tp, s.Task, s.Forward(tp, nn.Eval, sp.All()), sp.Labels).Value.Data[0])
 }
 
+// Predictions returns the predictions for a batch in evaluation mode
+// (values, or class probabilities for classification), as a new tensor.
+func (s *Supervised) Predictions(tp *autodiff.Tape, b *data.Batch) *tensor.Tensor {
+	defer tp.Inference()()
+	return s.Task.Predictions(s.Forward(tp, nn.Eval, b).Value)
+}
+
 // Outputs returns the raw outputs for a batch in evaluation mode, as a new
 // tensor (Predictions turns them into values or probabilities).
 func (s *Supervised) Outputs(tp *autodiff.Tape, b *data.Batch) *tensor.Tensor {

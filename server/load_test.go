@@ -2,9 +2,7 @@ package server
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -43,14 +41,8 @@ func TestBoundedLoadWithBadRequestsBeside(t *testing.T) {
 	limits := DefaultLimits
 	limits.MaxBody, limits.HeaderTimeout = 1<<20, 300*time.Millisecond
 	s, ds, _ := fixture(t, limits)
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- s.Serve(ctx, l, 5*time.Second) }()
-	url := "http://" + l.Addr().String() + "/v2/models/ours/infer"
+	addr, stop := serveLoopback(t, s)
+	url := "http://" + addr + "/v2/models/ours/infer"
 	bodies := loadBodies(t, ds)
 	var names []string
 	for n := range bodies {
@@ -102,12 +94,7 @@ func TestBoundedLoadWithBadRequestsBeside(t *testing.T) {
 	}
 	var slow []net.Conn
 	for range 4 { // slowloris: headers started and never finished
-		c, err := net.Dial("tcp", l.Addr().String())
-		if err != nil {
-			t.Fatal(err)
-		}
-		fmt.Fprint(c, "POST /v2/models/ours/infer HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n")
-		slow = append(slow, c)
+		slow = append(slow, slowClient(t, addr))
 	}
 	wg.Wait()
 	for _, c := range slow {
@@ -120,8 +107,7 @@ func TestBoundedLoadWithBadRequestsBeside(t *testing.T) {
 	if codes[200] != workers*each || len(codes) != 1 {
 		t.Errorf("under load: %v, want %d answers of 200", codes, workers*each)
 	}
-	cancel()
-	if err := <-done; err != nil {
+	if err := stop(); err != nil {
 		t.Errorf("Serve: %v", err)
 	}
 }
@@ -131,14 +117,9 @@ func TestBoundedLoadWithBadRequestsBeside(t *testing.T) {
 // reports the median and 99th-percentile latency.
 func BenchmarkInfer(b *testing.B) {
 	s, ds, _ := fixture(b, DefaultLimits)
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		b.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	go s.Serve(ctx, l, time.Second)
-	url := "http://" + l.Addr().String() + "/v2/models/ours/infer"
+	addr, stop := serveLoopback(b, s)
+	defer stop()
+	url := "http://" + addr + "/v2/models/ours/infer"
 	bodies := loadBodies(b, ds)
 	for _, name := range []string{"t", "avt"} {
 		b.Run(name, func(b *testing.B) {

@@ -9,6 +9,7 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	_ "embed"
 	"encoding/json"
@@ -294,7 +295,7 @@ type decoded struct {
 // the model reads as sequences) B samples, and text_raw [1] or [B].
 func decodeInfer(body []byte, m *infer.Model) (decoded, error) {
 	var req inferRequest
-	dec := json.NewDecoder(strings.NewReader(string(body)))
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&req); err != nil {
 		return decoded{}, fmt.Errorf("not an infer request: %v (want {\"inputs\": [{\"name\", \"shape\", \"datatype\", \"data\"}, ...]})", err)
@@ -389,6 +390,8 @@ func features(in inferTensor, L int) ([]*infer.Features, int, error) {
 	var B int
 	switch len(in.Shape) {
 	case per:
+	case 1: // a sequence modality given one vector: one step
+		per = 1
 	case per + 1:
 		B = in.Shape[0]
 	default:

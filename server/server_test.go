@@ -218,19 +218,9 @@ func TestSlowClientAndGracefulShutdown(t *testing.T) {
 	limits := DefaultLimits
 	limits.HeaderTimeout = 200 * time.Millisecond
 	s, ds, _ := fixture(t, limits)
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- s.Serve(ctx, l, 5*time.Second) }()
-	url := "http://" + l.Addr().String()
-	slow, err := net.Dial("tcp", l.Addr().String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	fmt.Fprint(slow, "POST /v2/models/ours/infer HTTP/1.1\r\nHost: x\r\n") // and then nothing
+	addr, stop := serveLoopback(t, s)
+	url := "http://" + addr
+	slow := slowClient(t, addr)
 	body := map[string]any{"inputs": []any{input(ds, data.Text, 0)}}
 	if code, out := post(t, url+"/v2/models/ours/infer", body); code != 200 {
 		t.Errorf("beside a slow client: %d %v", code, out)
@@ -255,15 +245,44 @@ func TestSlowClientAndGracefulShutdown(t *testing.T) {
 		}()
 	}
 	time.Sleep(20 * time.Millisecond)
-	cancel()
+	err := stop()
 	for range 8 {
 		if code := <-results; code != 200 && code != 0 {
 			t.Errorf("a request during shutdown: %d", code)
 		}
 	}
-	if err := <-done; err != nil {
+	if err != nil {
 		t.Errorf("Serve: %v", err)
 	}
+}
+
+// serveLoopback serves s on a free loopback port and returns its address
+// and a stop that cancels Serve's context and returns what Serve returned.
+func serveLoopback(t testing.TB, s *Server) (addr string, stop func() error) {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- s.Serve(ctx, l, 5*time.Second) }()
+	return l.Addr().String(), func() error {
+		cancel()
+		return <-done
+	}
+}
+
+// slowClient opens a connection to addr and starts a request's headers
+// without ever finishing them (slowloris).
+func slowClient(t testing.TB, addr string) net.Conn {
+	t.Helper()
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprint(c, "POST /v2/models/ours/infer HTTP/1.1\r\nHost: x\r\n")
+	return c
 }
 
 // Every system, saved as train saves it, answers infer requests over HTTP

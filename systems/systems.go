@@ -375,8 +375,8 @@ type Meta struct {
 // it was trained on: dimensions, task, vocabulary, word vectors, and which
 // sequences carried lengths.
 func DataMeta(ds *data.Dataset) Meta {
-	meta := Meta{Dims: ds.Dims(), Task: ds.Task, Vocab: ds.Vocab, TextVectors: ds.TextVectors}
 	d := ds.Dims()
+	meta := Meta{Dims: d, Task: ds.Task, Vocab: ds.Vocab, TextVectors: ds.TextVectors}
 	for m, L := range [3]int{d.AudioLen, d.VisualLen, d.TextLen} {
 		if L > 0 && ds.Train.Lengths[m] != nil {
 			meta.Lengths = append(meta.Lengths, data.Modality(m).String())

@@ -106,10 +106,3 @@ func TestScatterRowsInvertsGatherRows(t *testing.T) {
 		}
 	}
 }
-
-func TestCPUFeaturesNameWhatTheKernelNeeds(t *testing.T) {
-	f := CPUFeatures()
-	if f == "" || Backend() == "avx2" && !(strings.Contains(f, "avx2") && strings.Contains(f, "fma")) {
-		t.Errorf("backend %s, features %q", Backend(), f)
-	}
-}

@@ -22,6 +22,7 @@ import (
 	"github.com/modistill/modistill/nn"
 	"github.com/modistill/modistill/systems"
 	"github.com/modistill/modistill/tensor"
+	"github.com/modistill/modistill/train"
 )
 
 // benchResult is bench's output; its fields mirror torch_ref.py's.
@@ -126,9 +127,7 @@ func runBench(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return usagef("bench: %v", err)
 	}
-	trainer, ok := m.(interface {
-		Step(tp *autodiff.Tape, mode nn.Mode, b *data.Batch) float64
-	})
+	trainer, ok := m.(train.Model)
 	if !ok {
 		return fmt.Errorf("bench: %s is not trained by gradient steps", name)
 	}

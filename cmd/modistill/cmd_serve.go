@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net"
 	"os"
 	"path/filepath"
@@ -62,16 +63,6 @@ func runServe(ctx context.Context, args []string, stdout io.Writer) error {
 		return usagef("serve: --addr: %v", err)
 	}
 	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
-	fmt.Fprintf(stdout, "serving %s on http://%s (Open Inference Protocol v2: /v2/models/NAME/infer; /metrics)\n", strings.Join(sortedKeys(byName), ", "), l.Addr())
+	fmt.Fprintf(stdout, "serving %s on http://%s (Open Inference Protocol v2: /v2/models/NAME/infer; /metrics)\n", strings.Join(slices.Sorted(maps.Keys(byName)), ", "), l.Addr())
 	return server.New(byName, limits, log).Serve(ctx, l, *grace)
-}
-
-// sortedKeys lists a map's keys in order.
-func sortedKeys[V any](m map[string]V) []string {
-	var keys []string
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }

@@ -8,9 +8,9 @@ import (
 	"github.com/modistill/modistill/data/load/loadtest"
 )
 
-// Open recognises a dataset's format (here a small bc-LSTM release in the
-// layout of ../shared/data) and reads it into splits of one model for every
-// format; the notes say how it was read.
+// Open recognises a dataset's format (here a small bc-LSTM release that
+// loadtest writes into a temporary directory) and reads it into splits of
+// one model for every format; the notes say how it was read.
 func ExampleOpen() {
 	root, err := os.MkdirTemp("", "release")
 	if err != nil {

@@ -344,20 +344,22 @@ func (m *Model) studentLoss(tp *autodiff.Tape, p [3]*autodiff.Node, tv *teacherV
 	if tv != nil && c.Hint == Standardised { // once for the three modalities
 		zstd = tp.Const(standardiseColumns(tv.z.Value))
 	}
+	var fixedTs, fixedTz *autodiff.Node // (B, 1) each, without adaptive temperatures
+	if tv != nil && c.Distill != Adaptive {
+		fixedTs, fixedTz = m.fixedTemperatures(tp, tv.z.Shape()[0])
+	}
 	var total *autodiff.Node
 	for i, s := range m.Students {
 		ym := s.Head.Forward(tp, p[i])             // σ_m(p_m): (B, outputs)
 		lm := loss.ForTask(tp, m.Task, ym, labels) // l(y, σ_m(p_m))
 		if tv != nil {
-			var Ts, Tz *autodiff.Node // (B, 1) each
+			Ts, Tz := fixedTs, fixedTz
 			if c.Distill == Adaptive {
 				T := s.temperatures(tp, ym, p[i], mZ, c, m.lambda) // (B, 2): T_s, T_z
 				if !tp.NoGrad {
 					m.temps.add(i, T.Value)
 				}
 				Ts, Tz = tp.SliceCols(T, 0, 1), tp.SliceCols(T, 1, 2)
-			} else {
-				Ts, Tz = m.fixedTemperatures(tp, tv.z.Shape()[0])
 			}
 			soft := m.softLoss(tp, tv, ym, Ts)         // l(s, σ_m(p_m))
 			hint := s.hintLoss(tp, p[i], tv, zstd, Tz) // l*(z*, p_m)

@@ -124,5 +124,5 @@ func (m *Model) Subsets() []data.Subset { return []data.Subset{data.All} }
 // use must be data.All.
 func (m *Model) Predict(tp *autodiff.Tape, b *data.Batch, use data.Subset) *tensor.Tensor {
 	data.MustTake("BC-LSTM", use, m.Subsets())
-	return m.Task.Predictions(m.Outputs(tp, b))
+	return m.Predictions(tp, b)
 }

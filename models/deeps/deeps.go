@@ -72,9 +72,7 @@ func (m *Model) Predict(tp *autodiff.Tape, b *data.Batch, use data.Subset) *tens
 		if sum == nil {
 			sum = p
 		} else {
-			for j, v := range p.Data {
-				sum.Data[j] += v
-			}
+			tensor.Accumulate(sum.Data, p.Data)
 		}
 		n++
 	}

@@ -112,5 +112,5 @@ func (m *Model) Subsets() []data.Subset { return []data.Subset{data.All} }
 // data.All.
 func (m *Model) Predict(tp *autodiff.Tape, b *data.Batch, use data.Subset) *tensor.Tensor {
 	data.MustTake("a whole-modality system", use, m.Subsets())
-	return m.Task.Predictions(m.Outputs(tp, b))
+	return m.Predictions(tp, b)
 }

@@ -159,5 +159,5 @@ func (m *base) Subsets() []data.Subset { return []data.Subset{data.All} }
 // batch; use must be data.All.
 func (m *base) Predict(tp *autodiff.Tape, b *data.Batch, use data.Subset) *tensor.Tensor {
 	data.MustTake("a sequence fusion network", use, m.Subsets())
-	return m.Task.Predictions(m.Outputs(tp, b))
+	return m.Predictions(tp, b)
 }

@@ -115,9 +115,7 @@ func (m *Model) FittedConfig() any { return m.Config }
 
 // modality returns one modality's standardised features as a matrix.
 func (m *Model) modality(b *data.Batch, i int) *mat.Dense {
-	var use data.Subset
-	use[i] = true
-	rows := data.UtteranceFeatures(b, nil, use)
+	rows := data.UtteranceFeatures(b, nil, data.Only(data.Modality(i)))
 	d := len(rows[0])
 	x := mat.NewDense(len(rows), d, nil)
 	mean, std := m.Mean[i].Value.Data, m.Std[i].Value.Data
@@ -181,9 +179,7 @@ func (m *Model) Fit(ctx context.Context, ds *data.Dataset) error {
 	train := ds.Train.All()
 	var X [3]*mat.Dense
 	for i := range 3 { // standardise each modality on the training split
-		var use data.Subset
-		use[i] = true
-		mean, std := data.Moments(data.UtteranceFeatures(train, nil, use))
+		mean, std := data.Moments(data.UtteranceFeatures(train, nil, data.Only(data.Modality(i))))
 		for j := range mean {
 			m.Mean[i].Value.Data[j], m.Std[i].Value.Data[j] = float32(mean[j]), float32(std[j])
 		}

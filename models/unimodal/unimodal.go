@@ -34,7 +34,6 @@ type Model struct {
 	Modality data.Modality
 	Enc      *encoder.Encoders // only Modality's encoder is set
 	Head     *layers.Linear
-	use      data.Subset
 }
 
 // New builds a model of modality m for data of the given dimensions, its
@@ -64,7 +63,6 @@ func NewNamed(prefix string, m data.Modality, dims data.Dims, task data.Task, c 
 		return nil, fmt.Errorf("unimodal: the data has no %s input", m)
 	}
 	mod := &Model{Modality: m, Enc: enc, Head: layers.NewLinear(prefix+"head", out, task.Outputs(), true, rng)}
-	mod.use[m] = true
 	mod.Supervised = objective.Supervised{Task: task, Forward: mod.Forward,
 		Opt: optim.NewAdam(optim.Group{Params: mod.Params(), LR: c.LR, WeightDecay: c.WeightDecay})}
 	return mod, nil
@@ -75,17 +73,17 @@ func (m *Model) Params() []*nn.Param { return nn.Join(m.Enc, m.Head) }
 
 // Forward returns the outputs for a batch.
 func (m *Model) Forward(tp *autodiff.Tape, mode nn.Mode, b *data.Batch) *autodiff.Node {
-	z := m.Enc.Encode(tp, mode, encoder.FromBatch(tp, b, m.use))
+	z := m.Enc.Encode(tp, mode, encoder.FromBatch(tp, b, data.Only(m.Modality)))
 	return m.Head.Forward(tp, z[m.Modality])
 }
 
 // Subsets: a unimodal model answers from its own modality.
-func (m *Model) Subsets() []data.Subset { return []data.Subset{m.use} }
+func (m *Model) Subsets() []data.Subset { return []data.Subset{data.Only(m.Modality)} }
 
 // Predict returns predictions for a batch (values, or class probabilities
 // for classification) in evaluation mode, as a new tensor; use must be the
 // model's modality alone.
 func (m *Model) Predict(tp *autodiff.Tape, b *data.Batch, use data.Subset) *tensor.Tensor {
 	data.MustTake("a unimodal model of "+m.Modality.String(), use, m.Subsets())
-	return m.Task.Predictions(m.Outputs(tp, b))
+	return m.Predictions(tp, b)
 }
