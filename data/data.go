@@ -312,6 +312,13 @@ type Dims struct {
 	Outputs int  `json:"outputs"` // label columns
 }
 
+// Size is modality m's feature size: 0 where the dataset lacks it, and for
+// text given as token ids.
+func (d Dims) Size(m Modality) int { return [3]int{d.Audio, d.Visual, d.Text}[m] }
+
+// Steps is modality m's sequence length, 0 for one vector per utterance.
+func (d Dims) Steps(m Modality) int { return [3]int{d.AudioLen, d.VisualLen, d.TextLen}[m] }
+
 // String describes the shapes for people: "audio 74, visual 46, text 20 x
 // 300, 1 output" (frame sequences as "20 x 74").
 func (d Dims) String() string {
@@ -440,6 +447,67 @@ func (s *Split) Subset(idx []int) *Split {
 // All returns the whole split as one batch (sharing the split's memory).
 func (s *Split) All() *Batch {
 	return &Batch{Inputs: s.Inputs, Tokens: s.Tokens, Lengths: s.Lengths, Present: s.Present, Labels: s.Labels, IDs: s.IDs}
+}
+
+// Stack returns one batch holding the rows of bs in order, in new memory
+// (for example requests answered in one forward pass). The batches must
+// agree on what they hold: the same inputs with the same shapes beyond the
+// first dimension, token ids of one length, lengths and presence for the
+// same modalities; a batch that does not is a programmer's error. Ids are
+// kept only when every batch has them.
+func Stack(bs []*Batch) *Batch {
+	first := bs[0]
+	n := 0
+	for _, b := range bs {
+		n += b.N()
+	}
+	out := &Batch{Labels: stackRows(bs, n, func(b *Batch) *tensor.Tensor { return b.Labels })}
+	for _, m := range Modalities {
+		if first.Inputs[m] != nil {
+			out.Inputs[m] = stackRows(bs, n, func(b *Batch) *tensor.Tensor { return b.Inputs[m] })
+		}
+		for _, b := range bs {
+			if first.Lengths[m] != nil {
+				out.Lengths[m] = append(out.Lengths[m], b.Lengths[m]...)
+			}
+			if first.Present[m] != nil {
+				out.Present[m] = append(out.Present[m], b.Present[m]...)
+			}
+		}
+	}
+	if first.Tokens != nil {
+		out.Tokens = &Tokens{L: first.Tokens.L, IDs: make([]int32, 0, n*first.Tokens.L)}
+		for _, b := range bs {
+			if b.Tokens.L != first.Tokens.L {
+				panic(fmt.Sprintf("data.Stack: token sequences of %d and %d", first.Tokens.L, b.Tokens.L))
+			}
+			out.Tokens.IDs = append(out.Tokens.IDs, b.Tokens.IDs...)
+		}
+	}
+	for _, b := range bs {
+		if b.IDs == nil {
+			out.IDs = nil
+			break
+		}
+		out.IDs = append(out.IDs, b.IDs...)
+	}
+	return out
+}
+
+// stackRows stacks the tensors of bs that of picks, n rows in all.
+func stackRows(bs []*Batch, n int, of func(*Batch) *tensor.Tensor) *tensor.Tensor {
+	shape := slices.Clone(of(bs[0]).Shape)
+	shape[0] = n
+	out := tensor.New(shape...)
+	off := 0
+	for _, b := range bs {
+		t := of(b)
+		if !slices.Equal(t.Shape[1:], shape[1:]) {
+			panic(fmt.Sprintf("data.Stack: rows shaped %v and %v", shape[1:], t.Shape[1:]))
+		}
+		off += copy(out.Data[off:], t.Data)
+	}
+	return out
 }
 
 func gatherInts(src, idx, dst []int) []int {

@@ -1,6 +1,7 @@
 package data
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 
@@ -82,5 +83,35 @@ func TestVideos(t *testing.T) {
 	b.IDs = nil
 	if g := b.Videos(); len(g) != 5 || g[3][0] != 3 {
 		t.Errorf("without ids: %v", g)
+	}
+}
+
+// Stacking gathered batches gives the batch gathered from their rows at
+// once, with and without token ids.
+func TestStackIsGatherOfTheRows(t *testing.T) {
+	s := &Split{
+		Inputs:  [3]*tensor.Tensor{tensor.From([]float32{0, 1, 2, 3, 4, 5, 6, 7}, 4, 2), nil, tensor.New(4, 3, 2)},
+		Lengths: [3][]int{2: {3, 1, 2, 3}},
+		Present: [3][]bool{0: {true, false, true, true}},
+		Labels:  tensor.From([]float32{10, 11, 12, 13}, 4, 1),
+		IDs:     []string{"v$_$0", "v$_$1", "w$_$0", "w$_$1"},
+	}
+	for i := range s.Inputs[2].Data {
+		s.Inputs[2].Data[i] = float32(i)
+	}
+	tokens := &Split{Tokens: &Tokens{IDs: []int32{1, 2, 3, 4, 5, 6, 7, 8}, L: 2}, Labels: s.Labels}
+	for _, sp := range []*Split{s, tokens} {
+		got := Stack([]*Batch{sp.Gather([]int{0, 2}, nil), sp.Gather([]int{3}, nil), sp.Gather([]int{1}, nil)})
+		want := sp.Gather([]int{0, 2, 3, 1}, nil)
+		want.Rows = nil
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("stacked %+v\nwant    %+v", got, want)
+		}
+	}
+	// Without ids in one batch, the stack has none.
+	b := s.Gather([]int{0}, nil)
+	b.IDs = nil
+	if got := Stack([]*Batch{s.Gather([]int{1}, nil), b}); got.IDs != nil || got.N() != 2 {
+		t.Errorf("ids %v, %d rows", got.IDs, got.N())
 	}
 }

@@ -9,12 +9,13 @@ package infer
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
+	"runtime"
 	"slices"
-	"sync"
 
 	"github.com/modistill/modistill/autodiff"
 	"github.com/modistill/modistill/data"
@@ -24,16 +25,17 @@ import (
 	"github.com/modistill/modistill/tensor"
 )
 
-// Model is a trained model ready to answer requests; it is safe for
-// concurrent use (requests are answered one at a time).
+// Model is a trained model ready to answer requests. It is safe for
+// concurrent use: up to GOMAXPROCS forward passes run side by side, each
+// on a tape of its own, and the weights are only read. Concurrent requests
+// are not merged into one pass (measured: it did not pay; see the README).
 type Model struct {
 	Meta  systems.Meta
 	m     systems.Model
 	can   []data.Subset
 	vocab *text.Vocab // text as token ids or n-gram bags
 
-	mu sync.Mutex
-	tp *autodiff.Tape
+	tapes chan *autodiff.Tape // one per pass that may run at once
 }
 
 // Load reads the model saved in dir (by modistill train).
@@ -42,7 +44,11 @@ func Load(dir string) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := &Model{Meta: meta, m: m, can: m.Subsets(), tp: autodiff.NewTape()}
+	out := &Model{Meta: meta, m: m, can: m.Subsets()}
+	out.tapes = make(chan *autodiff.Tape, runtime.GOMAXPROCS(0))
+	for range cap(out.tapes) {
+		out.tapes <- autodiff.NewTape()
+	}
 	if meta.Dims.Vocab > 0 {
 		if len(meta.Vocab) != meta.Dims.Vocab {
 			return nil, fmt.Errorf("load %s: the model reads %d token ids but model.json lists %d words", dir, meta.Dims.Vocab, len(meta.Vocab))
@@ -193,17 +199,60 @@ func ParseRequest(b []byte) (Request, error) {
 
 // Answer predicts for one request.
 func (m *Model) Answer(r Request) (Answer, error) {
-	b, use, err := m.batch(r)
+	as, _, err := m.AnswerAll(context.Background(), []Request{r})
 	if err != nil {
 		return Answer{ID: r.ID}, err
 	}
-	if !slices.Contains(m.can, use) {
-		return Answer{ID: r.ID}, &InputError{Msg: fmt.Sprintf("the request has %s; %s answers from %s", describe(use), m.Meta.System, subsetList(m.can))}
+	return as[0], nil
+}
+
+// AnswerAll predicts for several requests (the samples of a batched
+// request) in one forward pass per subset among them, and returns the
+// answers in order. If a request is malformed, none is answered: AnswerAll
+// returns its index and an *InputError. If ctx ends while the requests
+// wait for a free tape, it returns ctx's error.
+func (m *Model) AnswerAll(ctx context.Context, rs []Request) ([]Answer, int, error) {
+	bs := make([]*data.Batch, len(rs))
+	uses := make([]data.Subset, len(rs))
+	for i, r := range rs {
+		b, use, err := m.batch(r)
+		if err != nil {
+			return nil, i, err
+		}
+		if !slices.Contains(m.can, use) {
+			return nil, i, &InputError{Msg: fmt.Sprintf("the request has %s; %s answers from %s", describe(use), m.Meta.System, subsetList(m.can))}
+		}
+		bs[i], uses[i] = b, use
 	}
-	m.mu.Lock()
-	pred := m.m.Predict(m.tp, b, use)
-	m.mu.Unlock()
-	return m.answer(r.ID, use, pred.Data), nil
+	var tp *autodiff.Tape
+	select {
+	case tp = <-m.tapes:
+		defer func() { m.tapes <- tp }()
+	case <-ctx.Done():
+		return nil, 0, ctx.Err()
+	}
+	answers := make([]Answer, len(rs))
+	for _, use := range m.can {
+		var rows []int
+		for i, u := range uses {
+			if u == use {
+				rows = append(rows, i)
+			}
+		}
+		if len(rows) == 0 {
+			continue
+		}
+		same := make([]*data.Batch, len(rows))
+		for k, i := range rows {
+			same[k] = bs[i]
+		}
+		pred := m.m.Predict(tp, data.Stack(same), use)
+		w := pred.Cols()
+		for k, i := range rows {
+			answers[i] = m.answer(rs[i].ID, use, pred.Data[k*w:(k+1)*w])
+		}
+	}
+	return answers, 0, nil
 }
 
 // batch turns a request into a batch of one sample for the model, and the
@@ -212,21 +261,18 @@ func (m *Model) batch(r Request) (*data.Batch, data.Subset, error) {
 	d := m.Meta.Dims
 	b := &data.Batch{Labels: tensor.New(1, max(d.Outputs, 1))}
 	var use data.Subset
-	for _, in := range []struct {
-		mod      data.Modality
-		f        *Features
-		dim, len int
-	}{{data.Audio, r.Audio, d.Audio, d.AudioLen}, {data.Visual, r.Visual, d.Visual, d.VisualLen}} {
-		if in.f == nil {
+	for i, f := range [...]*Features{data.Audio: r.Audio, data.Visual: r.Visual} {
+		mod := data.Modality(i)
+		if f == nil {
 			continue
 		}
-		x, n, err := shaped(in.mod.String(), in.f, in.dim, in.len, m.hasLengths(in.mod))
+		x, n, err := shaped(mod.String(), f, d.Size(mod), d.Steps(mod), m.hasLengths(mod))
 		if err != nil {
 			return nil, use, err
 		}
-		b.Inputs[in.mod], use[in.mod] = x, true
-		if in.len > 0 {
-			b.Lengths[in.mod] = []int{n}
+		b.Inputs[mod], use[mod] = x, true
+		if d.Steps(mod) > 0 {
+			b.Lengths[mod] = []int{n}
 		}
 	}
 	switch {
@@ -266,7 +312,7 @@ func (m *Model) batch(r Request) (*data.Batch, data.Subset, error) {
 // emptyInput is a zero input of modality mod's shape for one sample, or nil
 // where the model reads text as token ids.
 func emptyInput(d data.Dims, mod data.Modality) *tensor.Tensor {
-	dim, n := [3]int{d.Audio, d.Visual, d.Text}[mod], [3]int{d.AudioLen, d.VisualLen, d.TextLen}[mod]
+	dim, n := d.Size(mod), d.Steps(mod)
 	switch {
 	case mod == data.Text && d.Vocab > 0:
 		return nil

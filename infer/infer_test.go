@@ -7,6 +7,7 @@ import (
 	"math"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/modistill/modistill/autodiff"
@@ -87,6 +88,9 @@ func request(s *data.Split, i int, use data.Subset) Request {
 
 // Every system answers every subset it takes, and each answer equals the
 // prediction for the same sample made on the whole split (eval's way).
+// Every system answers every subset it takes as eval predicts: requests
+// sent side by side from several goroutines (run it with -race to check
+// that answering only reads the model), and all of them in one call.
 func TestEverySystemAnswersEverySubsetItTakes(t *testing.T) {
 	dss, err := synth.Generate(synth.Config{Kind: synth.MOSI, Seed: 1, Sizes: synth.Sizes{Train: 16, Valid: 4, Test: 6}})
 	if err != nil {
@@ -98,19 +102,54 @@ func TestEverySystemAnswersEverySubsetItTakes(t *testing.T) {
 		if len(im.Subsets()) != len(m.Subsets()) {
 			t.Errorf("%s: %d subsets after loading, %d before", name, len(im.Subsets()), len(m.Subsets()))
 		}
+		type query struct {
+			use  data.Subset
+			row  int
+			want float32
+		}
+		var queries []query
 		for _, use := range m.Subsets() {
 			whole := m.Predict(autodiff.NewTape(), ds.Test.All(), use)
 			for i := range ds.Test.N() {
-				a, err := im.Answer(request(ds.Test, i, use))
-				if err != nil {
-					t.Fatalf("%s, %s, row %d: %v", name, use, i, err)
+				queries = append(queries, query{use, i, whole.Data[i]})
+			}
+		}
+		const clients = 4
+		failures := make(chan string, clients*len(queries))
+		var wg sync.WaitGroup
+		for c := range clients {
+			wg.Go(func() {
+				for k := range queries {
+					q := queries[(k*(c+1)+c)%len(queries)] // a different order per client
+					a, err := im.Answer(request(ds.Test, q.row, q.use))
+					switch {
+					case err != nil:
+						failures <- fmt.Sprintf("%s, %s, row %d: %v", name, q.use, q.row, err)
+					case a.Score == nil || math.Abs(*a.Score-float64(q.want)) > 1e-6:
+						failures <- fmt.Sprintf("%s, %s, row %d: answered %v, eval's prediction %v", name, q.use, q.row, a.Score, q.want)
+					case len(a.Modalities) != len(q.use.String()):
+						failures <- fmt.Sprintf("%s: modalities %v for %s", name, a.Modalities, q.use)
+					}
 				}
-				if a.Score == nil || math.Abs(*a.Score-float64(whole.Data[i])) > 1e-6 {
-					t.Fatalf("%s, %s, row %d: answered %v, eval's prediction %v", name, use, i, a.Score, whole.Data[i])
-				}
-				if len(a.Modalities) != len(use.String()) {
-					t.Errorf("%s: modalities %v for %s", name, a.Modalities, use)
-				}
+			})
+		}
+		wg.Wait()
+		close(failures)
+		for f := range failures {
+			t.Fatal(f)
+		}
+		// All at once: one pass per subset.
+		reqs := make([]Request, len(queries))
+		for k, q := range queries {
+			reqs[k] = request(ds.Test, q.row, q.use)
+		}
+		as, k, err := im.AnswerAll(context.Background(), reqs)
+		if err != nil {
+			t.Fatalf("%s: request %d: %v", name, k, err)
+		}
+		for k, q := range queries {
+			if a := as[k]; a.ID != reqs[k].ID || math.Abs(*a.Score-float64(q.want)) > 1e-6 {
+				t.Fatalf("%s, %s, row %d, answered with the others: %v %v, eval's prediction %v", name, q.use, q.row, a.ID, *a.Score, q.want)
 			}
 		}
 	}

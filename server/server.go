@@ -19,6 +19,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -177,18 +178,16 @@ type tensorMeta struct {
 func (s *Server) metadata(w http.ResponseWriter, r *http.Request, name string, m *infer.Model) {
 	d := m.Meta.Dims
 	var inputs []tensorMeta
-	for _, in := range []struct {
-		name   string
-		dim, L int
-	}{{"audio", d.Audio, d.AudioLen}, {"visual", d.Visual, d.VisualLen}, {"text", d.Text, d.TextLen}} {
-		if in.dim == 0 || (in.name == "text" && d.Vocab > 0) {
+	for _, mod := range data.Modalities {
+		dim := d.Size(mod)
+		if dim == 0 || (mod == data.Text && d.Vocab > 0) {
 			continue
 		}
-		shape := []int{-1, in.dim}
-		if in.L > 0 {
-			shape = []int{-1, -1, in.dim}
+		shape := []int{-1, dim}
+		if d.Steps(mod) > 0 {
+			shape = []int{-1, -1, dim}
 		}
-		inputs = append(inputs, tensorMeta{Name: in.name, Datatype: "FP32", Shape: shape, Optional: true})
+		inputs = append(inputs, tensorMeta{Name: mod.String(), Datatype: "FP32", Shape: shape, Optional: true})
 	}
 	if m.ReadsRawText() {
 		inputs = append(inputs, tensorMeta{Name: "text_raw", Datatype: "BYTES", Shape: []int{-1}, Optional: true})
@@ -259,21 +258,29 @@ func (s *Server) infer(w http.ResponseWriter, r *http.Request, name string, m *i
 		writeError(w, http.StatusBadRequest, err.Error())
 		return
 	}
-	answers := make([]infer.Answer, len(reqs.samples))
-	for i, q := range reqs.samples {
-		if err := ctx.Err(); err != nil {
-			writeError(w, http.StatusServiceUnavailable, "timed out answering the request")
-			return
-		}
-		a, err := m.Answer(q)
-		if err != nil {
-			writeError(w, http.StatusBadRequest, inputError(err, reqs.batched, i))
-			return
-		}
-		answers[i] = a
+	answers, i, err := m.AnswerAll(ctx, reqs.samples)
+	var bad *infer.InputError
+	switch {
+	case errors.As(err, &bad):
+		writeError(w, http.StatusBadRequest, inputError(err, reqs.batched, i))
+		return
+	case r.Context().Err() != nil: // the client went away: no one to answer
+		w.WriteHeader(statusClientClosed)
+		return
+	case ctx.Err() != nil:
+		writeError(w, http.StatusServiceUnavailable, "timed out answering the request")
+		return
+	case err != nil: // the model's failure, not the client's
+		s.log.Error("answer", "model", name, "error", err.Error())
+		writeError(w, http.StatusInternalServerError, "internal error")
+		return
 	}
 	writeJSON(w, http.StatusOK, encodeInfer(name, reqs, answers, m.Meta.Task))
 }
+
+// statusClientClosed is the code the metrics and the log give a request
+// whose client closed the connection before it was answered (nginx's 499).
+const statusClientClosed = 499
 
 // inputError says which sample of a batch a request error is about.
 func inputError(err error, batched bool, i int) string {
@@ -324,8 +331,8 @@ func decodeInfer(body []byte, m *infer.Model) (decoded, error) {
 		var err error
 		switch in.Name {
 		case "audio", "visual", "text":
-			L := map[string]int{"audio": d.AudioLen, "visual": d.VisualLen, "text": d.TextLen}[in.Name]
-			p.f, n, err = features(in, L)
+			mod := slices.IndexFunc(data.Modalities, func(m data.Modality) bool { return m.String() == in.Name })
+			p.f, n, err = features(in, d.Steps(data.Modality(mod)))
 		case "text_raw":
 			p.raw, n, err = rawTexts(in)
 		default:

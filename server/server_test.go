@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -211,18 +212,16 @@ func TestMetadataAndHealth(t *testing.T) {
 	}
 }
 
-// A client that sends its headers slowly is cut off; the others are
-// answered. Cancelling the context stops the server once the requests in
-// flight are answered.
-func TestSlowClientAndGracefulShutdown(t *testing.T) {
+// A slowloris client is cut off after the header timeout, and a request
+// beside it is answered.
+func TestSlowClientIsCutOffWithoutDisturbingOthers(t *testing.T) {
 	limits := DefaultLimits
 	limits.HeaderTimeout = 200 * time.Millisecond
 	s, ds, _ := fixture(t, limits)
 	addr, stop := serveLoopback(t, s)
-	url := "http://" + addr
 	slow := slowClient(t, addr)
 	body := map[string]any{"inputs": []any{input(ds, data.Text, 0)}}
-	if code, out := post(t, url+"/v2/models/ours/infer", body); code != 200 {
+	if code, out := post(t, "http://"+addr+"/v2/models/ours/infer", body); code != 200 {
 		t.Errorf("beside a slow client: %d %v", code, out)
 	}
 	slow.SetReadDeadline(time.Now().Add(3 * time.Second))
@@ -230,29 +229,63 @@ func TestSlowClientAndGracefulShutdown(t *testing.T) {
 		t.Errorf("the slow client was not cut off within the header timeout: %v", err)
 	}
 	slow.Close()
-	b, _ := json.Marshal(body)
-	results := make(chan int, 8)
-	for range 8 {
-		go func() {
-			resp, err := http.Post(url+"/v2/models/ours/infer", "application/json", bytes.NewReader(b))
-			if err != nil { // not accepted: the listener had closed
-				results <- 0
-				return
-			}
-			io.Copy(io.Discard, resp.Body)
-			resp.Body.Close()
-			results <- resp.StatusCode
-		}()
+	if err := stop(); err != nil {
+		t.Errorf("Serve: %v", err)
 	}
-	time.Sleep(20 * time.Millisecond)
-	err := stop()
-	for range 8 {
-		if code := <-results; code != 200 && code != 0 {
-			t.Errorf("a request during shutdown: %d", code)
+}
+
+// Requests in flight when shutdown starts (the server is answering them,
+// their bodies half sent) are answered in full after it has stopped
+// accepting connections; Serve then returns nil.
+func TestShutdownFinishesTheRequestsInFlight(t *testing.T) {
+	s, ds, _ := fixture(t, DefaultLimits)
+	addr, stop := serveLoopback(t, s)
+	body, _ := json.Marshal(map[string]any{"inputs": []any{input(ds, data.Text, 0)}})
+	held := make([]net.Conn, 3)
+	for i := range held {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		fmt.Fprintf(c, "POST /v2/models/ours/infer HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n", len(body))
+		c.Write(body[:len(body)/2])
+		held[i] = c
+	}
+	waitFor(t, "the server answering the three held requests", func() bool { return s.metrics.inFlight.Load() == 3 })
+	stopped := make(chan error, 1)
+	go func() { stopped <- stop() }()
+	waitFor(t, "the listener to close", func() bool {
+		c, err := net.Dial("tcp", addr)
+		if err == nil {
+			c.Close()
+		}
+		return err != nil
+	})
+	for i, c := range held {
+		c.Write(body[len(body)/2:])
+		c.SetReadDeadline(time.Now().Add(10 * time.Second))
+		resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+		if err != nil {
+			t.Fatalf("held request %d, finished after shutdown began: %v", i, err)
+		}
+		out, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != 200 || !bytes.Contains(out, []byte(`"outputs"`)) {
+			t.Errorf("held request %d: %d %s", i, resp.StatusCode, out)
 		}
 	}
-	if err != nil {
+	if err := <-stopped; err != nil {
 		t.Errorf("Serve: %v", err)
+	}
+}
+
+// waitFor polls cond for up to 10 seconds, failing the test without it.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); !cond(); time.Sleep(2 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("waited 10 s for %s", what)
+		}
 	}
 }
 

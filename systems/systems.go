@@ -377,9 +377,9 @@ type Meta struct {
 func DataMeta(ds *data.Dataset) Meta {
 	d := ds.Dims()
 	meta := Meta{Dims: d, Task: ds.Task, Vocab: ds.Vocab, TextVectors: ds.TextVectors}
-	for m, L := range [3]int{d.AudioLen, d.VisualLen, d.TextLen} {
-		if L > 0 && ds.Train.Lengths[m] != nil {
-			meta.Lengths = append(meta.Lengths, data.Modality(m).String())
+	for _, m := range data.Modalities {
+		if d.Steps(m) > 0 && ds.Train.Lengths[m] != nil {
+			meta.Lengths = append(meta.Lengths, m.String())
 		}
 	}
 	return meta

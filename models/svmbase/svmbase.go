@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"sync"
 
 	"github.com/modistill/modistill/autodiff"
 	"github.com/modistill/modistill/data"
@@ -65,7 +66,9 @@ type machines struct {
 	mean, std *nn.Param
 	sv, coef  []*nn.Param // per target: (nSV, features), (nSV)
 	rho       []*nn.Param // per target: (1)
-	built     []*svm.Model
+
+	mu    sync.Mutex // guards built: predictions may run side by side
+	built []*svm.Model
 }
 
 func newMachines(use data.Subset, k svm.Kernel, features int, nsv []int) *machines {
@@ -90,6 +93,8 @@ func (m *machines) params() []*nn.Param {
 
 // model returns target t's SVM, built from the parameters once.
 func (m *machines) model(t int) *svm.Model {
+	m.mu.Lock()
+	defer m.mu.Unlock()
 	if m.built == nil {
 		m.built = make([]*svm.Model, len(m.sv))
 	}
