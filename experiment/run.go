@@ -12,6 +12,7 @@ import (
 	"github.com/modistill/modistill/data/load"
 	"github.com/modistill/modistill/data/synth"
 	"github.com/modistill/modistill/experiment/runstore"
+	"github.com/modistill/modistill/systems"
 	"github.com/modistill/modistill/train"
 )
 
@@ -134,7 +135,7 @@ func SearchTrials(trials []Trial, n int) []Trial {
 	seen := map[string]bool{}
 	for _, t := range trials {
 		pair := t.Dataset + "/" + t.System
-		if !Searched(t.System) || seen[pair] {
+		if !systems.Tunable(t.System) || seen[pair] {
 			continue
 		}
 		seen[pair] = true
@@ -159,7 +160,7 @@ func WithBest(trials []Trial, results []*Result) []Trial {
 	}
 	var ready []Trial
 	for _, t := range trials {
-		if Searched(t.System) {
+		if systems.Tunable(t.System) { // SVM and STRH choose their own settings when fitted
 			best, err := Best(bySearch[t.Dataset+"/"+t.System])
 			if err != nil {
 				continue

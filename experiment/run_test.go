@@ -151,4 +151,10 @@ func TestPaperRunResumesAndMerges(t *testing.T) {
 	if err := Merge(dirs, out, io.Discard); !errors.As(err, &ie) {
 		t.Errorf("merge into a directory of files: %v", err)
 	}
+	// A shard given twice: its trial is kept once, from the first, and said.
+	log.Reset()
+	if err := Merge(append(dirs, dirs[0]), filepath.Join(base, "again"), &log); err != nil ||
+		!strings.Contains(log.String(), "keeping the first") || !strings.Contains(log.String(), "2 trials from 3 directories") {
+		t.Errorf("merge with a shard twice: %v\n%s", err, log.String())
+	}
 }

@@ -61,11 +61,6 @@ func (s Setting) Hyper() systems.Hyper {
 		Dropout: &s.Dropout, LR: &s.LR, WeightDecay: &s.WeightDecay, Rank: &s.Rank}
 }
 
-// Searched reports whether a system's hyperparameters are searched: every
-// trained system. SVM and STRH choose their own settings on the validation
-// split when fitted.
-func Searched(system string) bool { return system != "svm" && system != "strh" }
-
 // SearchSeed is the seed of a (dataset, system) search: its settings and the
 // model seed every setting is trained with.
 func SearchSeed(dataset, system string) uint64 {

@@ -55,6 +55,7 @@ var Names = func() []string {
 // constructor. register makes one from typed parts.
 type system struct {
 	name     string
+	tunable  bool // it takes overrides (apply is not nil)
 	defaults func() any
 	apply    func(config any, h Hyper, a applied) (any, error)
 	build    func(config any, dims data.Dims, task data.Task, rng *rand.Rand) (Model, error)
@@ -72,6 +73,7 @@ func register[C any](name string, defaults func() C, apply func(c *C, h Hyper, a
 	build func(c C, dims data.Dims, task data.Task, rng *rand.Rand) (Model, error)) system {
 	return system{
 		name:     name,
+		tunable:  apply != nil,
 		defaults: func() any { return defaults() },
 		apply: func(config any, h Hyper, a applied) (any, error) {
 			c := config.(C)
@@ -96,6 +98,15 @@ func register[C any](name string, defaults func() C, apply func(c *C, h Hyper, a
 			return build(c, dims, task, rng)
 		},
 	}
+}
+
+// Tunable reports whether the named system takes a Hyper's overrides, so
+// that its hyperparameters can be searched; false for SVM and STRH, which
+// choose their own settings on the validation split when fitted, and for
+// an unknown name.
+func Tunable(name string) bool {
+	s, err := lookup(name)
+	return err == nil && s.tunable
 }
 
 // lookup finds the named system.

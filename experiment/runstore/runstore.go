@@ -194,26 +194,5 @@ func Read(path string) ([]Record, error) {
 	return s.records, nil
 }
 
-// Merge reads several stores (for example, one per shard) into one list of
-// records, the first occurrence of a key winning, in the order given. The
-// files are not changed.
-func Merge(paths ...string) ([]Record, error) {
-	seen := map[string]bool{}
-	var out []Record
-	for _, p := range paths {
-		recs, err := Read(p)
-		if err != nil {
-			return nil, err
-		}
-		for _, r := range recs {
-			if !seen[r.Key] {
-				seen[r.Key] = true
-				out = append(out, r)
-			}
-		}
-	}
-	return out, nil
-}
-
 // Path is the store's file.
 func (s *Store) Path() string { return s.path }

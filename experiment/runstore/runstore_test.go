@@ -79,23 +79,6 @@ func TestTornLastLineIsCutAndCorruptMiddleIsAnError(t *testing.T) {
 	}
 }
 
-func TestMergeShards(t *testing.T) {
-	dir := t.TempDir()
-	a, b := filepath.Join(dir, "shard0.log"), filepath.Join(dir, "shard1.log")
-	sa, _ := Open(a)
-	sa.Append("x", trial{1, 0})
-	sa.Append("y", trial{2, 0})
-	sa.Close()
-	sb, _ := Open(b)
-	sb.Append("y", trial{20, 0}) // the same trial run twice
-	sb.Append("z", trial{3, 0})
-	sb.Close()
-	recs, err := Merge(a, b)
-	if err != nil || len(recs) != 3 || recs[1].Key != "y" || string(recs[1].Data) != `{"n":2,"mae":0}` {
-		t.Fatalf("merged %v, %v", recs, err)
-	}
-}
-
 // TestKillNine kills a writer with SIGKILL while it appends as fast as it
 // can, then checks that reopening finds a gap-free prefix of its records,
 // each whole, and that appending goes on from there.

@@ -22,7 +22,7 @@ import (
 	"github.com/modistill/modistill/encoder"
 	"github.com/modistill/modistill/layers"
 	"github.com/modistill/modistill/nn"
-	"github.com/modistill/modistill/objective"
+	"github.com/modistill/modistill/models/supervised"
 	"github.com/modistill/modistill/optim"
 	"github.com/modistill/modistill/tensor"
 )
@@ -43,7 +43,7 @@ func DefaultConfig() Config {
 
 // Model is BC-LSTM with its optimizer.
 type Model struct {
-	objective.Supervised
+	supervised.Trainer
 	Enc         *encoder.Encoders
 	Fwd, Bwd    *layers.LSTM
 	Dense, Head *layers.Linear
@@ -60,7 +60,7 @@ func New(dims data.Dims, task data.Task, c Config, rng *rand.Rand) (*Model, erro
 	m.Bwd = layers.NewLSTM("context_bwd", in, c.Context, rng)
 	m.Dense = layers.NewLinear("dense", 2*c.Context, c.Dense, true, rng)
 	m.Head = layers.NewLinear("head", c.Dense, task.Outputs(), true, rng)
-	m.Supervised = objective.Supervised{Task: task, Forward: m.forward,
+	m.Trainer = supervised.Trainer{Task: task, Forward: m.forward,
 		Opt: optim.NewAdam(optim.Group{Params: m.Params(), LR: c.LR, WeightDecay: c.WeightDecay})}
 	return m, nil
 }

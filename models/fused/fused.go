@@ -17,7 +17,7 @@ import (
 	"github.com/modistill/modistill/fusion"
 	"github.com/modistill/modistill/layers"
 	"github.com/modistill/modistill/nn"
-	"github.com/modistill/modistill/objective"
+	"github.com/modistill/modistill/models/supervised"
 	"github.com/modistill/modistill/optim"
 	"github.com/modistill/modistill/tensor"
 )
@@ -57,7 +57,7 @@ func (l lmfLayer) Forward(tp *autodiff.Tape, _ nn.Mode, z [3]*autodiff.Node) *au
 
 // Model is a whole-modality system with its optimizer.
 type Model struct {
-	objective.Supervised
+	supervised.Trainer
 	Enc    *encoder.Encoders
 	Fusion Layer
 	Head   *layers.Linear
@@ -88,7 +88,7 @@ func New(dims data.Dims, task data.Task, c Config, rng *rand.Rand) (*Model, erro
 	default:
 		return nil, fmt.Errorf("fusion %q: want lmf, tfn or df", c.Fusion)
 	}
-	m.Supervised = objective.Supervised{Task: task, Forward: m.forward, Opt: optim.NewAdam(
+	m.Trainer = supervised.Trainer{Task: task, Forward: m.forward, Opt: optim.NewAdam(
 		optim.Group{Params: nn.Join(m.Enc, m.Head), LR: c.LR, WeightDecay: c.WeightDecay},
 		optim.Group{Params: m.Fusion.Params(), LR: factorLR, WeightDecay: c.WeightDecay},
 	)}

@@ -8,7 +8,7 @@ import (
 	"github.com/modistill/modistill/data"
 	"github.com/modistill/modistill/layers"
 	"github.com/modistill/modistill/nn"
-	"github.com/modistill/modistill/objective"
+	"github.com/modistill/modistill/models/supervised"
 	"github.com/modistill/modistill/optim"
 	"github.com/modistill/modistill/tensor"
 )
@@ -16,7 +16,7 @@ import (
 // base is what MFN and MARN share: the task, the input embedding, dropout,
 // the optimizer and the training plumbing around a forward function.
 type base struct {
-	objective.Supervised
+	supervised.Trainer
 	Config Config
 	// note says how the data was read (for example, utterance averages
 	// repeated at every step); empty when the data has aligned sequences.
@@ -29,7 +29,7 @@ type base struct {
 
 // newBase checks dims and returns the base and the three input sizes.
 func newBase(name string, dims data.Dims, task data.Task, c Config, rng *rand.Rand) (base, [3]int, error) {
-	b := base{Supervised: objective.Supervised{Task: task}, Config: c, drop: layers.Dropout{Rate: c.Dropout}}
+	b := base{Trainer: supervised.Trainer{Task: task}, Config: c, drop: layers.Dropout{Rate: c.Dropout}}
 	if dims.Audio == 0 || dims.Visual == 0 || (dims.Text == 0 && dims.Vocab == 0) {
 		return b, [3]int{}, fmt.Errorf("%s: needs all three modalities", name)
 	}

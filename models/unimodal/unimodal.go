@@ -13,7 +13,7 @@ import (
 	"github.com/modistill/modistill/encoder"
 	"github.com/modistill/modistill/layers"
 	"github.com/modistill/modistill/nn"
-	"github.com/modistill/modistill/objective"
+	"github.com/modistill/modistill/models/supervised"
 	"github.com/modistill/modistill/optim"
 	"github.com/modistill/modistill/tensor"
 )
@@ -30,7 +30,7 @@ func DefaultConfig() Config { return Config{Encoder: encoder.DefaultConfig(), LR
 
 // Model is one modality's encoder and head, with its optimizer.
 type Model struct {
-	objective.Supervised
+	supervised.Trainer
 	Modality data.Modality
 	Enc      *encoder.Encoders // only Modality's encoder is set
 	Head     *layers.Linear
@@ -63,7 +63,7 @@ func NewNamed(prefix string, m data.Modality, dims data.Dims, task data.Task, c 
 		return nil, fmt.Errorf("unimodal: the data has no %s input", m)
 	}
 	mod := &Model{Modality: m, Enc: enc, Head: layers.NewLinear(prefix+"head", out, task.Outputs(), true, rng)}
-	mod.Supervised = objective.Supervised{Task: task, Forward: mod.Forward,
+	mod.Trainer = supervised.Trainer{Task: task, Forward: mod.Forward,
 		Opt: optim.NewAdam(optim.Group{Params: mod.Params(), LR: c.LR, WeightDecay: c.WeightDecay})}
 	return mod, nil
 }

@@ -1,4 +1,4 @@
-package objective
+package supervised
 
 import (
 	"testing"
@@ -13,12 +13,12 @@ import (
 
 // A linear model on y = 2x: steps lower the loss, and the evaluation
 // methods leave the tape recording again.
-func TestSupervisedStepLowersTheTaskLoss(t *testing.T) {
+func TestTrainerStepLowersTheTaskLoss(t *testing.T) {
 	task := data.Task{Kind: data.Regression, Targets: []string{"y"}}
 	lin := layers.NewLinear("lin", 1, 1, true, nn.NewRNG(1))
 	x := tensor.From([]float32{-1, -0.5, 0.5, 1}, 4, 1)
 	split := &data.Split{Inputs: [3]*tensor.Tensor{x}, Labels: tensor.From([]float32{-2, -1, 1, 2}, 4, 1)}
-	s := &Supervised{Task: task, Opt: optim.NewAdam(optim.Group{Params: lin.Params(), LR: 0.05}),
+	s := &Trainer{Task: task, Opt: optim.NewAdam(optim.Group{Params: lin.Params(), LR: 0.05}),
 		Forward: func(tp *autodiff.Tape, _ nn.Mode, b *data.Batch) *autodiff.Node {
 			return lin.Forward(tp, tp.Const(b.Inputs[0]))
 		}}
