@@ -28,9 +28,8 @@ func (tp *Tape) ReLU(x *Node) *Node {
 // Sigmoid returns 1/(1+exp(-x)) elementwise.
 func (tp *Tape) Sigmoid(x *Node) *Node {
 	out := tp.NewOutput(x.Shape(), x)
-	for i, v := range x.Value.Data {
-		out.Value.Data[i] = mathf.Sigmoid(v)
-	}
+	copy(out.Value.Data, x.Value.Data)
+	mathf.SigmoidSlice(out.Value.Data)
 	tp.AddBackward(out, func() { // σ' = σ(1-σ)
 		gx := x.AccumGrad().Data
 		for i, g := range out.grad.Data {
@@ -44,9 +43,8 @@ func (tp *Tape) Sigmoid(x *Node) *Node {
 // Tanh returns tanh(x) elementwise.
 func (tp *Tape) Tanh(x *Node) *Node {
 	out := tp.NewOutput(x.Shape(), x)
-	for i, v := range x.Value.Data {
-		out.Value.Data[i] = mathf.Tanh(v)
-	}
+	copy(out.Value.Data, x.Value.Data)
+	mathf.TanhSlice(out.Value.Data)
 	tp.AddBackward(out, func() { // tanh' = 1 - tanh²
 		gx := x.AccumGrad().Data
 		for i, g := range out.grad.Data {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -13,6 +14,7 @@ import (
 	"github.com/modistill/modistill/data/synth"
 	"github.com/modistill/modistill/experiment/runstore"
 	"github.com/modistill/modistill/systems"
+	"github.com/modistill/modistill/tensor"
 	"github.com/modistill/modistill/train"
 )
 
@@ -105,14 +107,20 @@ func (p Paper) Run(ctx context.Context, dir string) error {
 }
 
 // Trials are this shard's trials, with each system's defaults: datasets
-// in order, then systems, then seeds 1 to Seeds.
+// in order, then systems, then seeds 1 to Seeds. A system whose fit does
+// not depend on the seed (systems.Deterministic: SVM, STRH) is fitted once,
+// with seed 1, and reported without a spread.
 func (p Paper) Trials() []Trial {
 	shards := max(p.Shards, 1)
 	var mine []Trial
 	index := 0
 	for _, name := range p.Names {
 		for _, sys := range p.Systems {
-			for s := 1; s <= p.Seeds; s++ {
+			seeds := p.Seeds
+			if systems.Deterministic(sys) {
+				seeds = 1
+			}
+			for s := 1; s <= seeds; s++ {
 				index++
 				if (index-1)%shards == p.Shard {
 					t := Trial{System: sys, Dataset: name, Seed: uint64(s)}
@@ -201,6 +209,10 @@ func (p runner) run(ctx context.Context, what string, trials []Trial) ([]string,
 	var mu sync.Mutex
 	var failed []string
 	running := 0
+	// The cores go to trials first: with r trials running, each operation
+	// may use GOMAXPROCS/r goroutines (results do not depend on it).
+	procs := runtime.GOMAXPROCS(0)
+	defer tensor.SetThreads(tensor.SetThreads(0))
 	jobs := make(chan Trial)
 	var wg sync.WaitGroup
 	for range workers {
@@ -210,6 +222,7 @@ func (p runner) run(ctx context.Context, what string, trials []Trial) ([]string,
 			for t := range jobs {
 				mu.Lock()
 				running++
+				tensor.SetThreads(max(1, procs/running))
 				bar.Describe(fmt.Sprintf("%s (%d running, %d failed)", what, running, len(failed)))
 				mu.Unlock()
 				res, err := Run(ctx, t, p.Datasets[t.Dataset], p.Train) // its errors name the trial
@@ -220,6 +233,7 @@ func (p runner) run(ctx context.Context, what string, trials []Trial) ([]string,
 				}
 				mu.Lock()
 				running--
+				tensor.SetThreads(max(1, procs/max(running, 1)))
 				outcome := "done"
 				if err != nil {
 					failed = append(failed, err.Error())

@@ -316,7 +316,7 @@ func reportHeader(s Settings, results []*Result) string {
 	}
 	return fmt.Sprintf("# The paper's tables %s\n\n"+
 		"modistill paper %s: %s on %s (%s), %s, test split, %s; %s; each cell the mean ± standard deviation over seeds "+
-		"(svm and strh are fitted without randomness, so their deviation is 0; \"(n of m)\" where only n of m seeds gave a defined value, \"n/a\" where none did). "+
+		"(svm and strh do not depend on the seed: each is fitted once per dataset, with seed 1, and shown without a deviation; \"(n of m)\" where only n of m seeds gave a defined value, \"n/a\" where none did). "+
 		"Accuracies and F1 are in percent (results.csv keeps fractions). "+
 		"MOSI's Acc-2 and F1 are the y >= 0 variant (the paper's); results.csv also has the non-zero variant. "+
 		"%s\n", title, s, plural(len(results), "trial", "trials"), plural(len(names), "dataset", "datasets"), strings.Join(names, ", "),

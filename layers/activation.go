@@ -1,8 +1,9 @@
 package layers
 
 import (
-	"runtime"
 	"sync"
+
+	"github.com/modistill/modistill/tensor"
 )
 
 // parallelWork is the number of elements per step below which the LSTM cell
@@ -11,9 +12,10 @@ import (
 const parallelWork = 4096
 
 // parallelRows calls f on disjoint row ranges [lo, hi) covering [0, rows),
-// on up to GOMAXPROCS goroutines when work (elements) is large enough.
+// on up to tensor.Threads() goroutines when work (elements) is large
+// enough.
 func parallelRows(rows, work int, f func(lo, hi int)) {
-	n := min(runtime.GOMAXPROCS(0), rows)
+	n := min(tensor.Threads(), rows)
 	if work < parallelWork || n < 2 {
 		f(0, rows)
 		return
@@ -21,11 +23,7 @@ func parallelRows(rows, work int, f func(lo, hi int)) {
 	var wg sync.WaitGroup
 	for w := range n {
 		lo, hi := w*rows/n, (w+1)*rows/n
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			f(lo, hi)
-		}()
+		wg.Go(func() { f(lo, hi) })
 	}
 	wg.Wait()
 }

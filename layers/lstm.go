@@ -93,6 +93,7 @@ type lstmRun struct {
 	lengths               []int
 	x, wih, whh, bih, bhh *autodiff.Node
 	xt, acts, hs, cs      *tensor.Tensor // time-major input, gate values, states (T+1, B, H)
+	tanhCs                *tensor.Tensor // tanh(c_t) of each step (T, B, H), for the backward pass
 }
 
 // run computes the LSTM's states over x.
@@ -132,6 +133,7 @@ func (l *LSTM) run(tp *autodiff.Tape, x *autodiff.Node, lengths []int) *lstmRun 
 	// acts holds the pre-activations, then (in place) the gate values
 	// i, f, g, o of every step: (T, B, 4H). One product for all steps.
 	r.acts = tp.Alloc(T, B, G)
+	r.tanhCs = tp.Alloc(T, B, H)
 	bias := r.acts.Data[:G]
 	for j := range G {
 		bias[j] = r.bih.Value.Data[j] + r.bhh.Value.Data[j]
@@ -140,15 +142,18 @@ func (l *LSTM) run(tp *autodiff.Tape, x *autodiff.Node, lengths []int) *lstmRun 
 		copy(r.acts.Data[i*G:(i+1)*G], bias)
 	}
 	tensor.MatMul(false, true, 1, r.xt, r.wih.Value, 1, r.acts)
+	whh := tensor.Pack(true, r.whh.Value) // once for the T steps
+	defer whh.Release()
 	for t := range T {
 		hPrev := tensor.From(r.hs.Data[t*B*H:(t+1)*B*H], B, H)
 		a := tensor.From(r.acts.Data[t*B*G:(t+1)*B*G], B, G)
-		tensor.MatMul(false, true, 1, hPrev, r.whh.Value, 1, a) // the four gates in one product
+		tensor.MatMulPacked(false, 1, hPrev, whh, 1, a) // the four gates in one product
 		cPrev := r.cs.Data[t*B*H : (t+1)*B*H]
 		c := r.cs.Data[(t+1)*B*H : (t+2)*B*H]
 		h := r.hs.Data[(t+1)*B*H : (t+2)*B*H]
+		tc := r.tanhCs.Data[t*B*H : (t+1)*B*H]
 		parallelRows(B, B*H, func(lo, hi int) {
-			lstmCell(a.Data[lo*G:hi*G], cPrev[lo*H:hi*H], c[lo*H:hi*H], h[lo*H:hi*H], hi-lo, H)
+			lstmCell(a.Data[lo*G:hi*G], cPrev[lo*H:hi*H], c[lo*H:hi*H], tc[lo*H:hi*H], h[lo*H:hi*H], hi-lo, H)
 		})
 		for b, n := range lengths { // past its end a sample keeps its state
 			if t >= n {
@@ -180,6 +185,8 @@ func (r *lstmRun) backward(tp *autodiff.Tape, dFinal, dHs, dCs *tensor.Tensor) {
 	if lengths != nil {
 		dcKeep, dhKeep = make([]float32, B*H), make([]float32, B*H)
 	}
+	whh := tensor.Pack(false, r.whh.Value) // once for the T steps
+	defer whh.Release()
 	for t := T - 1; t >= 0; t-- {
 		for b := range B { // gradients arriving at step t's outputs
 			if dHs != nil {
@@ -193,9 +200,9 @@ func (r *lstmRun) backward(tp *autodiff.Tape, dFinal, dHs, dCs *tensor.Tensor) {
 			copy(dcKeep, dc)
 		}
 		gates, da := r.acts.Data[t*B*G:(t+1)*B*G], dacts.Data[t*B*G:(t+1)*B*G]
-		cPrev, c := r.cs.Data[t*B*H:(t+1)*B*H], r.cs.Data[(t+1)*B*H:(t+2)*B*H]
+		cPrev, tc := r.cs.Data[t*B*H:(t+1)*B*H], r.tanhCs.Data[t*B*H:(t+1)*B*H]
 		parallelRows(B, B*H, func(lo, hi int) {
-			lstmCellBackward(gates[lo*G:hi*G], cPrev[lo*H:hi*H], c[lo*H:hi*H], dh.Data[lo*H:hi*H], dc[lo*H:hi*H], da[lo*G:hi*G], hi-lo, H)
+			lstmCellBackward(gates[lo*G:hi*G], cPrev[lo*H:hi*H], tc[lo*H:hi*H], dh.Data[lo*H:hi*H], dc[lo*H:hi*H], da[lo*G:hi*G], hi-lo, H)
 		})
 		for b, n := range lengths { // a padded step passed h and c through unchanged
 			if t >= n {
@@ -205,7 +212,7 @@ func (r *lstmRun) backward(tp *autodiff.Tape, dFinal, dHs, dCs *tensor.Tensor) {
 			}
 		}
 		// dh_{t-1} = da_t · W_hh (and, for padded rows, dh_t itself)
-		tensor.MatMul(false, false, 1, tensor.From(da, B, G), r.whh.Value, 0, dh)
+		tensor.MatMulPacked(false, 1, tensor.From(da, B, G), whh, 0, dh)
 		for b, n := range lengths {
 			if t >= n {
 				copy(dh.Data[b*H:(b+1)*H], dhKeep[b*H:(b+1)*H])
@@ -242,36 +249,41 @@ func (r *lstmRun) backward(tp *autodiff.Tape, dFinal, dHs, dCs *tensor.Tensor) {
 	}
 }
 
-// lstmCell turns the pre-activations a (B, 4H) into gate values in place and
-// computes c and h from cPrev.
-func lstmCell(a, cPrev, c, h []float32, B, H int) {
+// lstmCell turns the pre-activations a (B, 4H) into gate values in place
+// (i, f, g, o; vectorised by mathf) and computes c, tanh(c) and h from
+// cPrev.
+func lstmCell(a, cPrev, c, tc, h []float32, B, H int) {
 	G := 4 * H
 	for b := range B {
 		row := a[b*G : (b+1)*G]
+		mathf.SigmoidSlice(row[:2*H])   // i, f
+		mathf.TanhSlice(row[2*H : 3*H]) // g
+		mathf.SigmoidSlice(row[3*H:])   // o
+		cr, tr := c[b*H:(b+1)*H], tc[b*H:(b+1)*H]
 		for j := range H {
-			i := mathf.Sigmoid(row[j])
-			f := mathf.Sigmoid(row[H+j])
-			g := mathf.Tanh(row[2*H+j])
-			o := mathf.Sigmoid(row[3*H+j])
-			row[j], row[H+j], row[2*H+j], row[3*H+j] = i, f, g, o
-			ct := f*cPrev[b*H+j] + i*g
-			c[b*H+j] = ct
-			h[b*H+j] = o * mathf.Tanh(ct)
+			cr[j] = row[H+j]*cPrev[b*H+j] + row[j]*row[2*H+j] // c_t = f c_{t-1} + i g
+		}
+		copy(tr, cr)
+		mathf.TanhSlice(tr)
+		hr := h[b*H : (b+1)*H]
+		for j := range H {
+			hr[j] = row[3*H+j] * tr[j] // h_t = o tanh(c_t)
 		}
 	}
 }
 
 // lstmCellBackward takes the gradient dh of h_t and dc of c_t (carried from
 // step t+1) and writes the gradient of the pre-activations into da; on
-// return dc holds the gradient of c_{t-1}. gates holds i, f, g, o of step t.
-func lstmCellBackward(gates, cPrev, c, dh, dc, da []float32, B, H int) {
+// return dc holds the gradient of c_{t-1}. gates holds i, f, g, o of step t,
+// tanhC tanh(c_t).
+func lstmCellBackward(gates, cPrev, tanhC, dh, dc, da []float32, B, H int) {
 	G := 4 * H
 	for b := range B {
 		gr, dr := gates[b*G:(b+1)*G], da[b*G:(b+1)*G]
 		for j := range H {
 			k := b*H + j
 			i, f, g, o := gr[j], gr[H+j], gr[2*H+j], gr[3*H+j]
-			tc := mathf.Tanh(c[k])
+			tc := tanhC[k]
 			dct := dc[k] + dh[k]*o*(1-tc*tc)
 			dr[j] = dct * g * i * (1 - i)          // ∂/∂a_i
 			dr[H+j] = dct * cPrev[k] * f * (1 - f) // ∂/∂a_f

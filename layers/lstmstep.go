@@ -21,7 +21,8 @@ func LSTMStep(tp *autodiff.Tape, a, cPrev *autodiff.Node) (h, c *autodiff.Node) 
 	copy(gates.Data, a.Value.Data)
 	h = tp.NewOutput([]int{B, H}, a, cPrev)
 	c = tp.NewOutput([]int{B, H}, a, cPrev)
-	lstmCell(gates.Data, cPrev.Value.Data, c.Value.Data, h.Value.Data, B, H)
+	tanhC := tp.Alloc(B, H)
+	lstmCell(gates.Data, cPrev.Value.Data, c.Value.Data, tanhC.Data, h.Value.Data, B, H)
 	tp.AddBackwardMulti([]*autodiff.Node{h, c}, func() {
 		dh := make([]float32, B*H)
 		dc := make([]float32, B*H)
@@ -32,7 +33,7 @@ func LSTMStep(tp *autodiff.Tape, a, cPrev *autodiff.Node) (h, c *autodiff.Node) 
 			copy(dc, g.Data)
 		}
 		da := make([]float32, B*G)
-		lstmCellBackward(gates.Data, cPrev.Value.Data, c.Value.Data, dh, dc, da, B, H) // dc becomes ∂/∂c_{t-1}
+		lstmCellBackward(gates.Data, cPrev.Value.Data, tanhC.Data, dh, dc, da, B, H) // dc becomes ∂/∂c_{t-1}
 		if a.RequiresGrad() {
 			tensor.Accumulate(a.AccumGrad().Data, da)
 		}

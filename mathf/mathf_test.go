@@ -53,3 +53,63 @@ func BenchmarkMathExp(b *testing.B) {
 		x += 1e-6
 	}
 }
+
+// The slice functions give the scalar functions' bits, on a dense sweep
+// and on the edges (saturation, zeros of both signs, infinities, NaN),
+// whatever the length (the vector body and the scalar tail).
+func TestSliceFunctionsMatchTheScalarBits(t *testing.T) {
+	var xs []float32
+	for x := float32(-100); x < 100; x += 0.00731 {
+		xs = append(xs, x)
+	}
+	xs = append(xs, 0, float32(math.Copysign(0, -1)), 9, -9, 9.0000005, -9.0000005, 88.37626, 88.3763, -87.33654, -87.3366, -103,
+		float32(math.Inf(1)), float32(math.Inf(-1)), float32(math.NaN()), math.SmallestNonzeroFloat32, math.MaxFloat32, -math.MaxFloat32)
+	for _, f := range []struct {
+		name   string
+		slice  func([]float32)
+		scalar func(float32) float32
+	}{{"Sigmoid", SigmoidSlice, Sigmoid}, {"Tanh", TanhSlice, Tanh}} {
+		for _, n := range []int{len(xs), 7, 8, 13} {
+			got := append([]float32(nil), xs[len(xs)-n:]...)
+			f.slice(got)
+			for i, x := range xs[len(xs)-n:] {
+				want := f.scalar(x)
+				if math.Float32bits(got[i]) != math.Float32bits(want) && !(want != want && got[i] != got[i]) {
+					t.Fatalf("%sSlice(%g) = %g (%#x), %s gives %g (%#x)", f.name, x, got[i], math.Float32bits(got[i]), f.name, want, math.Float32bits(want))
+				}
+			}
+		}
+	}
+}
+
+func BenchmarkSlice(b *testing.B) {
+	x := make([]float32, 4096)
+	for i := range x {
+		x[i] = float32(i%200)/20 - 5
+	}
+	y := make([]float32, len(x))
+	for _, f := range []struct {
+		name string
+		run  func()
+	}{
+		{"Sigmoid/scalar", func() {
+			for i, v := range x {
+				y[i] = Sigmoid(v)
+			}
+		}},
+		{"Sigmoid/slice", func() { copy(y, x); SigmoidSlice(y) }},
+		{"Tanh/scalar", func() {
+			for i, v := range x {
+				y[i] = Tanh(v)
+			}
+		}},
+		{"Tanh/slice", func() { copy(y, x); TanhSlice(y) }},
+	} {
+		b.Run(f.name, func(b *testing.B) {
+			for b.Loop() {
+				f.run()
+			}
+			b.SetBytes(int64(4 * len(x)))
+		})
+	}
+}

@@ -72,25 +72,47 @@ func (a *Adam) Step() {
 	bc2 := math.Sqrt(1 - math.Pow(a.Beta2, float64(a.step)))
 	b1, b2 := float32(a.Beta1), float32(a.Beta2)
 	for _, g := range a.Groups {
-		stepSize := float32(g.LR / bc1)
-		wd := float32(g.WeightDecay)
+		k := constants{b1: b1, omb1: 1 - b1, b2: b2, omb2: 1 - b2, bc2: float32(bc2), eps: float32(a.Eps),
+			stepSize: float32(g.LR / bc1), wd: float32(g.WeightDecay)}
+		if k.wd != 0 {
+			k.decay = 1
+		}
 		for _, p := range g.Params {
-			grad := p.Grad()
-			if grad == nil {
-				continue
-			}
-			m, v := a.m[p], a.v[p]
-			theta := p.Value.Data
-			for i, gi := range grad.Data {
-				if wd != 0 {
-					gi += wd * theta[i]
-				}
-				m[i] = b1*m[i] + (1-b1)*gi
-				v[i] = b2*v[i] + (1-b2)*gi*gi
-				denom := float32(math.Sqrt(float64(v[i])))/float32(bc2) + float32(a.Eps)
-				theta[i] -= stepSize * m[i] / denom
+			if grad := p.Grad(); grad != nil {
+				update(p.Value.Data, grad.Data, a.m[p], a.v[p], &k)
 			}
 		}
+	}
+}
+
+// constants are one group's figures for a step, laid out as adamAVX2
+// reads them.
+type constants struct {
+	b1, omb1, b2, omb2 float32 // β1, 1-β1, β2, 1-β2
+	bc2, eps, stepSize float32 // sqrt(1-β2ᵗ), ε, lr/(1-β1ᵗ)
+	wd                 float32 // λ
+	decay              int32   // 1 when λ is applied
+}
+
+// update applies the step to theta from grad, with the moments m and v:
+// eight values at a time where the CPU has AVX2 (the same bits), the rest
+// one by one.
+func update(theta, grad, m, v []float32, k *constants) {
+	n := 0
+	if vector {
+		if n = len(grad) &^ 7; n > 0 {
+			adamAVX2(&theta[0], &grad[0], &m[0], &v[0], n, k)
+		}
+	}
+	for i := n; i < len(grad); i++ {
+		gi := grad[i]
+		if k.decay != 0 {
+			gi += k.wd * theta[i]
+		}
+		m[i] = k.b1*m[i] + k.omb1*gi
+		v[i] = k.b2*v[i] + k.omb2*gi*gi
+		denom := float32(math.Sqrt(float64(v[i])))/k.bc2 + k.eps
+		theta[i] -= k.stepSize * m[i] / denom
 	}
 }
 

@@ -27,8 +27,8 @@ var registry = []system{
 	register("lmf-s", amdPreset("lmf-s"), applyAMD, separable),
 	register("tucker-s", amdPreset("tucker-s"), applyAMD, separable),
 	register("deep-s", unimodal.DefaultConfig, applyUnimodal, trained(deeps.New)),
-	register("svm", svmbase.DefaultConfig, nil, fitted(svmbase.New)),
-	register("strh", strh.DefaultConfig, nil, fitted(strh.New)),
+	seedless(register("svm", svmbase.DefaultConfig, nil, fitted(svmbase.New))),
+	seedless(register("strh", strh.DefaultConfig, nil, fitted(strh.New))),
 	register("lmf", fusedPreset("lmf"), applyFused, trained(fused.New)),
 	register("tfn", fusedPreset("tfn"), applyFused, trained(fused.New)),
 	register("df", fusedPreset("df"), applyFused, trained(fused.New)),
@@ -54,11 +54,12 @@ var Names = func() []string {
 // default configuration, how the overrides of a Hyper apply to it, and its
 // constructor. register makes one from typed parts.
 type system struct {
-	name     string
-	tunable  bool // it takes overrides (apply is not nil)
-	defaults func() any
-	apply    func(config any, h Hyper, a applied) (any, error)
-	build    func(config any, dims data.Dims, task data.Task, rng *rand.Rand) (Model, error)
+	name          string
+	tunable       bool // it takes overrides (apply is not nil)
+	deterministic bool // its fit does not depend on the seed (seedless)
+	defaults      func() any
+	apply         func(config any, h Hyper, a applied) (any, error)
+	build         func(config any, dims data.Dims, task data.Task, rng *rand.Rand) (Model, error)
 }
 
 // applied records which overrides of a Hyper a system took: the numeric
@@ -98,6 +99,20 @@ func register[C any](name string, defaults func() C, apply func(c *C, h Hyper, a
 			return build(c, dims, task, rng)
 		},
 	}
+}
+
+// seedless marks a system whose fit does not depend on the seed.
+func seedless(s system) system {
+	s.deterministic = true
+	return s
+}
+
+// Deterministic reports whether the named system's fit does not depend on
+// the seed (SVM and STRH), so that one fit per dataset and setting stands
+// for every seed; false for an unknown name.
+func Deterministic(name string) bool {
+	s, err := lookup(name)
+	return err == nil && s.deterministic
 }
 
 // Tunable reports whether the named system takes a Hyper's overrides, so

@@ -199,6 +199,67 @@ func MatMul(transA, transB bool, alpha float32, a, b *Tensor, beta float32, c *T
 	blas32.Gemm(trans(transA), trans(transB), alpha, am, bm, beta, cm)
 }
 
+// Threads is how many goroutines one operation (a matrix product, an LSTM
+// step) may use: GOMAXPROCS unless SetThreads set another number.
+func Threads() int { return gemm.Threads() }
+
+// SetThreads sets how many goroutines one operation may use (n < 1:
+// GOMAXPROCS again) and returns the previous setting, to restore it. A
+// program that trains several models at once sets 1, so that the cores go
+// to the trainings rather than to each operation.
+func SetThreads(n int) int { return gemm.SetThreads(n) }
+
+// Packed is the right operand of MatMulPacked: op(B) prepared once for
+// several products with the same B (an LSTM's recurrent weights, at every
+// step), packed into the kernel's panels where the AVX2 kernel is in use.
+type Packed struct {
+	b      *Tensor
+	transB bool
+	p      *gemm.PackedB // nil with gonum
+}
+
+// Pack prepares op(B) for MatMulPacked. B must not change while the
+// Packed is in use.
+func Pack(transB bool, b *Tensor) *Packed {
+	p := &Packed{b: b, transB: transB}
+	if useKernel {
+		bm := b.matrix()
+		k, n := bm.Rows, bm.Cols
+		if transB {
+			k, n = n, k
+		}
+		p.p = gemm.PackB(transB, bm.Data, bm.Stride, k, n)
+	}
+	return p
+}
+
+// Release hands the packed copy back for reuse (to the next Pack); p must
+// not be used after it.
+func (p *Packed) Release() {
+	if p.p != nil {
+		p.p.Release()
+		p.p = nil
+	}
+}
+
+// MatMulPacked is MatMul with op(B) prepared by Pack: c = alpha·op(a)·op(b)
+// + beta·c, with the same result.
+func MatMulPacked(transA bool, alpha float32, a *Tensor, b *Packed, beta float32, c *Tensor) {
+	if b.p == nil {
+		MatMul(transA, b.transB, alpha, a, b.b, beta, c)
+		return
+	}
+	am, cm := a.matrix(), c.matrix()
+	ar, ac := am.Rows, am.Cols
+	if transA {
+		ar, ac = ac, ar
+	}
+	if ac != b.p.K || cm.Rows != ar || cm.Cols != b.p.N {
+		panic(fmt.Sprintf("tensor.MatMulPacked: %s%s x %s%s into %s", a, tmark(transA), b.b, tmark(b.transB), c))
+	}
+	gemm.GemmPacked(transA, ar, alpha, am.Data, am.Stride, b.p, beta, cm.Data, cm.Stride)
+}
+
 // useKernel selects the AVX2/FMA kernel of package gemm where the CPU has
 // it; otherwise MatMul calls gonum's BLAS. Setting the environment variable
 // MODISTILL_GEMM=gonum forces gonum (to compare the two, or to rule the

@@ -91,6 +91,37 @@ func TestBothBackends(t *testing.T) {
 		useKernel = k
 		t.Run("transposes", TestMatMulTransposes)
 		t.Run("transposed A path", TestMatMulTransposedAPathAgrees)
+		t.Run("packed B", TestMatMulPackedIsMatMul)
+	}
+}
+
+// A product with B packed once gives MatMul's bits, for both transposes of
+// B, used twice.
+func TestMatMulPackedIsMatMul(t *testing.T) {
+	for _, transB := range []bool{false, true} {
+		a, b := New(7, 33), New(40, 33) // op(b) is 33 x 40 when transposed
+		if !transB {
+			b = New(33, 40)
+		}
+		for i := range a.Data {
+			a.Data[i] = float32(i%11)/7 - 0.6
+		}
+		for i := range b.Data {
+			b.Data[i] = float32(i%13)/5 - 1.1
+		}
+		p := Pack(transB, b)
+		for range 2 {
+			want, got := New(7, 40), New(7, 40)
+			want.Fill(0.5)
+			got.Fill(0.5)
+			MatMul(false, transB, 0.7, a, b, 1, want)
+			MatMulPacked(false, 0.7, a, p, 1, got)
+			for i := range want.Data {
+				if got.Data[i] != want.Data[i] {
+					t.Fatalf("transB %v: c[%d] = %v, MatMul gives %v", transB, i, got.Data[i], want.Data[i])
+				}
+			}
+		}
 	}
 }
 

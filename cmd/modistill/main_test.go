@@ -381,7 +381,7 @@ func TestPaperQuickResumes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(out, "4 trials, 2 already recorded") || !strings.Contains(out, "2 to run") {
+	if !strings.Contains(out, "3 trials, 2 already recorded") || !strings.Contains(out, "1 to run") { // svm is fitted once
 		t.Errorf("second run did not resume:\n%s", out)
 	}
 	report, err := os.ReadFile(dir + "/report.md")
@@ -405,9 +405,9 @@ func TestPaperQuickResumes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// lmf: 2 seeds x avt; svm: 2 seeds x 7 conditions; plus the header.
-	if n := strings.Count(string(csvText), "\n"); n != 1+2+14 {
-		t.Errorf("results.csv has %d lines, want 17", n)
+	// lmf: 2 seeds x avt; svm, fitted once: 7 conditions; plus the header.
+	if n := strings.Count(string(csvText), "\n"); n != 1+2+7 {
+		t.Errorf("results.csv has %d lines, want 10", n)
 	}
 }
 
@@ -447,20 +447,26 @@ func TestPaperShardsMergeToTheUnshardedRun(t *testing.T) {
 	whole, a, b, merged := t.TempDir(), t.TempDir(), t.TempDir(), t.TempDir()
 	args := append([]string{"paper", "--quick", "--quiet", "--seeds", "2", "--systems", "lmf,svm", "--dataset", "mosi"},
 		smallData(t, "mosi", false, synth.Sizes{Train: 160, Valid: 60, Test: 80})...)
-	for _, run := range [][]string{{"--out", whole}, {"--out", a, "--shard", "0/2"}, {"--out", b, "--shard", "1/2"}} {
-		out, err := runCmd(t, append(append([]string{}, args...), run...)...)
+	// Three trials: lmf seeds 1 and 2, svm fitted once; shard 0/2 takes
+	// the first and the third.
+	for _, run := range []struct {
+		flags []string
+		want  string
+	}{{[]string{"--out", whole}, "3 trials, 0 already recorded"}, {[]string{"--out", a, "--shard", "0/2"}, "2 trials, 0 already recorded"},
+		{[]string{"--out", b, "--shard", "1/2"}, "1 trial, 0 already recorded"}} {
+		out, err := runCmd(t, append(append([]string{}, args...), run.flags...)...)
 		if err != nil {
-			t.Fatalf("%v: %v", run, err)
+			t.Fatalf("%v: %v", run.flags, err)
 		}
-		if len(run) > 2 && !strings.Contains(out, "2 trials, 0 already recorded") {
-			t.Errorf("shard %s did not take half the trials:\n%s", run[3], out)
+		if !strings.Contains(out, run.want) {
+			t.Errorf("%v: want %q:\n%s", run.flags, run.want, out)
 		}
 	}
 	out, err := runCmd(t, "report", "--in", a, "--in", b, "--out", merged)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(out, "4 trials from 2 directories") {
+	if !strings.Contains(out, "3 trials from 2 directories") {
 		t.Errorf("report output:\n%s", out)
 	}
 	want, got := csvWithoutSeconds(t, whole+"/results.csv"), csvWithoutSeconds(t, merged+"/results.csv")

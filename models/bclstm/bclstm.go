@@ -21,8 +21,8 @@ import (
 	"github.com/modistill/modistill/data"
 	"github.com/modistill/modistill/encoder"
 	"github.com/modistill/modistill/layers"
-	"github.com/modistill/modistill/nn"
 	"github.com/modistill/modistill/models/supervised"
+	"github.com/modistill/modistill/nn"
 	"github.com/modistill/modistill/optim"
 	"github.com/modistill/modistill/tensor"
 )

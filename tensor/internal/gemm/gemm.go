@@ -9,6 +9,7 @@ package gemm
 import (
 	"runtime"
 	"sync"
+	"sync/atomic"
 )
 
 // Micro-kernel tile and cache-block sizes.
@@ -26,6 +27,22 @@ var Available = available()
 // ("avx2", "fma", "avx512f", "amx-tile", ...), for benchmarks to print.
 func Features() []string { return features() }
 
+// threads is how many goroutines one product may use; 0 means GOMAXPROCS.
+var threads atomic.Int32
+
+// Threads is how many goroutines one product may use: GOMAXPROCS unless
+// SetThreads set another number.
+func Threads() int {
+	if n := int(threads.Load()); n > 0 {
+		return n
+	}
+	return runtime.GOMAXPROCS(0)
+}
+
+// SetThreads sets how many goroutines one product may use (n < 1:
+// GOMAXPROCS) and returns the previous setting (0 for GOMAXPROCS).
+func SetThreads(n int) int { return int(threads.Swap(int32(max(n, 0)))) }
+
 // parallelFlops is the size (in multiply-adds) above which Gemm splits the
 // rows of C between goroutines.
 const parallelFlops = 1 << 19
@@ -40,47 +57,104 @@ func Gemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int,
 	if m == 0 || n == 0 {
 		return
 	}
-	if beta != 1 {
-		for i := range m {
-			row := c[i*ldc : i*ldc+n]
-			if beta == 0 {
-				clear(row)
-			} else {
-				for j := range row {
-					row[j] *= beta
-				}
-			}
-		}
-	}
+	scale(c, m, n, ldc, beta)
 	if k == 0 || alpha == 0 {
 		return
 	}
 	np := (n + nr - 1) / nr
 	bp := getBuf(np * nr * min(k, kc))
 	defer putBuf(bp)
-	blocks := (m + mc - 1) / mc
-	workers := 1
-	if m*n*k >= parallelFlops {
-		workers = min(runtime.GOMAXPROCS(0), blocks)
-	}
 	for l0 := 0; l0 < k; l0 += kc {
 		kb := min(kc, k-l0)
 		packB(*bp, transB, b, ldb, l0, kb, n)
-		if workers == 1 {
-			rowBlocks(0, blocks, transA, m, n, l0, kb, alpha, a, lda, *bp, c, ldc)
-			continue
-		}
-		var wg sync.WaitGroup
-		for w := range workers {
-			lo, hi := w*blocks/workers, (w+1)*blocks/workers
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				rowBlocks(lo, hi, transA, m, n, l0, kb, alpha, a, lda, *bp, c, ldc)
-			}()
-		}
-		wg.Wait()
+		multiply(transA, m, n, k, l0, kb, alpha, a, lda, (*bp)[:np*nr*kb], c, ldc)
 	}
+}
+
+// PackedB is op(B) packed into the kernel's panels once, for several
+// products with the same B (an LSTM's recurrent weights, at every step).
+type PackedB struct {
+	K, N   int          // op(B) is K x N
+	blocks []*[]float32 // the panels of each depth block of kc (from bufs)
+}
+
+// PackB packs op(B), k x n, as Gemm would for each product.
+func PackB(transB bool, b []float32, ldb, k, n int) *PackedB {
+	p := &PackedB{K: k, N: n}
+	np := (n + nr - 1) / nr
+	for l0 := 0; l0 < k; l0 += kc {
+		kb := min(kc, k-l0)
+		bp := getBuf(np * nr * kb)
+		packB(*bp, transB, b, ldb, l0, kb, n)
+		p.blocks = append(p.blocks, bp)
+	}
+	return p
+}
+
+// Release hands the packed panels back for reuse; p must not be used
+// after it.
+func (p *PackedB) Release() {
+	for _, bp := range p.blocks {
+		putBuf(bp)
+	}
+	p.blocks = nil
+}
+
+// GemmPacked is Gemm with op(B) packed by PackB: C = alpha·op(A)·B + beta·C,
+// op(A) m x B.K. The result is the same, bit for bit.
+func GemmPacked(transA bool, m int, alpha float32, a []float32, lda int, b *PackedB, beta float32, c []float32, ldc int) {
+	if !Available {
+		panic("gemm: AVX2 and FMA are not available")
+	}
+	if m == 0 || b.N == 0 {
+		return
+	}
+	scale(c, m, b.N, ldc, beta)
+	if b.K == 0 || alpha == 0 {
+		return
+	}
+	for i, bp := range b.blocks {
+		l0 := i * kc
+		multiply(transA, m, b.N, b.K, l0, min(kc, b.K-l0), alpha, a, lda, *bp, c, ldc)
+	}
+}
+
+// scale sets C = beta·C (m x n, row stride ldc).
+func scale(c []float32, m, n, ldc int, beta float32) {
+	if beta == 1 {
+		return
+	}
+	for i := range m {
+		row := c[i*ldc : i*ldc+n]
+		if beta == 0 {
+			clear(row)
+		} else {
+			for j := range row {
+				row[j] *= beta
+			}
+		}
+	}
+}
+
+// multiply adds alpha·op(A)·B into C for the depth block l0..l0+kb, B's
+// panels packed in bp; the row blocks are split between goroutines when
+// the whole product (m x n x k) is large.
+func multiply(transA bool, m, n, k, l0, kb int, alpha float32, a []float32, lda int, bp []float32, c []float32, ldc int) {
+	blocks := (m + mc - 1) / mc
+	workers := 1
+	if m*n*k >= parallelFlops {
+		workers = min(Threads(), blocks)
+	}
+	if workers == 1 {
+		rowBlocks(0, blocks, transA, m, n, l0, kb, alpha, a, lda, bp, c, ldc)
+		return
+	}
+	var wg sync.WaitGroup
+	for w := range workers {
+		lo, hi := w*blocks/workers, (w+1)*blocks/workers
+		wg.Go(func() { rowBlocks(lo, hi, transA, m, n, l0, kb, alpha, a, lda, bp, c, ldc) })
+	}
+	wg.Wait()
 }
 
 // rowBlocks multiplies row blocks [lo, hi) of op(A) (depth slice l0..l0+kb)
@@ -100,7 +174,12 @@ func rowBlocks(lo, hi int, transA bool, m, n, l0, kb int, alpha float32, a []flo
 			bpanel := bp[jp*nr*kb : (jp+1)*nr*kb]
 			for ip := 0; ip < mb; ip += mr {
 				rb := min(mr, mb-ip)
-				kernel6x16(kb, &(*ap)[ip*kb], &bpanel[0], &tile[0])
+				if rb == mr && nb == nr { // a whole tile: straight into C
+					kernel6x16acc(kb, &(*ap)[ip*kb], &bpanel[0], &c[(i0+ip)*ldc+j0], ldc, alpha)
+					continue
+				}
+				clear(tile[:]) // an edge tile: computed aside, then the part inside C added
+				kernel6x16acc(kb, &(*ap)[ip*kb], &bpanel[0], &tile[0], nr, 1)
 				for i := range rb {
 					row := c[(i0+ip+i)*ldc+j0 : (i0+ip+i)*ldc+j0+nb]
 					t := tile[i*nr : i*nr+nb]

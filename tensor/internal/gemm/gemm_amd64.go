@@ -20,8 +20,9 @@ func features() []string {
 	return out
 }
 
-// kernel6x16 computes the 6x16 tile c = Σ_l a[l*6+i]·b[l*16+j] over k
-// packed steps, overwriting c (row-major, 16 columns).
+// kernel6x16acc computes the 6x16 tile Σ_l a[l*6+i]·b[l*16+j] over k packed
+// steps and adds alpha times it into the 6x16 block of c (row-major, row
+// stride ldc).
 //
 //go:noescape
-func kernel6x16(k int, a, b, c *float32)
+func kernel6x16acc(k int, a, b, c *float32, ldc int, alpha float32)

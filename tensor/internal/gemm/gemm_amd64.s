@@ -1,9 +1,11 @@
 #include "textflag.h"
 
-// func kernel6x16(k int, a, b, c *float32)
-// Y0..Y11 accumulate the 6x16 tile (row i in Y(2i), Y(2i+1)); Y12, Y13 hold
-// 16 values of B; Y14, Y15 hold broadcast values of A.
-TEXT ·kernel6x16(SB), NOSPLIT, $0-32
+// func kernel6x16acc(k int, a, b, c *float32, ldc int, alpha float32)
+// Y0..Y11 accumulate the 6x16 tile t = Σ_l a[l*6+i]·b[l*16+j] over k packed
+// steps (row i in Y(2i), Y(2i+1)); Y12, Y13 hold 16 values of B; Y14, Y15
+// hold broadcast values of A. Then c += alpha·t into the 6x16 block of C
+// (row stride ldc), a multiply then an add, as a scalar loop would do it.
+TEXT ·kernel6x16acc(SB), NOSPLIT, $0-44
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ b+16(FP), DI
@@ -21,9 +23,9 @@ TEXT ·kernel6x16(SB), NOSPLIT, $0-32
 	VXORPS Y10, Y10, Y10
 	VXORPS Y11, Y11, Y11
 	TESTQ CX, CX
-	JE done
+	JE accdone
 
-loop:
+accloop:
 	VMOVUPS (DI), Y12
 	VMOVUPS 32(DI), Y13
 	VBROADCASTSS (SI), Y14
@@ -47,20 +49,52 @@ loop:
 	ADDQ $24, SI
 	ADDQ $64, DI
 	DECQ CX
-	JNE loop
+	JNE accloop
 
-done:
+accdone:
+	MOVQ ldc+32(FP), R8
+	SHLQ $2, R8
+	VBROADCASTSS alpha+40(FP), Y14
+	VMULPS Y14, Y0, Y0
+	VADDPS (DX), Y0, Y0
 	VMOVUPS Y0, (DX)
+	VMULPS Y14, Y1, Y1
+	VADDPS 32(DX), Y1, Y1
 	VMOVUPS Y1, 32(DX)
-	VMOVUPS Y2, 64(DX)
-	VMOVUPS Y3, 96(DX)
-	VMOVUPS Y4, 128(DX)
-	VMOVUPS Y5, 160(DX)
-	VMOVUPS Y6, 192(DX)
-	VMOVUPS Y7, 224(DX)
-	VMOVUPS Y8, 256(DX)
-	VMOVUPS Y9, 288(DX)
-	VMOVUPS Y10, 320(DX)
-	VMOVUPS Y11, 352(DX)
+	ADDQ R8, DX
+	VMULPS Y14, Y2, Y2
+	VADDPS (DX), Y2, Y2
+	VMOVUPS Y2, (DX)
+	VMULPS Y14, Y3, Y3
+	VADDPS 32(DX), Y3, Y3
+	VMOVUPS Y3, 32(DX)
+	ADDQ R8, DX
+	VMULPS Y14, Y4, Y4
+	VADDPS (DX), Y4, Y4
+	VMOVUPS Y4, (DX)
+	VMULPS Y14, Y5, Y5
+	VADDPS 32(DX), Y5, Y5
+	VMOVUPS Y5, 32(DX)
+	ADDQ R8, DX
+	VMULPS Y14, Y6, Y6
+	VADDPS (DX), Y6, Y6
+	VMOVUPS Y6, (DX)
+	VMULPS Y14, Y7, Y7
+	VADDPS 32(DX), Y7, Y7
+	VMOVUPS Y7, 32(DX)
+	ADDQ R8, DX
+	VMULPS Y14, Y8, Y8
+	VADDPS (DX), Y8, Y8
+	VMOVUPS Y8, (DX)
+	VMULPS Y14, Y9, Y9
+	VADDPS 32(DX), Y9, Y9
+	VMOVUPS Y9, 32(DX)
+	ADDQ R8, DX
+	VMULPS Y14, Y10, Y10
+	VADDPS (DX), Y10, Y10
+	VMOVUPS Y10, (DX)
+	VMULPS Y14, Y11, Y11
+	VADDPS 32(DX), Y11, Y11
+	VMOVUPS Y11, 32(DX)
 	VZEROUPPER
 	RET

@@ -6,4 +6,6 @@ func available() bool { return false }
 
 func features() []string { return nil }
 
-func kernel6x16(k int, a, b, c *float32) { panic("gemm: no kernel on this architecture") }
+func kernel6x16acc(k int, a, b, c *float32, ldc int, alpha float32) {
+	panic("gemm: no kernel on this architecture")
+}

@@ -68,11 +68,18 @@ func TestGemmMatchesNaive(t *testing.T) {
 					c[i] = float32(rng.NormFloat64())
 				}
 				want := append([]float32(nil), c...)
+				packed := append([]float32(nil), c...)
 				naive(ta, tb, m, n, k, 0.7, a, lda, b, ldb, 0.3, want, ldc)
 				Gemm(ta, tb, m, n, k, 0.7, a, lda, b, ldb, 0.3, c, ldc)
+				pb := PackB(tb, b, ldb, k, n)
+				GemmPacked(ta, m, 0.7, a, lda, pb, 0.3, packed, ldc)
+				pb.Release()
 				for i := range c {
 					if d := math.Abs(float64(c[i] - want[i])); d > 1e-4*math.Sqrt(float64(k)) {
 						t.Fatalf("m=%d n=%d k=%d transA=%v transB=%v: c[%d] = %v, want %v", m, n, k, ta, tb, i, c[i], want[i])
+					}
+					if math.Float32bits(packed[i]) != math.Float32bits(c[i]) {
+						t.Fatalf("m=%d n=%d k=%d transA=%v transB=%v: with B packed once, c[%d] = %v; Gemm gives %v", m, n, k, ta, tb, i, packed[i], c[i])
 					}
 				}
 			}
