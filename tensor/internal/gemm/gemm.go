@@ -199,6 +199,10 @@ func packA(ap []float32, transA bool, a []float32, lda, i0, mb, l0, kb int) {
 	for ip := 0; ip < mb; ip += mr {
 		panel := ap[ip*kb : ip*kb+mr*kb]
 		rb := min(mr, mb-ip)
+		if rb == mr && !transA {
+			packA6(panel, a, lda, i0+ip, l0, kb)
+			continue
+		}
 		for i := range mr {
 			if i >= rb {
 				for l := range kb {
@@ -218,6 +222,24 @@ func packA(ap []float32, transA bool, a []float32, lda, i0, mb, l0, kb int) {
 				}
 			}
 		}
+	}
+}
+
+// packA6 is packA's common case, a whole panel of mr = 6 rows of A (not
+// transposed): the six rows are read side by side and each depth step's
+// six values written together, rather than one row at a time with a
+// stride of six.
+func packA6(panel []float32, a []float32, lda, r, l0, kb int) {
+	r0 := a[r*lda+l0 : r*lda+l0+kb]
+	r1 := a[(r+1)*lda+l0 : (r+1)*lda+l0+kb]
+	r2 := a[(r+2)*lda+l0 : (r+2)*lda+l0+kb]
+	r3 := a[(r+3)*lda+l0 : (r+3)*lda+l0+kb]
+	r4 := a[(r+4)*lda+l0 : (r+4)*lda+l0+kb]
+	r5 := a[(r+5)*lda+l0 : (r+5)*lda+l0+kb]
+	panel = panel[:mr*kb]
+	for l := range kb {
+		d := panel[l*mr : l*mr+mr : l*mr+mr]
+		d[0], d[1], d[2], d[3], d[4], d[5] = r0[l], r1[l], r2[l], r3[l], r4[l], r5[l]
 	}
 }
 
