@@ -242,11 +242,15 @@ func (m *Model) AnswerAll(ctx context.Context, rs []Request) ([]Answer, int, err
 		if len(rows) == 0 {
 			continue
 		}
-		same := make([]*data.Batch, len(rows))
-		for k, i := range rows {
-			same[k] = bs[i]
+		b := bs[rows[0]]
+		if len(rows) > 1 {
+			same := make([]*data.Batch, len(rows))
+			for k, i := range rows {
+				same[k] = bs[i]
+			}
+			b = data.Stack(same)
 		}
-		pred := m.m.Predict(tp, data.Stack(same), use)
+		pred := m.m.Predict(tp, b, use)
 		w := pred.Cols()
 		for k, i := range rows {
 			answers[i] = m.answer(rs[i].ID, use, pred.Data[k*w:(k+1)*w])

@@ -15,38 +15,17 @@ import (
 	"github.com/modistill/modistill/data/load"
 	"github.com/modistill/modistill/data/synth"
 	"github.com/modistill/modistill/infer/infertest"
-	"github.com/modistill/modistill/nn"
 	"github.com/modistill/modistill/systems"
-	"github.com/modistill/modistill/train"
 )
 
-// trainAndSave builds system name on ds, takes one training step (or fits
-// it), saves it and loads it back through infer.
+// trainAndSave saves system name, trained one step on ds (infertest.Bundle),
+// and loads it back through infer.
 func trainAndSave(t *testing.T, name string, ds *data.Dataset) (*Model, systems.Model) {
 	t.Helper()
-	cfg, err := systems.Config(name, systems.Hyper{Hidden: ptr(4)})
+	dir := filepath.Join(t.TempDir(), "model")
+	m, err := infertest.Bundle(dir, name, ds, 3)
 	if err != nil {
 		t.Fatal(err)
-	}
-	m, err := systems.Build(name, cfg, ds.Dims(), ds.Task, nn.NewRNG(3))
-	if err != nil {
-		t.Fatalf("%s: %v", name, err)
-	}
-	switch m := m.(type) {
-	case train.Model:
-		m.Step(autodiff.NewTape(), nn.Training(nn.NewRNG(4)), ds.Train.All())
-	case systems.Fitter:
-		if err := m.Fit(context.Background(), ds); err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		cfg = m.FittedConfig()
-	}
-	dir := filepath.Join(t.TempDir(), "model")
-	raw, _ := systems.MarshalConfig(cfg)
-	meta := systems.DataMeta(ds)
-	meta.System, meta.Config, meta.Seed = name, raw, 3
-	if err := systems.Save(dir, m, meta); err != nil {
-		t.Fatalf("%s: %v", name, err)
 	}
 	im, err := Load(dir)
 	if err != nil {
@@ -86,8 +65,6 @@ func request(s *data.Split, i int, use data.Subset) Request {
 	return r
 }
 
-// Every system answers every subset it takes, and each answer equals the
-// prediction for the same sample made on the whole split (eval's way).
 // Every system answers every subset it takes as eval predicts: requests
 // sent side by side from several goroutines (run it with -race to check
 // that answering only reads the model), and all of them in one call.

@@ -75,9 +75,6 @@ func (a *Adam) Step() {
 	for _, g := range a.Groups {
 		k := constants{b1: b1, omb1: 1 - b1, b2: b2, omb2: 1 - b2, bc2: float32(bc2), eps: float32(a.Eps),
 			stepSize: float32(g.LR / bc1), wd: float32(g.WeightDecay)}
-		if k.wd != 0 {
-			k.decay = 1
-		}
 		for _, p := range g.Params {
 			if grad := p.Grad(); grad != nil {
 				update(p.Value.Data, grad.Data, a.m[p], a.v[p], &k)
@@ -91,8 +88,7 @@ func (a *Adam) Step() {
 type constants struct {
 	b1, omb1, b2, omb2 float32 // β1, 1-β1, β2, 1-β2
 	bc2, eps, stepSize float32 // sqrt(1-β2ᵗ), ε, lr/(1-β1ᵗ)
-	wd                 float32 // λ
-	decay              int32   // 1 when λ is applied
+	wd                 float32 // λ, applied when not zero
 }
 
 // update applies the step to theta from grad, with the moments m and v:
@@ -107,7 +103,7 @@ func update(theta, grad, m, v []float32, k *constants) {
 	}
 	for i := n; i < len(grad); i++ {
 		gi := grad[i]
-		if k.decay != 0 {
+		if k.wd != 0 {
 			gi += k.wd * theta[i]
 		}
 		m[i] = k.b1*m[i] + k.omb1*gi

@@ -5,7 +5,8 @@
 // as the scalar loop in adam.go does it (no fused multiply-add; VSQRTPS is
 // the correctly rounded float32 square root, as float32(math.Sqrt(float64))
 // is), so the bits are the same. k holds β1, 1-β1, β2, 1-β2, sqrt(1-β2ᵗ),
-// ε, the step size, the weight decay λ and whether λ is applied.
+// ε, the step size and the weight decay λ, applied when it is not ±0 (as
+// the scalar loop's λ != 0).
 TEXT ·adamAVX2(SB), NOSPLIT, $0-48
 	MOVQ theta+0(FP), DI
 	MOVQ grad+8(FP), SI
@@ -21,7 +22,8 @@ TEXT ·adamAVX2(SB), NOSPLIT, $0-48
 	VBROADCASTSS 20(AX), Y13
 	VBROADCASTSS 24(AX), Y14
 	VBROADCASTSS 28(AX), Y15
-	MOVL 32(AX), DX
+	MOVL 28(AX), DX
+	ANDL $0x7fffffff, DX
 	SHRQ $3, CX
 	JZ   done
 

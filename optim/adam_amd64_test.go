@@ -21,9 +21,6 @@ func TestVectorUpdateMatchesScalarBits(t *testing.T) {
 				m[i], v[i] = float32(rng.NormFloat64())/10, float32(rng.Float64())/10
 			}
 			k := constants{b1: 0.9, omb1: 1 - float32(0.9), b2: 0.999, omb2: 1 - float32(0.999), bc2: 0.0447, eps: 1e-8, stepSize: 0.01, wd: wd}
-			if wd != 0 {
-				k.decay = 1
-			}
 			st, sm, sv := append([]float32(nil), theta...), append([]float32(nil), m...), append([]float32(nil), v...)
 			vector = false
 			update(st, grad, sm, sv, &k)

@@ -15,13 +15,9 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/modistill/modistill/autodiff"
 	"github.com/modistill/modistill/data/load"
 	"github.com/modistill/modistill/infer"
 	"github.com/modistill/modistill/infer/infertest"
-	"github.com/modistill/modistill/nn"
-	"github.com/modistill/modistill/systems"
-	"github.com/modistill/modistill/train"
 )
 
 // textModel trains Ours for one step on a small release whose text is word
@@ -36,18 +32,8 @@ func textModel(t *testing.T) *infer.Model {
 	if err != nil {
 		t.Fatal(err)
 	}
-	hidden := 4
-	cfg, _ := systems.Config("ours", systems.Hyper{Hidden: &hidden})
-	m, err := systems.Build("ours", cfg, ds.Dims(), ds.Task, nn.NewRNG(1))
-	if err != nil {
-		t.Fatal(err)
-	}
-	m.(train.Model).Step(autodiff.NewTape(), nn.Training(nn.NewRNG(2)), ds.Train.All())
 	dir := filepath.Join(t.TempDir(), "ours-text")
-	raw, _ := systems.MarshalConfig(cfg)
-	meta := systems.DataMeta(ds)
-	meta.System, meta.Config, meta.Seed = "ours", raw, 1
-	if err := systems.Save(dir, m, meta); err != nil {
+	if _, err := infertest.Bundle(dir, "ours", ds, 1); err != nil {
 		t.Fatal(err)
 	}
 	im, err := infer.Load(dir)

@@ -261,6 +261,7 @@ func (s *Server) infer(w http.ResponseWriter, r *http.Request, name string, m *i
 	answers, i, err := m.AnswerAll(ctx, reqs.samples)
 	var bad *infer.InputError
 	switch {
+	case err == nil:
 	case errors.As(err, &bad):
 		writeError(w, http.StatusBadRequest, inputError(err, reqs.batched, i))
 		return
@@ -270,7 +271,7 @@ func (s *Server) infer(w http.ResponseWriter, r *http.Request, name string, m *i
 	case ctx.Err() != nil:
 		writeError(w, http.StatusServiceUnavailable, "timed out answering the request")
 		return
-	case err != nil: // the model's failure, not the client's
+	default: // the model's failure, not the client's
 		s.log.Error("answer", "model", name, "error", err.Error())
 		writeError(w, http.StatusInternalServerError, "internal error")
 		return

@@ -21,9 +21,8 @@ import (
 	"github.com/modistill/modistill/data"
 	"github.com/modistill/modistill/data/synth"
 	"github.com/modistill/modistill/infer"
-	"github.com/modistill/modistill/nn"
+	"github.com/modistill/modistill/infer/infertest"
 	"github.com/modistill/modistill/systems"
-	"github.com/modistill/modistill/train"
 )
 
 // fixture trains ours and lmf for one step on a small synthetic MOSI and
@@ -37,24 +36,13 @@ func fixture(t testing.TB, limits Limits) (*Server, *data.Dataset, map[string]sy
 	ds := dss[0]
 	loaded, built := map[string]*infer.Model{}, map[string]systems.Model{}
 	for _, name := range []string{"ours", "lmf"} {
-		hidden := 4
-		cfg, _ := systems.Config(name, systems.Hyper{Hidden: &hidden})
-		m, err := systems.Build(name, cfg, ds.Dims(), ds.Task, nn.NewRNG(1))
-		if err != nil {
-			t.Fatal(err)
-		}
-		m.(train.Model).Step(autodiff.NewTape(), nn.Training(nn.NewRNG(2)), ds.Train.All())
 		dir := filepath.Join(t.TempDir(), name)
-		raw, _ := systems.MarshalConfig(cfg)
-		meta := systems.DataMeta(ds)
-		meta.System, meta.Config, meta.Seed = name, raw, 1
-		if err := systems.Save(dir, m, meta); err != nil {
+		if built[name], err = infertest.Bundle(dir, name, ds, 1); err != nil {
 			t.Fatal(err)
 		}
 		if loaded[name], err = infer.Load(dir); err != nil {
 			t.Fatal(err)
 		}
-		built[name] = m
 	}
 	return New(loaded, limits, slog.New(slog.NewTextHandler(io.Discard, nil))), ds, built
 }
@@ -328,35 +316,13 @@ func TestEverySystemServesEverySubset(t *testing.T) {
 	ds := dss[0]
 	loaded, built := map[string]*infer.Model{}, map[string]systems.Model{}
 	for _, name := range systems.Names {
-		hidden := 4
-		cfg, err := systems.Config(name, systems.Hyper{Hidden: &hidden})
-		if err != nil {
-			t.Fatal(err)
-		}
-		m, err := systems.Build(name, cfg, ds.Dims(), ds.Task, nn.NewRNG(1))
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		switch m := m.(type) {
-		case train.Model:
-			m.Step(autodiff.NewTape(), nn.Training(nn.NewRNG(2)), ds.Train.All())
-		case systems.Fitter:
-			if err := m.Fit(context.Background(), ds); err != nil {
-				t.Fatalf("%s: %v", name, err)
-			}
-			cfg = m.FittedConfig()
-		}
 		dir := filepath.Join(t.TempDir(), name)
-		raw, _ := systems.MarshalConfig(cfg)
-		meta := systems.DataMeta(ds)
-		meta.System, meta.Config, meta.Seed = name, raw, 1
-		if err := systems.Save(dir, m, meta); err != nil {
-			t.Fatalf("%s: %v", name, err)
+		if built[name], err = infertest.Bundle(dir, name, ds, 1); err != nil {
+			t.Fatal(err)
 		}
 		if loaded[name], err = infer.Load(dir); err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
-		built[name] = m
 	}
 	ts := httptest.NewServer(New(loaded, DefaultLimits, slog.New(slog.NewTextHandler(io.Discard, nil))).Handler())
 	defer ts.Close()

@@ -18,7 +18,7 @@ import (
 )
 
 // Trainer trains a forward function on the task loss with one optimizer.
-// Embedding it gives a model Step, ValidationLoss, Predictions and Outputs.
+// Embedding it gives a model Step, ValidationLoss and Predictions.
 type Trainer struct {
 	Task    data.Task
 	Opt     *optim.Adam
@@ -46,11 +46,4 @@ func (s *Trainer) ValidationLoss(tp *autodiff.Tape, sp *data.Split) float64 {
 func (s *Trainer) Predictions(tp *autodiff.Tape, b *data.Batch) *tensor.Tensor {
 	defer tp.Inference()()
 	return s.Task.Predictions(s.Forward(tp, nn.Eval, b).Value)
-}
-
-// Outputs returns the raw outputs for a batch in evaluation mode, as a new
-// tensor (Predictions turns them into values or probabilities).
-func (s *Trainer) Outputs(tp *autodiff.Tape, b *data.Batch) *tensor.Tensor {
-	defer tp.Inference()()
-	return s.Forward(tp, nn.Eval, b).Value.Clone()
 }

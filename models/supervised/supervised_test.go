@@ -31,7 +31,7 @@ func TestTrainerStepLowersTheTaskLoss(t *testing.T) {
 	if tp.NoGrad || !(after < before/10) {
 		t.Errorf("validation L1 %.3f -> %.3f after 200 steps (NoGrad left %v)", before, after, tp.NoGrad)
 	}
-	if out := s.Outputs(tp, split.All()); out.Rows() != 4 || tp.NoGrad {
-		t.Errorf("outputs %v", out.Shape)
+	if out := s.Predictions(tp, split.All()); out.Rows() != 4 || tp.NoGrad {
+		t.Errorf("predictions %v", out.Shape)
 	}
 }
