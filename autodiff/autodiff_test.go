@@ -133,6 +133,29 @@ func TestDropoutStatistics(t *testing.T) {
 	}
 }
 
+// Dropout keeps exactly the elements for which rng.Float32() >= rate, the
+// rule it is written to follow, with +0 (not -0) where it drops.
+func TestDropoutKeepsWhereFloat32ReachesTheRate(t *testing.T) {
+	for _, rate := range []float32{1e-7, 0.1, 0.2, 0.25, 1.0 / 3, 0.5, 0.999999} {
+		tp := NewTape()
+		x := tp.Const(tensor.New(5000))
+		for i := range x.Value.Data {
+			x.Value.Data[i] = float32(i%7) - 3
+		}
+		y := tp.Dropout(x, rate, rand.New(rand.NewPCG(7, 8)))
+		ref := rand.New(rand.NewPCG(7, 8))
+		for i, v := range x.Value.Data {
+			want := float32(0)
+			if ref.Float32() >= rate {
+				want = v * (1 / (1 - rate))
+			}
+			if got := y.Value.Data[i]; math.Float32bits(got) != math.Float32bits(want) {
+				t.Fatalf("rate %v: element %d = %v, want %v", rate, i, got, want)
+			}
+		}
+	}
+}
+
 func TestNoGradRecordsNothing(t *testing.T) {
 	a := NewParam(tensor.From([]float32{1, 2}, 1, 2))
 	tp := NewTape()

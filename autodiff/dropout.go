@@ -1,6 +1,9 @@
 package autodiff
 
-import "math/rand/v2"
+import (
+	"math"
+	"math/rand/v2"
+)
 
 // Dropout zeroes each element of x with probability rate and scales the
 // survivors by 1/(1-rate) (inverted dropout), drawing from rng. Callers apply
@@ -15,11 +18,19 @@ func (tp *Tape) Dropout(x *Node, rate float32, rng *rand.Rand) *Node {
 	out := tp.NewOutput(x.Shape(), x)
 	mask := tp.Alloc(x.Shape()...).Data
 	keep := 1 / (1 - rate)
+	keepBits := math.Float32bits(keep)
+	// rng.Float32() is u/2²⁴ for the low 24 bits u of rng.Uint32(), so
+	// Float32() >= rate exactly when u >= ⌈rate·2²⁴⌉: the same draws and the
+	// same elements kept, compared without a branch (a kept element's bits
+	// are and-ed with all ones, a dropped one's with zero).
+	threshold := int32(math.Ceil(float64(rate) * (1 << 24)))
+	dst := out.Value.Data[:len(x.Value.Data)]
+	mask = mask[:len(x.Value.Data)]
 	for i, v := range x.Value.Data {
-		if rng.Float32() >= rate {
-			mask[i] = keep
-			out.Value.Data[i] = v * keep
-		}
+		u := int32(rng.Uint32() & (1<<24 - 1))
+		kept := ^uint32((u - threshold) >> 31) // all ones when u >= threshold
+		mask[i] = math.Float32frombits(keepBits & kept)
+		dst[i] = math.Float32frombits(math.Float32bits(v*keep) & kept)
 	}
 	tp.AddBackward(out, func() {
 		gx := x.AccumGrad().Data

@@ -123,46 +123,71 @@ func (l *LSTM) run(tp *autodiff.Tape, x *autodiff.Node, lengths []int) *lstmRun 
 	if T == 0 {
 		return r
 	}
-	// Time-major copy of the input, so that each step's rows are contiguous.
-	r.xt = tp.Alloc(T, B, I)
-	for b := range B {
-		for t := range T {
-			copy(r.xt.Data[(t*B+b)*I:(t*B+b+1)*I], x.Value.Data[(b*T+t)*I:(b*T+t+1)*I])
-		}
-	}
 	// acts holds the pre-activations, then (in place) the gate values
-	// i, f, g, o of every step: (T, B, 4H). One product for all steps.
+	// i, f, g, o of every step: (T, B, 4H).
 	r.acts = tp.Alloc(T, B, G)
 	r.tanhCs = tp.Alloc(T, B, H)
-	bias := r.acts.Data[:G]
+	bias := make([]float32, G)
 	for j := range G {
 		bias[j] = r.bih.Value.Data[j] + r.bhh.Value.Data[j]
 	}
-	for i := 1; i < T*B; i++ {
-		copy(r.acts.Data[i*G:(i+1)*G], bias)
+	// The backward pass needs the input time-major (x_t of all steps as one
+	// matrix); inference takes each step's rows into a scratch block.
+	if !tp.NoGrad {
+		r.xt = tp.Alloc(T, B, I)
 	}
-	tensor.MatMul(false, true, 1, r.xt, r.wih.Value, 1, r.acts)
-	whh := tensor.Pack(true, r.whh.Value) // once for the T steps
+	wih := tensor.Pack(true, r.wih.Value) // both packed once for the T steps
+	defer wih.Release()
+	whh := tensor.Pack(true, r.whh.Value)
 	defer whh.Release()
+	// The rows of the batch recur independently, so each goroutine runs
+	// all T steps for its own rows, with no step waiting for another
+	// goroutine's rows; a row's sums are the same whichever block it is in.
+	parallelRows(B, B*T*G, func(lo, hi int) { r.forwardRows(lo, hi, bias, wih, whh) })
+	return r
+}
+
+// forwardRows runs the T steps for batch rows [lo, hi): for each step the
+// pre-activations a_t = b_ih + b_hh + x_t W_ihᵀ + h_{t-1} W_hhᵀ (added in
+// that order), then the cell.
+func (r *lstmRun) forwardRows(lo, hi int, bias []float32, wih, whh *tensor.Packed) {
+	B, T, I, H, G := r.B, r.T, r.I, r.H, 4*r.H
+	n := hi - lo
+	x := r.x.Value.Data
+	var scratch []float32
+	if r.xt == nil {
+		scratch = make([]float32, n*I)
+	}
 	for t := range T {
-		hPrev := tensor.From(r.hs.Data[t*B*H:(t+1)*B*H], B, H)
-		a := tensor.From(r.acts.Data[t*B*G:(t+1)*B*G], B, G)
-		tensor.MatMulPacked(false, 1, hPrev, whh, 1, a) // the four gates in one product
-		cPrev := r.cs.Data[t*B*H : (t+1)*B*H]
-		c := r.cs.Data[(t+1)*B*H : (t+2)*B*H]
-		h := r.hs.Data[(t+1)*B*H : (t+2)*B*H]
-		tc := r.tanhCs.Data[t*B*H : (t+1)*B*H]
-		parallelRows(B, B*H, func(lo, hi int) {
-			lstmCell(a.Data[lo*G:hi*G], cPrev[lo*H:hi*H], c[lo*H:hi*H], tc[lo*H:hi*H], h[lo*H:hi*H], hi-lo, H)
-		})
-		for b, n := range lengths { // past its end a sample keeps its state
-			if t >= n {
-				copy(c[b*H:(b+1)*H], cPrev[b*H:(b+1)*H])
-				copy(h[b*H:(b+1)*H], hPrev.Data[b*H:(b+1)*H])
+		xr := scratch
+		if r.xt != nil {
+			xr = r.xt.Data[(t*B+lo)*I : (t*B+hi)*I]
+		}
+		for b := lo; b < hi; b++ { // x_t of these rows, contiguous
+			copy(xr[(b-lo)*I:(b-lo+1)*I], x[(b*T+t)*I:(b*T+t+1)*I])
+		}
+		a := tensor.From(r.acts.Data[(t*B+lo)*G:(t*B+hi)*G], n, G)
+		for i := range n {
+			copy(a.Data[i*G:(i+1)*G], bias)
+		}
+		tensor.MatMulPackedSerial(false, 1, tensor.From(xr, n, I), wih, 1, a)
+		hPrev := tensor.From(r.hs.Data[(t*B+lo)*H:(t*B+hi)*H], n, H)
+		tensor.MatMulPackedSerial(false, 1, hPrev, whh, 1, a) // the four gates in one product
+		cPrev := r.cs.Data[(t*B+lo)*H : (t*B+hi)*H]
+		c := r.cs.Data[((t+1)*B+lo)*H : ((t+1)*B+hi)*H]
+		h := r.hs.Data[((t+1)*B+lo)*H : ((t+1)*B+hi)*H]
+		lstmCell(a.Data, cPrev, c, r.tanhCs.Data[(t*B+lo)*H:(t*B+hi)*H], h, n, H)
+		if r.lengths == nil {
+			continue
+		}
+		for b := lo; b < hi; b++ { // past its end a sample keeps its state
+			if t >= r.lengths[b] {
+				i := b - lo
+				copy(c[i*H:(i+1)*H], cPrev[i*H:(i+1)*H])
+				copy(h[i*H:(i+1)*H], hPrev.Data[i*H:(i+1)*H])
 			}
 		}
 	}
-	return r
 }
 
 // backward propagates gradients into the LSTM's inputs and parameters:
@@ -173,52 +198,14 @@ func (r *lstmRun) backward(tp *autodiff.Tape, dFinal, dHs, dCs *tensor.Tensor) {
 	if T == 0 {
 		return
 	}
-	lengths := r.lengths
 	// dacts: gradients of the pre-activations, (T, B, 4H).
 	dacts := tp.Alloc(T, B, G)
-	dh := tp.Alloc(B, H)
-	if dFinal != nil {
-		copy(dh.Data, dFinal.Data)
-	}
-	dc := make([]float32, B*H)
-	var dcKeep, dhKeep []float32
-	if lengths != nil {
-		dcKeep, dhKeep = make([]float32, B*H), make([]float32, B*H)
-	}
 	whh := tensor.Pack(false, r.whh.Value) // once for the T steps
 	defer whh.Release()
-	for t := T - 1; t >= 0; t-- {
-		for b := range B { // gradients arriving at step t's outputs
-			if dHs != nil {
-				tensor.Accumulate(dh.Data[b*H:(b+1)*H], dHs.Data[(b*T+t)*H:(b*T+t+1)*H])
-			}
-			if dCs != nil {
-				tensor.Accumulate(dc[b*H:(b+1)*H], dCs.Data[(b*T+t)*H:(b*T+t+1)*H])
-			}
-		}
-		if lengths != nil {
-			copy(dcKeep, dc)
-		}
-		gates, da := r.acts.Data[t*B*G:(t+1)*B*G], dacts.Data[t*B*G:(t+1)*B*G]
-		cPrev, tc := r.cs.Data[t*B*H:(t+1)*B*H], r.tanhCs.Data[t*B*H:(t+1)*B*H]
-		parallelRows(B, B*H, func(lo, hi int) {
-			lstmCellBackward(gates[lo*G:hi*G], cPrev[lo*H:hi*H], tc[lo*H:hi*H], dh.Data[lo*H:hi*H], dc[lo*H:hi*H], da[lo*G:hi*G], hi-lo, H)
-		})
-		for b, n := range lengths { // a padded step passed h and c through unchanged
-			if t >= n {
-				clear(da[b*G : (b+1)*G])
-				copy(dc[b*H:(b+1)*H], dcKeep[b*H:(b+1)*H])
-				copy(dhKeep[b*H:(b+1)*H], dh.Data[b*H:(b+1)*H])
-			}
-		}
-		// dh_{t-1} = da_t · W_hh (and, for padded rows, dh_t itself)
-		tensor.MatMulPacked(false, 1, tensor.From(da, B, G), whh, 0, dh)
-		for b, n := range lengths {
-			if t >= n {
-				copy(dh.Data[b*H:(b+1)*H], dhKeep[b*H:(b+1)*H])
-			}
-		}
-	}
+	// The chain dh_t -> dh_{t-1} is per batch row, so each goroutine runs it
+	// for its own rows, as the forward pass does; the weights' gradients
+	// then sum over all rows and steps in single products.
+	parallelRows(B, B*T*G, func(lo, hi int) { r.backwardRows(lo, hi, dFinal, dHs, dCs, dacts, whh) })
 	hPrev := tensor.From(r.hs.Data[:T*B*H], T*B, H)
 	if r.whh.RequiresGrad() { // dW_hh += Σ_t da_tᵀ h_{t-1}
 		tensor.MatMul(true, false, 1, dacts, hPrev, 1, r.whh.AccumGrad())
@@ -244,6 +231,54 @@ func (r *lstmRun) backward(tp *autodiff.Tape, dFinal, dHs, dCs *tensor.Tensor) {
 		for b := range B {
 			for t := range T {
 				tensor.Accumulate(gx[(b*T+t)*I:(b*T+t+1)*I], dxt.Data[(t*B+b)*I:(t*B+b+1)*I])
+			}
+		}
+	}
+}
+
+// backwardRows runs the chain of step gradients, from step T-1 down to 0,
+// for batch rows [lo, hi), writing their pre-activation gradients into
+// dacts.
+func (r *lstmRun) backwardRows(lo, hi int, dFinal, dHs, dCs, dacts *tensor.Tensor, whh *tensor.Packed) {
+	B, T, H, G := r.B, r.T, r.H, 4*r.H
+	n := hi - lo
+	lengths := r.lengths
+	dh, dc := make([]float32, n*H), make([]float32, n*H)
+	if dFinal != nil {
+		copy(dh, dFinal.Data[lo*H:hi*H])
+	}
+	var dcKeep, dhKeep []float32
+	if lengths != nil {
+		dcKeep, dhKeep = make([]float32, n*H), make([]float32, n*H)
+	}
+	for t := T - 1; t >= 0; t-- {
+		for b := lo; b < hi; b++ { // gradients arriving at step t's outputs
+			i := b - lo
+			if dHs != nil {
+				tensor.Accumulate(dh[i*H:(i+1)*H], dHs.Data[(b*T+t)*H:(b*T+t+1)*H])
+			}
+			if dCs != nil {
+				tensor.Accumulate(dc[i*H:(i+1)*H], dCs.Data[(b*T+t)*H:(b*T+t+1)*H])
+			}
+		}
+		if lengths != nil {
+			copy(dcKeep, dc)
+		}
+		gates, da := r.acts.Data[(t*B+lo)*G:(t*B+hi)*G], dacts.Data[(t*B+lo)*G:(t*B+hi)*G]
+		cPrev, tc := r.cs.Data[(t*B+lo)*H:(t*B+hi)*H], r.tanhCs.Data[(t*B+lo)*H:(t*B+hi)*H]
+		lstmCellBackward(gates, cPrev, tc, dh, dc, da, n, H)
+		for b := lo; b < hi && lengths != nil; b++ { // a padded step passed h and c through unchanged
+			if i := b - lo; t >= lengths[b] {
+				clear(da[i*G : (i+1)*G])
+				copy(dc[i*H:(i+1)*H], dcKeep[i*H:(i+1)*H])
+				copy(dhKeep[i*H:(i+1)*H], dh[i*H:(i+1)*H])
+			}
+		}
+		// dh_{t-1} = da_t · W_hh (and, for padded rows, dh_t itself)
+		tensor.MatMulPackedSerial(false, 1, tensor.From(da, n, G), whh, 0, tensor.From(dh, n, H))
+		for b := lo; b < hi && lengths != nil; b++ {
+			if i := b - lo; t >= lengths[b] {
+				copy(dh[i*H:(i+1)*H], dhKeep[i*H:(i+1)*H])
 			}
 		}
 	}

@@ -245,6 +245,17 @@ func (p *Packed) Release() {
 // MatMulPacked is MatMul with op(B) prepared by Pack: c = alpha·op(a)·op(b)
 // + beta·c, with the same result.
 func MatMulPacked(transA bool, alpha float32, a *Tensor, b *Packed, beta float32, c *Tensor) {
+	matMulPacked(false, transA, alpha, a, b, beta, c)
+}
+
+// MatMulPackedSerial is MatMulPacked on the calling goroutine alone, for a
+// caller that splits the rows of its products between goroutines itself
+// (the LSTM, whose batch rows recur independently); the result is the same.
+func MatMulPackedSerial(transA bool, alpha float32, a *Tensor, b *Packed, beta float32, c *Tensor) {
+	matMulPacked(true, transA, alpha, a, b, beta, c)
+}
+
+func matMulPacked(serial, transA bool, alpha float32, a *Tensor, b *Packed, beta float32, c *Tensor) {
 	if b.p == nil {
 		MatMul(transA, b.transB, alpha, a, b.b, beta, c)
 		return
@@ -256,6 +267,10 @@ func MatMulPacked(transA bool, alpha float32, a *Tensor, b *Packed, beta float32
 	}
 	if ac != b.p.K || cm.Rows != ar || cm.Cols != b.p.N {
 		panic(fmt.Sprintf("tensor.MatMulPacked: %s%s x %s%s into %s", a, tmark(transA), b.b, tmark(b.transB), c))
+	}
+	if serial {
+		gemm.GemmPackedSerial(transA, ar, alpha, am.Data, am.Stride, b.p, beta, cm.Data, cm.Stride)
+		return
 	}
 	gemm.GemmPacked(transA, ar, alpha, am.Data, am.Stride, b.p, beta, cm.Data, cm.Stride)
 }

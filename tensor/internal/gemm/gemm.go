@@ -61,15 +61,28 @@ func Gemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int,
 	if k == 0 || alpha == 0 {
 		return
 	}
-	np := (n + nr - 1) / nr
-	bp := getBuf(np * nr * min(k, kc))
+	// Each depth block of B is packed and used in column chunks whose
+	// panels stay in the cache between packing and use (a wide B, TFN's
+	// 70,785 columns, would otherwise go to memory packed and come back).
+	// Every element of C still sums its depth blocks in order.
+	kb0 := min(k, kc)
+	chunk := max(nr, packedFloats/kb0/nr*nr)
+	bp := getBuf(min(chunk, (n+nr-1)/nr*nr) * kb0)
 	defer putBuf(bp)
 	for l0 := 0; l0 < k; l0 += kc {
 		kb := min(kc, k-l0)
-		packB(*bp, transB, b, ldb, l0, kb, n)
-		multiply(transA, m, n, k, l0, kb, alpha, a, lda, (*bp)[:np*nr*kb], c, ldc)
+		for j0 := 0; j0 < n; j0 += chunk {
+			nb := min(chunk, n-j0)
+			np := (nb + nr - 1) / nr
+			packB(*bp, transB, b, ldb, l0, kb, j0, nb)
+			multiply(Threads(), transA, m, nb, k, l0, kb, alpha, a, lda, (*bp)[:np*nr*kb], c[j0:], ldc)
+		}
 	}
 }
+
+// packedFloats bounds the packed columns of B that Gemm holds at once
+// (256 KiB), so that they stay in the L2 cache.
+const packedFloats = 1 << 16
 
 // PackedB is op(B) packed into the kernel's panels once, for several
 // products with the same B (an LSTM's recurrent weights, at every step).
@@ -85,7 +98,7 @@ func PackB(transB bool, b []float32, ldb, k, n int) *PackedB {
 	for l0 := 0; l0 < k; l0 += kc {
 		kb := min(kc, k-l0)
 		bp := getBuf(np * nr * kb)
-		packB(*bp, transB, b, ldb, l0, kb, n)
+		packB(*bp, transB, b, ldb, l0, kb, 0, n)
 		p.blocks = append(p.blocks, bp)
 	}
 	return p
@@ -103,6 +116,17 @@ func (p *PackedB) Release() {
 // GemmPacked is Gemm with op(B) packed by PackB: C = alpha·op(A)·B + beta·C,
 // op(A) m x B.K. The result is the same, bit for bit.
 func GemmPacked(transA bool, m int, alpha float32, a []float32, lda int, b *PackedB, beta float32, c []float32, ldc int) {
+	gemmPacked(Threads(), transA, m, alpha, a, lda, b, beta, c, ldc)
+}
+
+// GemmPackedSerial is GemmPacked on the calling goroutine alone, for a
+// caller that splits the rows of its products between goroutines itself.
+func GemmPackedSerial(transA bool, m int, alpha float32, a []float32, lda int, b *PackedB, beta float32, c []float32, ldc int) {
+	gemmPacked(1, transA, m, alpha, a, lda, b, beta, c, ldc)
+}
+
+// gemmPacked is GemmPacked on up to threads goroutines.
+func gemmPacked(threads int, transA bool, m int, alpha float32, a []float32, lda int, b *PackedB, beta float32, c []float32, ldc int) {
 	if !Available {
 		panic("gemm: AVX2 and FMA are not available")
 	}
@@ -115,7 +139,7 @@ func GemmPacked(transA bool, m int, alpha float32, a []float32, lda int, b *Pack
 	}
 	for i, bp := range b.blocks {
 		l0 := i * kc
-		multiply(transA, m, b.N, b.K, l0, min(kc, b.K-l0), alpha, a, lda, *bp, c, ldc)
+		multiply(threads, transA, m, b.N, b.K, l0, min(kc, b.K-l0), alpha, a, lda, *bp, c, ldc)
 	}
 }
 
@@ -138,12 +162,12 @@ func scale(c []float32, m, n, ldc int, beta float32) {
 
 // multiply adds alpha·op(A)·B into C for the depth block l0..l0+kb, B's
 // panels packed in bp; the row blocks are split between goroutines when
-// the whole product (m x n x k) is large.
-func multiply(transA bool, m, n, k, l0, kb int, alpha float32, a []float32, lda int, bp []float32, c []float32, ldc int) {
+// the whole product (m x n x k) is large, on up to threads goroutines.
+func multiply(threads int, transA bool, m, n, k, l0, kb int, alpha float32, a []float32, lda int, bp []float32, c []float32, ldc int) {
 	blocks := (m + mc - 1) / mc
 	workers := 1
 	if m*n*k >= parallelFlops {
-		workers = min(Threads(), blocks)
+		workers = min(threads, blocks)
 	}
 	if workers == 1 {
 		rowBlocks(0, blocks, transA, m, n, l0, kb, alpha, a, lda, bp, c, ldc)
@@ -199,8 +223,12 @@ func packA(ap []float32, transA bool, a []float32, lda, i0, mb, l0, kb int) {
 	for ip := 0; ip < mb; ip += mr {
 		panel := ap[ip*kb : ip*kb+mr*kb]
 		rb := min(mr, mb-ip)
-		if rb == mr && !transA {
-			packA6(panel, a, lda, i0+ip, l0, kb)
+		if rb == mr {
+			if transA {
+				packA6T(panel, a, lda, i0+ip, l0, kb)
+			} else {
+				packA6(panel, a, lda, i0+ip, l0, kb)
+			}
 			continue
 		}
 		for i := range mr {
@@ -243,25 +271,62 @@ func packA6(panel []float32, a []float32, lda, r, l0, kb int) {
 	}
 }
 
-// packB copies rows l0..l0+kb of op(B) into bp as panels of nr columns,
-// each stored depth-major (bp[l*nr+j]), zero-padding the last panel.
-func packB(bp []float32, transB bool, b []float32, ldb, l0, kb, n int) {
+// packA6T is packA6 for op(A) = Aᵀ: op(A)[r+i, l] = A[l, r+i], so each
+// depth step's six values are six consecutive values of A's row l, copied
+// together rather than gathered one column at a time.
+func packA6T(panel []float32, a []float32, lda, r, l0, kb int) {
+	panel = panel[:mr*kb]
+	for l := range kb {
+		s := a[(l0+l)*lda+r : (l0+l)*lda+r+mr : (l0+l)*lda+r+mr]
+		d := panel[l*mr : l*mr+mr : l*mr+mr]
+		d[0], d[1], d[2], d[3], d[4], d[5] = s[0], s[1], s[2], s[3], s[4], s[5]
+	}
+}
+
+// packB copies rows l0..l0+kb, columns j0..j0+n of op(B) into bp as panels
+// of nr columns, each stored depth-major (bp[l*nr+j]), zero-padding the
+// last panel.
+func packB(bp []float32, transB bool, b []float32, ldb, l0, kb, j0, n int) {
 	np := (n + nr - 1) / nr
 	for jp := range np {
-		j0 := jp * nr
-		nb := min(nr, n-j0)
+		nb := min(nr, n-jp*nr)
+		j0 := j0 + jp*nr
 		panel := bp[jp*nr*kb : (jp+1)*nr*kb]
+		if transB && nb == nr {
+			packB16T(panel, b, ldb, j0, l0, kb)
+			continue
+		}
 		for l := range kb {
 			dst := panel[l*nr : (l+1)*nr]
 			if transB { // op(B)[l, j] = B[j, l]
 				for j := range nb {
 					dst[j] = b[(j0+j)*ldb+l0+l]
 				}
+			} else if nb == nr { // 16 floats moved as one array, not by a call to copy
+				*(*[nr]float32)(dst) = [nr]float32(b[(l0+l)*ldb+j0 : (l0+l)*ldb+j0+nr])
 			} else {
 				copy(dst[:nb], b[(l0+l)*ldb+j0:(l0+l)*ldb+j0+nb])
 			}
 			clear(dst[nb:])
 		}
+	}
+}
+
+// packB16T is packB's common transposed case, a whole panel of nr = 16
+// columns of op(B) = Bᵀ, which are 16 rows of B: the rows are read side by
+// side, each depth step's 16 values written together.
+func packB16T(panel []float32, b []float32, ldb, j0, l0, kb int) {
+	var rows [nr][]float32
+	for j := range rows {
+		rows[j] = b[(j0+j)*ldb+l0 : (j0+j)*ldb+l0+kb]
+	}
+	panel = panel[:nr*kb]
+	for l := range kb {
+		d := panel[l*nr : l*nr+nr : l*nr+nr]
+		d[0], d[1], d[2], d[3] = rows[0][l], rows[1][l], rows[2][l], rows[3][l]
+		d[4], d[5], d[6], d[7] = rows[4][l], rows[5][l], rows[6][l], rows[7][l]
+		d[8], d[9], d[10], d[11] = rows[8][l], rows[9][l], rows[10][l], rows[11][l]
+		d[12], d[13], d[14], d[15] = rows[12][l], rows[13][l], rows[14][l], rows[15][l]
 	}
 }
 

@@ -118,3 +118,23 @@ func BenchmarkInputProjection(b *testing.B) { benchGemm(b, false, true, 640, 256
 func BenchmarkInputWeightGrad(b *testing.B) { benchGemm(b, true, false, 256, 300, 640) }
 func BenchmarkRecurrentStep(b *testing.B)   { benchGemm(b, false, true, 32, 256, 64) }
 func BenchmarkInferProjection(b *testing.B) { benchGemm(b, false, true, 13720, 256, 300) }
+
+// TFN's post-fusion layer at batch 32: the 70,785-wide fused tensor times
+// the weights (forward) and the weights' gradient.
+func BenchmarkWideLinear(b *testing.B)     { benchGemm(b, false, true, 32, 32, 70785) }
+func BenchmarkWideWeightGrad(b *testing.B) { benchGemm(b, true, false, 32, 70785, 32) }
+
+// BenchmarkKernel times the micro-kernel alone on panels that stay in L1:
+// the ceiling the blocked products can approach.
+func BenchmarkKernel(b *testing.B) {
+	if !Available {
+		b.Skip("no AVX2/FMA")
+	}
+	a := make([]float32, mr*kc)
+	bp := make([]float32, nr*kc)
+	c := make([]float32, mr*nr)
+	for b.Loop() {
+		kernel6x16acc(kc, &a[0], &bp[0], &c[0], nr, 1)
+	}
+	b.ReportMetric(2*float64(mr*nr*kc)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+}
