@@ -68,13 +68,24 @@ func NewTape() *Tape { return &Tape{free: map[int][][]float32{}} }
 
 // Alloc returns a zeroed tensor from the tape's pool. It is returned to the
 // pool by Reset.
-func (tp *Tape) Alloc(shape ...int) *tensor.Tensor {
+func (tp *Tape) Alloc(shape ...int) *tensor.Tensor { return tp.take(shape, true) }
+
+// AllocUnset is Alloc without the zeroing, for an operation that writes
+// every element before it reads any (the LSTM's gate and state buffers): the
+// elements hold whatever the pool's buffer held.
+func (tp *Tape) AllocUnset(shape ...int) *tensor.Tensor { return tp.take(shape, false) }
+
+// take hands out a buffer of the shape's size from the pool (zeroed when
+// zero is set) or a new one.
+func (tp *Tape) take(shape []int, zero bool) *tensor.Tensor {
 	n := tensor.Size(shape)
 	var buf []float32
 	if list := tp.free[n]; len(list) > 0 {
 		buf = list[len(list)-1]
 		tp.free[n] = list[:len(list)-1]
-		clear(buf)
+		if zero {
+			clear(buf)
+		}
 	} else {
 		buf = make([]float32, n)
 	}

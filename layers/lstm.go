@@ -118,23 +118,27 @@ func (l *LSTM) run(tp *autodiff.Tape, x *autodiff.Node, lengths []int) *lstmRun 
 	r := &lstmRun{B: B, T: T, I: I, H: H, lengths: lengths, x: x,
 		wih: l.WeightIH.Node, whh: l.WeightHH.Node, bih: l.BiasIH.Node, bhh: l.BiasHH.Node}
 	// hs and cs hold h_t and c_t for t = 0..T (index 0 is the zero state).
-	r.hs = tp.Alloc(T+1, B, H)
-	r.cs = tp.Alloc(T+1, B, H)
+	// Every buffer below is written in full before it is read (the states
+	// from step 1 on, by the cell), so only the zero state is cleared.
+	r.hs = tp.AllocUnset(T+1, B, H)
+	r.cs = tp.AllocUnset(T+1, B, H)
+	clear(r.hs.Data[:B*H])
+	clear(r.cs.Data[:B*H])
 	if T == 0 {
 		return r
 	}
 	// acts holds the pre-activations, then (in place) the gate values
 	// i, f, g, o of every step: (T, B, 4H).
-	r.acts = tp.Alloc(T, B, G)
-	r.tanhCs = tp.Alloc(T, B, H)
+	r.acts = tp.AllocUnset(T, B, G)
+	r.tanhCs = tp.AllocUnset(T, B, H)
 	bias := make([]float32, G)
 	for j := range G {
 		bias[j] = r.bih.Value.Data[j] + r.bhh.Value.Data[j]
 	}
 	// The backward pass needs the input time-major (x_t of all steps as one
-	// matrix); inference takes each step's rows into a scratch block.
+	// matrix); inference reads each step's rows where they are.
 	if !tp.NoGrad {
-		r.xt = tp.Alloc(T, B, I)
+		r.xt = tp.AllocUnset(T, B, I)
 	}
 	wih := tensor.Pack(true, r.wih.Value) // both packed once for the T steps
 	defer wih.Release()
@@ -154,23 +158,20 @@ func (r *lstmRun) forwardRows(lo, hi int, bias []float32, wih, whh *tensor.Packe
 	B, T, I, H, G := r.B, r.T, r.I, r.H, 4*r.H
 	n := hi - lo
 	x := r.x.Value.Data
-	var scratch []float32
-	if r.xt == nil {
-		scratch = make([]float32, n*I)
-	}
 	for t := range T {
-		xr := scratch
-		if r.xt != nil {
-			xr = r.xt.Data[(t*B+lo)*I : (t*B+hi)*I]
-		}
-		for b := lo; b < hi; b++ { // x_t of these rows, contiguous
-			copy(xr[(b-lo)*I:(b-lo+1)*I], x[(b*T+t)*I:(b*T+t+1)*I])
-		}
 		a := tensor.From(r.acts.Data[(t*B+lo)*G:(t*B+hi)*G], n, G)
 		for i := range n {
 			copy(a.Data[i*G:(i+1)*G], bias)
 		}
-		tensor.MatMulPackedSerial(false, 1, tensor.From(xr, n, I), wih, 1, a)
+		if r.xt != nil { // x_t of these rows, contiguous in the time-major copy
+			xr := r.xt.Data[(t*B+lo)*I : (t*B+hi)*I]
+			for b := lo; b < hi; b++ {
+				copy(xr[(b-lo)*I:(b-lo+1)*I], x[(b*T+t)*I:(b*T+t+1)*I])
+			}
+			tensor.MatMulPackedSerial(false, 1, tensor.From(xr, n, I), wih, 1, a)
+		} else { // read in place: row b of x_t is x[b, t, :], T·I values apart
+			tensor.MatMulPackedRows(1, x[(lo*T+t)*I:], n, I, T*I, wih, 1, a)
+		}
 		hPrev := tensor.From(r.hs.Data[(t*B+lo)*H:(t*B+hi)*H], n, H)
 		tensor.MatMulPackedSerial(false, 1, hPrev, whh, 1, a) // the four gates in one product
 		cPrev := r.cs.Data[(t*B+lo)*H : (t*B+hi)*H]
@@ -199,7 +200,7 @@ func (r *lstmRun) backward(tp *autodiff.Tape, dFinal, dHs, dCs *tensor.Tensor) {
 		return
 	}
 	// dacts: gradients of the pre-activations, (T, B, 4H).
-	dacts := tp.Alloc(T, B, G)
+	dacts := tp.AllocUnset(T, B, G)        // every element written by the cell's backward
 	whh := tensor.Pack(false, r.whh.Value) // once for the T steps
 	defer whh.Release()
 	// The chain dh_t -> dh_{t-1} is per batch row, so each goroutine runs it
@@ -295,15 +296,10 @@ func lstmCell(a, cPrev, c, tc, h []float32, B, H int) {
 		mathf.TanhSlice(row[2*H : 3*H]) // g
 		mathf.SigmoidSlice(row[3*H:])   // o
 		cr, tr := c[b*H:(b+1)*H], tc[b*H:(b+1)*H]
-		for j := range H {
-			cr[j] = row[H+j]*cPrev[b*H+j] + row[j]*row[2*H+j] // c_t = f c_{t-1} + i g
-		}
+		mathf.ProductSum(cr, row[H:2*H], cPrev[b*H:(b+1)*H], row[:H], row[2*H:3*H]) // c_t = f c_{t-1} + i g
 		copy(tr, cr)
 		mathf.TanhSlice(tr)
-		hr := h[b*H : (b+1)*H]
-		for j := range H {
-			hr[j] = row[3*H+j] * tr[j] // h_t = o tanh(c_t)
-		}
+		mathf.Product(h[b*H:(b+1)*H], row[3*H:], tr) // h_t = o tanh(c_t)
 	}
 }
 

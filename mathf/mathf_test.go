@@ -2,6 +2,7 @@ package mathf
 
 import (
 	"math"
+	"math/rand/v2"
 	"testing"
 )
 
@@ -77,6 +78,34 @@ func TestSliceFunctionsMatchTheScalarBits(t *testing.T) {
 				if math.Float32bits(got[i]) != math.Float32bits(want) && !(want != want && got[i] != got[i]) {
 					t.Fatalf("%sSlice(%g) = %g (%#x), %s gives %g (%#x)", f.name, x, got[i], math.Float32bits(got[i]), f.name, want, math.Float32bits(want))
 				}
+			}
+		}
+	}
+}
+
+// ProductSum and Product give the scalar loop's bits (two rounded
+// products, then their sum), whatever the length.
+func TestProductsMatchTheScalarLoop(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for _, n := range []int{0, 1, 7, 8, 9, 64, 67} {
+		op := make([][]float32, 4)
+		for k := range op {
+			op[k] = make([]float32, n+2) // longer than dst: only dst's length is used
+			for i := range op[k] {
+				op[k][i] = float32(rng.NormFloat64() * 3)
+			}
+		}
+		sum, prod := make([]float32, n), make([]float32, n)
+		ProductSum(sum, op[0], op[1], op[2], op[3])
+		Product(prod, op[0], op[1])
+		for i := range n {
+			a, b, c, d := op[0][i], op[1][i], op[2][i], op[3][i]
+			p, q := float32(a*b), float32(c*d) // rounded one at a time (no fusing)
+			if want := p + q; math.Float32bits(sum[i]) != math.Float32bits(want) {
+				t.Fatalf("n=%d: ProductSum[%d] = %g, want %g", n, i, sum[i], want)
+			}
+			if math.Float32bits(prod[i]) != math.Float32bits(p) {
+				t.Fatalf("n=%d: Product[%d] = %g, want %g", n, i, prod[i], p)
 			}
 		}
 	}

@@ -15,3 +15,14 @@ func sigmoidAVX2(x *float32, n int)
 //
 //go:noescape
 func tanhAVX2(x *float32, n int)
+
+// productSumAVX2 sets dst[i] = a[i]·b[i] + c[i]·d[i] for n values, n a
+// multiple of 8.
+//
+//go:noescape
+func productSumAVX2(dst, a, b, c, d *float32, n int)
+
+// productAVX2 sets dst[i] = a[i]·b[i] for n values, n a multiple of 8.
+//
+//go:noescape
+func productAVX2(dst, a, b *float32, n int)

@@ -146,3 +146,55 @@ tloop:
 tdone:
 	VZEROUPPER
 	RET
+
+// func productSumAVX2(dst, a, b, c, d *float32, n int)
+// dst[i] = a[i]·b[i] + c[i]·d[i] for n values, n a multiple of 8: two
+// rounded products, then their sum.
+TEXT ·productSumAVX2(SB), NOSPLIT, $0-48
+	MOVQ dst+0(FP), DI
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), R8
+	MOVQ c+24(FP), R9
+	MOVQ d+32(FP), R10
+	MOVQ n+40(FP), CX
+	XORQ AX, AX
+	SHRQ $3, CX
+	JZ   psdone
+
+psloop:
+	VMOVUPS (SI)(AX*1), Y0
+	VMULPS  (R8)(AX*1), Y0, Y0
+	VMOVUPS (R9)(AX*1), Y1
+	VMULPS  (R10)(AX*1), Y1, Y1
+	VADDPS  Y1, Y0, Y0
+	VMOVUPS Y0, (DI)(AX*1)
+	ADDQ $32, AX
+	DECQ CX
+	JNZ  psloop
+
+psdone:
+	VZEROUPPER
+	RET
+
+// func productAVX2(dst, a, b *float32, n int)
+// dst[i] = a[i]·b[i] for n values, n a multiple of 8.
+TEXT ·productAVX2(SB), NOSPLIT, $0-32
+	MOVQ dst+0(FP), DI
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), R8
+	MOVQ n+24(FP), CX
+	XORQ AX, AX
+	SHRQ $3, CX
+	JZ   pdone
+
+ploop:
+	VMOVUPS (SI)(AX*1), Y0
+	VMULPS  (R8)(AX*1), Y0, Y0
+	VMOVUPS Y0, (DI)(AX*1)
+	ADDQ $32, AX
+	DECQ CX
+	JNZ  ploop
+
+pdone:
+	VZEROUPPER
+	RET

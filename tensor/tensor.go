@@ -255,6 +255,26 @@ func MatMulPackedSerial(transA bool, alpha float32, a *Tensor, b *Packed, beta f
 	matMulPacked(true, transA, alpha, a, b, beta, c)
 }
 
+// MatMulPackedRows is MatMulPackedSerial for an a that is not a tensor of
+// its own but rows of a larger array: row i of the rows x cols matrix is
+// a[i*stride : i*stride+cols] (an LSTM's inputs at one time step, read in
+// place). c = alpha·a·op(b) + beta·c, on the calling goroutine.
+func MatMulPackedRows(alpha float32, a []float32, rows, cols, stride int, b *Packed, beta float32, c *Tensor) {
+	if rows > 0 && (stride < cols || len(a) < (rows-1)*stride+cols) {
+		panic(fmt.Sprintf("tensor.MatMulPackedRows: %d rows of %d, %d apart, in %d values", rows, cols, stride, len(a)))
+	}
+	if b.p == nil {
+		am := blas32.General{Rows: rows, Cols: cols, Stride: max(stride, 1), Data: a}
+		blas32.Gemm(blas.NoTrans, trans(b.transB), alpha, am, b.b.matrix(), beta, c.matrix())
+		return
+	}
+	cm := c.matrix()
+	if cols != b.p.K || cm.Rows != rows || cm.Cols != b.p.N {
+		panic(fmt.Sprintf("tensor.MatMulPackedRows: (%d, %d) x %s%s into %s", rows, cols, b.b, tmark(b.transB), c))
+	}
+	gemm.GemmPackedSerial(false, rows, alpha, a, stride, b.p, beta, cm.Data, cm.Stride)
+}
+
 func matMulPacked(serial, transA bool, alpha float32, a *Tensor, b *Packed, beta float32, c *Tensor) {
 	if b.p == nil {
 		MatMul(transA, b.transB, alpha, a, b.b, beta, c)
