@@ -81,10 +81,13 @@ func (tp *Tape) Softmax(x *Node) *Node {
 		for _, v := range row {
 			m = max(m, v)
 		}
-		var z float32
 		for i, v := range row {
-			dst[i] = mathf.Exp(v - m)
-			z += dst[i]
+			dst[i] = v - m
+		}
+		mathf.ExpSlice(dst)
+		var z float32
+		for _, e := range dst {
+			z += e
 		}
 		for i := range dst {
 			dst[i] /= z

@@ -69,7 +69,7 @@ func TestSliceFunctionsMatchTheScalarBits(t *testing.T) {
 		name   string
 		slice  func([]float32)
 		scalar func(float32) float32
-	}{{"Sigmoid", SigmoidSlice, Sigmoid}, {"Tanh", TanhSlice, Tanh}} {
+	}{{"Exp", ExpSlice, Exp}, {"Sigmoid", SigmoidSlice, Sigmoid}, {"Tanh", TanhSlice, Tanh}} {
 		for _, n := range []int{len(xs), 7, 8, 13} {
 			got := append([]float32(nil), xs[len(xs)-n:]...)
 			f.slice(got)

@@ -1,5 +1,19 @@
 package mathf
 
+// ExpSlice replaces each x[i] by Exp(x[i]), eight at a time with AVX2
+// where the CPU has it. The results are the same bits as Exp's.
+func ExpSlice(x []float32) {
+	n := 0
+	if vector {
+		if n = len(x) &^ 7; n > 0 {
+			expAVX2(&x[0], n)
+		}
+	}
+	for i := n; i < len(x); i++ {
+		x[i] = Exp(x[i])
+	}
+}
+
 // SigmoidSlice replaces each x[i] by Sigmoid(x[i]), eight at a time with
 // AVX2 where the CPU has it. The results are the same bits as Sigmoid's.
 func SigmoidSlice(x []float32) {

@@ -26,3 +26,8 @@ func productSumAVX2(dst, a, b, c, d *float32, n int)
 //
 //go:noescape
 func productAVX2(dst, a, b *float32, n int)
+
+// expAVX2 sets x[i] = Exp(x[i]) for n values, n a multiple of 8.
+//
+//go:noescape
+func expAVX2(x *float32, n int)

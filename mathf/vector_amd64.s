@@ -198,3 +198,23 @@ ploop:
 pdone:
 	VZEROUPPER
 	RET
+
+// func expAVX2(x *float32, n int)
+// x[i] = Exp(x[i]) for n values, n a multiple of 8 (the EXP macro above).
+TEXT ·expAVX2(SB), NOSPLIT, $0-16
+	MOVQ x+0(FP), SI
+	MOVQ n+8(FP), CX
+	SHRQ $3, CX
+	JZ   edone
+
+eloop:
+	VMOVUPS (SI), Y0
+	EXP(Y0, Y1, Y2, Y3, Y4)
+	VMOVUPS Y1, (SI)
+	ADDQ $32, SI
+	DECQ CX
+	JNZ  eloop
+
+edone:
+	VZEROUPPER
+	RET

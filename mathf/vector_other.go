@@ -12,3 +12,4 @@ func productSumAVX2(dst, a, b, c, d *float32, n int) {
 	panic("mathf: no vector kernel on this architecture")
 }
 func productAVX2(dst, a, b *float32, n int) { panic("mathf: no vector kernel on this architecture") }
+func expAVX2(x *float32, n int)             { panic("mathf: no vector kernel on this architecture") }

@@ -128,11 +128,18 @@ func (m *base) sequences(tp *autodiff.Tape, b *data.Batch) [3]*autodiff.Node {
 	return x
 }
 
-// step returns columns [t·h, (t+1)·h) of a (B, T, h) sequence: step t.
+// step returns step t of a (B, T, h) sequence, (B, h): rows t, T+t, 2T+t,
+// ... of the sequence seen as a (B·T, h) matrix, gathered without copying
+// the rest of the sequence (a reshape of the whole sequence at each step
+// made the recurrent systems' steps quadratic in T).
 func step(tp *autodiff.Tape, seq *autodiff.Node, t int) *autodiff.Node {
 	s := seq.Shape()
-	B, T, h := s[0], s[1], s[2]
-	return tp.SliceCols(tp.Reshape(seq, B, T*h), t*h, (t+1)*h)
+	B, T := s[0], s[1]
+	idx := make([]int, B)
+	for b := range idx {
+		idx[b] = b*T + t
+	}
+	return tp.GatherRows(seq, idx)
 }
 
 // holdPast returns, when lengths are given, a function that keeps the old
