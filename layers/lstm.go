@@ -158,18 +158,38 @@ func (r *lstmRun) forwardRows(lo, hi int, bias []float32, wih, whh *tensor.Packe
 	B, T, I, H, G := r.B, r.T, r.I, r.H, 4*r.H
 	n := hi - lo
 	x := r.x.Value.Data
+	// Training on one goroutine: the input projection of every step in one
+	// product of T·B rows, which leaves fewer partial tiles of the kernel
+	// than T products of B rows.
+	allSteps := lo == 0 && hi == B && r.xt != nil
+	if allSteps {
+		for b := range B {
+			for t := range T {
+				copy(r.xt.Data[(t*B+b)*I:(t*B+b+1)*I], x[(b*T+t)*I:(b*T+t+1)*I])
+			}
+		}
+		for i := range T * B {
+			copy(r.acts.Data[i*G:(i+1)*G], bias)
+		}
+		tensor.MatMulPackedSerial(false, 1, r.xt, wih, 1, r.acts)
+	}
 	for t := range T {
 		a := tensor.From(r.acts.Data[(t*B+lo)*G:(t*B+hi)*G], n, G)
-		for i := range n {
-			copy(a.Data[i*G:(i+1)*G], bias)
-		}
-		if r.xt != nil { // x_t of these rows, contiguous in the time-major copy
+		switch {
+		case allSteps: // projected above
+		case r.xt != nil: // x_t of these rows, contiguous in the time-major copy
+			for i := range n {
+				copy(a.Data[i*G:(i+1)*G], bias)
+			}
 			xr := r.xt.Data[(t*B+lo)*I : (t*B+hi)*I]
 			for b := lo; b < hi; b++ {
 				copy(xr[(b-lo)*I:(b-lo+1)*I], x[(b*T+t)*I:(b*T+t+1)*I])
 			}
 			tensor.MatMulPackedSerial(false, 1, tensor.From(xr, n, I), wih, 1, a)
-		} else { // read in place: row b of x_t is x[b, t, :], T·I values apart
+		default: // read in place: row b of x_t is x[b, t, :], T·I values apart
+			for i := range n {
+				copy(a.Data[i*G:(i+1)*G], bias)
+			}
 			tensor.MatMulPackedRows(1, x[(lo*T+t)*I:], n, I, T*I, wih, 1, a)
 		}
 		hPrev := tensor.From(r.hs.Data[(t*B+lo)*H:(t*B+hi)*H], n, H)

@@ -61,6 +61,10 @@ func Gemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int,
 	if k == 0 || alpha == 0 {
 		return
 	}
+	if !transB && m <= directRows {
+		gemmDirect(transA, m, n, k, alpha, a, lda, b, ldb, c, ldc)
+		return
+	}
 	// Each depth block of B is packed and used in column chunks whose
 	// panels stay in the cache between packing and use (a wide B, TFN's
 	// 70,785 columns, would otherwise go to memory packed and come back).
@@ -75,9 +79,47 @@ func Gemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int,
 			nb := min(chunk, n-j0)
 			np := (nb + nr - 1) / nr
 			packB(*bp, transB, b, ldb, l0, kb, j0, nb)
-			multiply(Threads(), transA, m, nb, k, l0, kb, alpha, a, lda, (*bp)[:np*nr*kb], c[j0:], ldc)
+			multiply(Threads(), transA, m, nb, k, l0, kb, alpha, a, lda, bPanels{packed: (*bp)[:np*nr*kb]}, c[j0:], ldc)
 		}
 	}
+}
+
+// directRows is the most rows of op(A) for which Gemm reads a row-major B
+// in place instead of packing it: packing costs about as much per element
+// of B as the product's m multiply-adds gain from it when m is small (a
+// layer's backward pass at batch 32 against TFN's 70,785-wide weights).
+const directRows = 64
+
+// gemmDirect is Gemm for an op(B) = B read in place: only its last panel,
+// when narrower than nr, is packed (padded with zeros). The products are
+// the same, bit for bit.
+func gemmDirect(transA bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, c []float32, ldc int) {
+	full := n / nr * nr // the columns in whole panels
+	var edge []float32
+	if full < n {
+		buf := getBuf(nr * min(k, kc))
+		defer putBuf(buf)
+		edge = *buf
+	}
+	for l0 := 0; l0 < k; l0 += kc {
+		kb := min(kc, k-l0)
+		if edge != nil {
+			packB(edge, false, b, ldb, l0, kb, full, n-full)
+		}
+		src := bPanels{packed: edge, direct: true, b: b, ldb: ldb, off: l0 * ldb}
+		multiply(Threads(), transA, m, n, k, l0, kb, alpha, a, lda, src, c, ldc)
+	}
+}
+
+// bPanels is where rowBlocks finds the panels of B for a depth block of kb
+// steps: packed, panel jp at packed[jp·nr·kb:]; or, when direct is set, the
+// whole panels in place (depth step l of the panel at column j0 at
+// b[off+l·ldb+j0]) and only a last, narrower panel packed, at packed[0:].
+type bPanels struct {
+	packed   []float32
+	direct   bool
+	b        []float32
+	ldb, off int
 }
 
 // packedFloats bounds the packed columns of B that Gemm holds at once
@@ -139,7 +181,7 @@ func gemmPacked(threads int, transA bool, m int, alpha float32, a []float32, lda
 	}
 	for i, bp := range b.blocks {
 		l0 := i * kc
-		multiply(threads, transA, m, b.N, b.K, l0, min(kc, b.K-l0), alpha, a, lda, *bp, c, ldc)
+		multiply(threads, transA, m, b.N, b.K, l0, min(kc, b.K-l0), alpha, a, lda, bPanels{packed: *bp}, c, ldc)
 	}
 }
 
@@ -163,7 +205,7 @@ func scale(c []float32, m, n, ldc int, beta float32) {
 // multiply adds alpha·op(A)·B into C for the depth block l0..l0+kb, B's
 // panels packed in bp; the row blocks are split between goroutines when
 // the whole product (m x n x k) is large, on up to threads goroutines.
-func multiply(threads int, transA bool, m, n, k, l0, kb int, alpha float32, a []float32, lda int, bp []float32, c []float32, ldc int) {
+func multiply(threads int, transA bool, m, n, k, l0, kb int, alpha float32, a []float32, lda int, bp bPanels, c []float32, ldc int) {
 	blocks := (m + mc - 1) / mc
 	workers := 1
 	if m*n*k >= parallelFlops {
@@ -183,7 +225,7 @@ func multiply(threads int, transA bool, m, n, k, l0, kb int, alpha float32, a []
 
 // rowBlocks multiplies row blocks [lo, hi) of op(A) (depth slice l0..l0+kb)
 // with the packed B and adds alpha times the result into C.
-func rowBlocks(lo, hi int, transA bool, m, n, l0, kb int, alpha float32, a []float32, lda int, bp []float32, c []float32, ldc int) {
+func rowBlocks(lo, hi int, transA bool, m, n, l0, kb int, alpha float32, a []float32, lda int, bp bPanels, c []float32, ldc int) {
 	ap := getBuf(mc * kb)
 	defer putBuf(ap)
 	var tile [mr * nr]float32
@@ -195,15 +237,31 @@ func rowBlocks(lo, hi int, transA bool, m, n, l0, kb int, alpha float32, a []flo
 		for jp := range np {
 			j0 := jp * nr
 			nb := min(nr, n-j0)
-			bpanel := bp[jp*nr*kb : (jp+1)*nr*kb]
+			inPlace := bp.direct && nb == nr
+			var bpanel []float32
+			switch {
+			case inPlace:
+			case bp.direct: // the one packed panel, the last
+				bpanel = bp.packed[:nr*kb]
+			default:
+				bpanel = bp.packed[jp*nr*kb : (jp+1)*nr*kb]
+			}
 			for ip := 0; ip < mb; ip += mr {
 				rb := min(mr, mb-ip)
 				if rb == mr && nb == nr { // a whole tile: straight into C
-					kernel6x16acc(kb, &(*ap)[ip*kb], &bpanel[0], &c[(i0+ip)*ldc+j0], ldc, alpha)
+					if inPlace {
+						kernel6x16accB(kb, &(*ap)[ip*kb], &bp.b[bp.off+j0], 4*bp.ldb, &c[(i0+ip)*ldc+j0], ldc, alpha)
+					} else {
+						kernel6x16acc(kb, &(*ap)[ip*kb], &bpanel[0], &c[(i0+ip)*ldc+j0], ldc, alpha)
+					}
 					continue
 				}
 				clear(tile[:]) // an edge tile: computed aside, then the part inside C added
-				kernel6x16acc(kb, &(*ap)[ip*kb], &bpanel[0], &tile[0], nr, 1)
+				if inPlace {
+					kernel6x16accB(kb, &(*ap)[ip*kb], &bp.b[bp.off+j0], 4*bp.ldb, &tile[0], nr, 1)
+				} else {
+					kernel6x16acc(kb, &(*ap)[ip*kb], &bpanel[0], &tile[0], nr, 1)
+				}
 				for i := range rb {
 					row := c[(i0+ip+i)*ldc+j0 : (i0+ip+i)*ldc+j0+nb]
 					t := tile[i*nr : i*nr+nb]

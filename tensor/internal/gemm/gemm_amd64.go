@@ -26,3 +26,9 @@ func features() []string {
 //
 //go:noescape
 func kernel6x16acc(k int, a, b, c *float32, ldc int, alpha float32)
+
+// kernel6x16accB is kernel6x16acc with B in place: depth step l's 16
+// values at b + l·ldb bytes.
+//
+//go:noescape
+func kernel6x16accB(k int, a, b *float32, ldb int, c *float32, ldc int, alpha float32)

@@ -120,8 +120,9 @@ func BenchmarkRecurrentStep(b *testing.B)   { benchGemm(b, false, true, 32, 256,
 func BenchmarkInferProjection(b *testing.B) { benchGemm(b, false, true, 13720, 256, 300) }
 
 // TFN's post-fusion layer at batch 32: the 70,785-wide fused tensor times
-// the weights (forward) and the weights' gradient.
+// the weights (forward), the input's gradient and the weights' gradient.
 func BenchmarkWideLinear(b *testing.B)     { benchGemm(b, false, true, 32, 32, 70785) }
+func BenchmarkWideInputGrad(b *testing.B)  { benchGemm(b, false, false, 32, 70785, 32) }
 func BenchmarkWideWeightGrad(b *testing.B) { benchGemm(b, true, false, 32, 70785, 32) }
 
 // BenchmarkKernel times the micro-kernel alone on panels that stay in L1:
