@@ -76,7 +76,8 @@ GLOBL consts<>(SB), RODATA|NOPTR, $80
 
 // func sigmoidAVX2(x *float32, n int)
 // x[i] = Sigmoid(x[i]) for n values, n a multiple of 8: with E = exp(-|x|),
-// 1/(1+E) where x >= 0 and E/(1+E) elsewhere, as Sigmoid computes them.
+// 1/(1+E) where x >= 0 and E/(1+E) elsewhere, as Sigmoid computes them (one
+// division, of the numerator chosen per lane).
 TEXT ·sigmoidAVX2(SB), NOSPLIT, $0-16
 	MOVQ x+0(FP), SI
 	MOVQ n+8(FP), CX
@@ -90,11 +91,10 @@ sloop:
 	EXP(Y6, Y1, Y2, Y3, Y4)
 	VBROADCASTSS consts<>+40(SB), Y2
 	VADDPS Y1, Y2, Y3
-	VDIVPS Y3, Y2, Y4
-	VDIVPS Y3, Y1, Y5
-	VXORPS Y2, Y2, Y2
-	VCMPPS $0x1d, Y2, Y0, Y3
-	VBLENDVPS Y3, Y4, Y5, Y5
+	VXORPS Y4, Y4, Y4
+	VCMPPS $0x1d, Y4, Y0, Y4
+	VBLENDVPS Y4, Y2, Y1, Y5
+	VDIVPS Y3, Y5, Y5
 	VMOVUPS Y5, (SI)
 	ADDQ $32, SI
 	DECQ CX

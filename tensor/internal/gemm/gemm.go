@@ -230,17 +230,25 @@ func rowBlocks(lo, hi int, transA bool, m, n, l0, kb int, alpha float32, a []flo
 	defer putBuf(ap)
 	var tile [mr * nr]float32
 	np := (n + nr - 1) / nr
+	// A row-major A is read in place by the kernel when B is packed: only a
+	// last panel of fewer than mr rows is packed (at ap[0:]), since the
+	// kernel must not read past A's last row.
+	inPlaceA := !transA && !bp.direct
 	for blk := lo; blk < hi; blk++ {
 		i0 := blk * mc
 		mb := min(mc, m-i0)
-		packA(*ap, transA, a, lda, i0, mb, l0, kb)
+		if !inPlaceA {
+			packA(*ap, transA, a, lda, i0, mb, l0, kb)
+		} else if full := mb / mr * mr; full < mb {
+			packA(*ap, false, a, lda, i0+full, mb-full, l0, kb)
+		}
 		for jp := range np {
 			j0 := jp * nr
 			nb := min(nr, n-j0)
-			inPlace := bp.direct && nb == nr
+			inPlaceB := bp.direct && nb == nr
 			var bpanel []float32
 			switch {
-			case inPlace:
+			case inPlaceB:
 			case bp.direct: // the one packed panel, the last
 				bpanel = bp.packed[:nr*kb]
 			default:
@@ -248,19 +256,29 @@ func rowBlocks(lo, hi int, transA bool, m, n, l0, kb int, alpha float32, a []flo
 			}
 			for ip := 0; ip < mb; ip += mr {
 				rb := min(mr, mb-ip)
+				apanel := (*ap)[ip*kb:]
+				if inPlaceA {
+					apanel = *ap // the packed last panel, if this is it
+				}
 				if rb == mr && nb == nr { // a whole tile: straight into C
-					if inPlace {
-						kernel6x16accB(kb, &(*ap)[ip*kb], &bp.b[bp.off+j0], 4*bp.ldb, &c[(i0+ip)*ldc+j0], ldc, alpha)
-					} else {
-						kernel6x16acc(kb, &(*ap)[ip*kb], &bpanel[0], &c[(i0+ip)*ldc+j0], ldc, alpha)
+					switch {
+					case inPlaceA:
+						kernel6x16accA(kb, &a[(i0+ip)*lda+l0], 4*lda, &bpanel[0], &c[(i0+ip)*ldc+j0], ldc, alpha)
+					case inPlaceB:
+						kernel6x16accB(kb, &apanel[0], &bp.b[bp.off+j0], 4*bp.ldb, &c[(i0+ip)*ldc+j0], ldc, alpha)
+					default:
+						kernel6x16acc(kb, &apanel[0], &bpanel[0], &c[(i0+ip)*ldc+j0], ldc, alpha)
 					}
 					continue
 				}
 				clear(tile[:]) // an edge tile: computed aside, then the part inside C added
-				if inPlace {
-					kernel6x16accB(kb, &(*ap)[ip*kb], &bp.b[bp.off+j0], 4*bp.ldb, &tile[0], nr, 1)
-				} else {
-					kernel6x16acc(kb, &(*ap)[ip*kb], &bpanel[0], &tile[0], nr, 1)
+				switch {
+				case inPlaceA && rb == mr:
+					kernel6x16accA(kb, &a[(i0+ip)*lda+l0], 4*lda, &bpanel[0], &tile[0], nr, 1)
+				case inPlaceB:
+					kernel6x16accB(kb, &apanel[0], &bp.b[bp.off+j0], 4*bp.ldb, &tile[0], nr, 1)
+				default:
+					kernel6x16acc(kb, &apanel[0], &bpanel[0], &tile[0], nr, 1)
 				}
 				for i := range rb {
 					row := c[(i0+ip+i)*ldc+j0 : (i0+ip+i)*ldc+j0+nb]

@@ -32,3 +32,9 @@ func kernel6x16acc(k int, a, b, c *float32, ldc int, alpha float32)
 //
 //go:noescape
 func kernel6x16accB(k int, a, b *float32, ldb int, c *float32, ldc int, alpha float32)
+
+// kernel6x16accA is kernel6x16acc with A in place: row i of the tile at
+// a + i·lda bytes, its depth steps consecutive.
+//
+//go:noescape
+func kernel6x16accA(k int, a *float32, lda int, b, c *float32, ldc int, alpha float32)

@@ -13,3 +13,7 @@ func kernel6x16acc(k int, a, b, c *float32, ldc int, alpha float32) {
 func kernel6x16accB(k int, a, b *float32, ldb int, c *float32, ldc int, alpha float32) {
 	panic("gemm: no kernel on this architecture")
 }
+
+func kernel6x16accA(k int, a *float32, lda int, b, c *float32, ldc int, alpha float32) {
+	panic("gemm: no kernel on this architecture")
+}
