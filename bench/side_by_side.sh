@@ -17,6 +17,10 @@ cd "$(dirname "$0")/.."
 rounds=${1:-5}
 model=${2:-lmf}
 ref=${TORCH_REF:-../shared/bench/torch_ref.py}
+if [ ! -f "$ref" ]; then
+	echo "side_by_side.sh: no PyTorch reference at $ref (set TORCH_REF to torch_ref.py's path)" >&2
+	exit 2
+fi
 grep -m1 "model name" /proc/cpuinfo || true
 echo "cores: $(nproc); CPU flags: $(grep -m1 -o -w -E 'avx2|fma|avx512f|amx_tile' /proc/cpuinfo | sort -u | tr '\n' ' ')"
 go build -o /tmp/modistill-bench ./cmd/modistill
