@@ -74,29 +74,45 @@ func (g *gram) row(s int) []float64 {
 // signedQ is Q_st = y_s y_t K(x_{s mod n}, x_{t mod n}) over m = len(y)
 // variables (m = n for classification, 2n for regression).
 type signedQ struct {
-	g   *gram
-	y   []int8
-	n   int
-	buf []float64
-	kd  []float64 // K(x_s, x_s)
+	g    *gram
+	y    []int8
+	n    int
+	buf  []float64
+	kd   []float64 // K(x_{s mod n}, x_{s mod n}) for each of the m variables
+	sign []uint64  // y_t's sign as a float64 sign bit: 0 for +1, 1<<63 for -1
 }
 
 func newSignedQ(g *gram, y []int8) *signedQ {
 	n := len(g.x)
-	q := &signedQ{g: g, y: y, n: n, buf: make([]float64, len(y)), kd: make([]float64, n)}
+	q := &signedQ{g: g, y: y, n: n, buf: make([]float64, len(y)), kd: make([]float64, len(y)), sign: make([]uint64, len(y))}
 	for s := range n {
 		q.kd[s] = g.k.eval(g.x[s], g.x[s])
+	}
+	for s := n; s < len(y); s++ {
+		q.kd[s] = q.kd[s%n]
+	}
+	for t, v := range y {
+		if v < 0 {
+			q.sign[t] = 1 << 63
+		}
 	}
 	return q
 }
 
+// row returns Q's row s, valid until the next call. y_s y_t is ±1, so each
+// value is K's with its sign flipped or not, exactly the product's bits;
+// the m values are K's row once or twice over, so no index is reduced
+// modulo n.
 func (q *signedQ) row(s int) []float64 {
 	k := q.g.row(s % q.n)
-	ys := float64(q.y[s])
-	for t := range q.y {
-		q.buf[t] = ys * float64(q.y[t]) * k[t%q.n]
+	flip := q.sign[s]
+	for t0 := 0; t0 < len(q.y); t0 += q.n {
+		dst, sg := q.buf[t0:t0+q.n], q.sign[t0:t0+q.n]
+		for t, v := range k {
+			dst[t] = math.Float64frombits(math.Float64bits(v) ^ sg[t] ^ flip)
+		}
 	}
 	return q.buf
 }
 
-func (q *signedQ) diag(s int) float64 { return q.kd[s%q.n] }
+func (q *signedQ) diag(s int) float64 { return q.kd[s] }

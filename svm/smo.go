@@ -19,12 +19,6 @@ import "math"
 // tau stands in for a non-positive curvature (libsvm's TAU).
 const tau = 1e-12
 
-// qMatrix gives rows of the signed matrix Q and its diagonal.
-type qMatrix interface {
-	row(t int) []float64 // Q_t·, length n; valid until the next call
-	diag(t int) float64
-}
-
 // solution is the optimum of the dual, or the last iterate if the
 // iteration cap came first.
 type solution struct {
@@ -37,7 +31,7 @@ type solution struct {
 // solve runs SMO from α = 0 until the maximal violating pair's gap is
 // below eps, or for maxIter iterations, whichever comes first (libsvm too
 // returns its last iterate at its cap, with a warning).
-func solve(q qMatrix, p []float64, y []int8, C, eps float64, maxIter int) (*solution, error) {
+func solve(q *signedQ, p []float64, y []int8, C, eps float64, maxIter int) (*solution, error) {
 	n := len(p)
 	alpha := make([]float64, n)
 	G := append([]float64(nil), p...) // gradient Qα + p at α = 0

@@ -10,6 +10,39 @@ type Params struct {
 	Tol     float64 `json:"tol"`               // stopping tolerance (libsvm's eps, default 1e-3)
 	MaxIter int     `json:"max_iter"`          // iteration cap (default 50 per dual variable, at least 10,000)
 	Cache   int     `json:"cache"`             // kernel rows kept (default all, up to 4000)
+	// Rows, when set, is a cache of Kernel's rows over the same samples
+	// that other trainings share (another C of a grid, another target):
+	// a row one computes, the next reuses. It replaces Cache.
+	Rows *KernelRows `json:"-"`
+}
+
+// KernelRows caches the kernel rows K(x_s, ·) over one set of samples for
+// one kernel, for several trainings on those samples. The values are those
+// each training would compute itself. Not safe for concurrent use.
+type KernelRows struct {
+	g *gram
+	n int
+}
+
+// NewKernelRows returns an empty cache of kernel k's rows over x, keeping
+// up to keep rows (keep < 1: every row, up to 4000).
+func NewKernelRows(k Kernel, x [][]float64, keep int) *KernelRows {
+	if keep < 1 {
+		keep = min(len(x), 4000)
+	}
+	return &KernelRows{g: newGram(k, x, keep), n: len(x)}
+}
+
+// gram returns the kernel rows a training on x with p uses: p.Rows's,
+// checked against the kernel and the samples, or a new cache.
+func (p Params) gram(x [][]float64) (*gram, error) {
+	if p.Rows == nil {
+		return newGram(p.Kernel, x, p.Cache), nil
+	}
+	if p.Rows.g.k != p.Kernel || p.Rows.n != len(x) || (len(x) > 0 && &p.Rows.g.x[0] != &x[0]) {
+		return nil, fmt.Errorf("svm: Params.Rows holds %v over %d samples, not %v over these %d", p.Rows.g.k, p.Rows.n, p.Kernel, len(x))
+	}
+	return p.Rows.g, nil
 }
 
 // Model is a trained machine: f(x) = Σ_i Coef_i K(SV_i, x) - Rho; for
@@ -84,7 +117,11 @@ func TrainSVC(x [][]float64, labels []int, p Params) (*Model, error) {
 		}
 		pl[i] = -1
 	}
-	sol, err := solve(newSignedQ(newGram(p.Kernel, x, p.Cache), y), pl, y, p.C, p.Tol, p.MaxIter)
+	g, err := p.gram(x)
+	if err != nil {
+		return nil, err
+	}
+	sol, err := solve(newSignedQ(g, y), pl, y, p.C, p.Tol, p.MaxIter)
 	if err != nil {
 		return nil, err
 	}
@@ -114,7 +151,11 @@ func TrainSVR(x [][]float64, target []float64, p Params) (*Model, error) {
 		y[i], pl[i] = 1, p.Epsilon-t
 		y[n+i], pl[n+i] = -1, p.Epsilon+t
 	}
-	sol, err := solve(newSignedQ(newGram(p.Kernel, x, p.Cache), y), pl, y, p.C, p.Tol, p.MaxIter)
+	g, err := p.gram(x)
+	if err != nil {
+		return nil, err
+	}
+	sol, err := solve(newSignedQ(g, y), pl, y, p.C, p.Tol, p.MaxIter)
 	if err != nil {
 		return nil, err
 	}

@@ -173,3 +173,54 @@ func TestIterationCapReturnsLastIterate(t *testing.T) {
 		t.Fatalf("err %v, converged %v after %d iterations", err, m.Converged, m.Iters)
 	}
 }
+
+// Trainings that share one KernelRows across a grid of C values and both
+// tasks give the models each would train alone, bit for bit; a cache for
+// another kernel or other samples is refused.
+func TestSharedKernelRowsGiveTheSameModels(t *testing.T) {
+	x, cls, reg := randomData(rand.New(rand.NewPCG(11, 12)), 120, 4)
+	k := Kernel{Name: "rbf", Gamma: 0.3}
+	rows := NewKernelRows(k, x, 0)
+	same := func(a, b *Model) bool {
+		if a.Rho != b.Rho || a.Iters != b.Iters || len(a.Coef) != len(b.Coef) {
+			return false
+		}
+		for i := range a.Coef {
+			if a.Coef[i] != b.Coef[i] {
+				return false
+			}
+		}
+		return true
+	}
+	for _, C := range []float64{0.1, 1, 10} {
+		alone, err := TrainSVR(x, reg, Params{Kernel: k, C: C, Epsilon: 0.1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		shared, err := TrainSVR(x, reg, Params{Kernel: k, C: C, Epsilon: 0.1, Rows: rows})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !same(alone, shared) {
+			t.Errorf("SVR, C %g: the model with shared rows differs", C)
+		}
+		aloneC, err := TrainSVC(x, cls, Params{Kernel: k, C: C})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sharedC, err := TrainSVC(x, cls, Params{Kernel: k, C: C, Rows: rows})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !same(aloneC, sharedC) {
+			t.Errorf("SVC, C %g: the model with shared rows differs", C)
+		}
+	}
+	if _, err := TrainSVR(x, reg, Params{Kernel: Kernel{Name: "rbf", Gamma: 0.5}, C: 1, Rows: rows}); err == nil {
+		t.Error("rows of another kernel accepted")
+	}
+	other := append([][]float64(nil), x...)
+	if _, err := TrainSVR(other, reg, Params{Kernel: k, C: 1, Rows: rows}); err == nil {
+		t.Error("rows over other samples accepted")
+	}
+}

@@ -209,8 +209,9 @@ func (m *Model) Fit(ctx context.Context, ds *data.Dataset) error {
 		var best *Choice
 		var bestModels []*svm.Model
 		for _, k := range kernels {
+			rows := svm.NewKernelRows(k, xt, 0) // computed once for every C and target
 			for _, C := range c.Cs {
-				models, err := m.trainTargets(xt, labels, idx, svm.Params{Kernel: k, C: C, Epsilon: c.Epsilon})
+				models, err := m.trainTargets(xt, labels, idx, svm.Params{Kernel: k, C: C, Epsilon: c.Epsilon, Rows: rows})
 				if err != nil {
 					return fmt.Errorf("svm %s, %v, C %g: %w", use.String(), k, C, err)
 				}
