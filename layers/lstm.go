@@ -18,9 +18,11 @@ import (
 //	c_t = f ∘ c_{t-1} + i ∘ g
 //	h_t = o ∘ tanh(c_t)
 //
-// with h_0 = c_0 = 0. The input projection W_ih x_t of all time steps is one
-// matrix product, and the four gates of a step come from one product with
-// W_hh. The forward and backward passes are one fused tape operation.
+// with h_0 = c_0 = 0. The batch rows recur independently, so the rows are
+// split between goroutines, each running all T steps for its own rows; on
+// one goroutine the input projection W_ih x_t of all steps is one matrix
+// product. The four gates of a step come from one product with W_hh. The
+// forward and backward passes are one fused tape operation.
 type LSTM struct {
 	WeightIH *nn.Param // (4H, I)
 	WeightHH *nn.Param // (4H, H)

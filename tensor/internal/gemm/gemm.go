@@ -1,6 +1,10 @@
 // Package gemm is a float32 matrix product for x86-64 CPUs with AVX2 and FMA:
 // GotoBLAS-style blocking and packing around a 6x16 register-tiled
-// micro-kernel written in Go assembly. gonum's pure-Go float32 kernels use
+// micro-kernel written in Go assembly, in three forms that differ only in
+// where they read their operands: both packed, a row-major A in place, or
+// a row-major B in place (when A has too few rows to repay packing B).
+// All three do the same multiply-adds in the same order, so a product's
+// bits do not depend on which one ran. gonum's pure-Go float32 kernels use
 // 4-wide SSE; this one uses 8-wide fused multiply-adds. Where the CPU lacks
 // AVX2 or FMA, or on other architectures, Available is false and callers use
 // gonum's BLAS instead.
