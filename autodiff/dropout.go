@@ -16,7 +16,7 @@ func (tp *Tape) Dropout(x *Node, rate float32, rng *rand.Rand) *Node {
 		panic("autodiff.Dropout: rate must be below 1")
 	}
 	out := tp.NewOutput(x.Shape(), x)
-	mask := tp.Alloc(x.Shape()...).Data
+	mask := tp.AllocUnset(x.Shape()...).Data // every element written below
 	keep := 1 / (1 - rate)
 	keepBits := math.Float32bits(keep)
 	// rng.Float32() is u/2²⁴ for the low 24 bits u of rng.Uint32(), so

@@ -52,7 +52,7 @@ func (tp *Tape) Linear(x, w, bias *Node) *Node {
 	}
 	out := tp.NewOutput(outShape(x.Shape(), ws[0]), inputs...)
 	if bias != nil {
-		fillRows(out.Value, bias.Value.Data)
+		out.Value.FillRows(bias.Value.Data)
 		tensor.MatMul(false, true, 1, x.Value, w.Value, 1, out.Value)
 	} else {
 		tensor.MatMul(false, true, 1, x.Value, w.Value, 0, out.Value)
@@ -69,14 +69,6 @@ func (tp *Tape) Linear(x, w, bias *Node) *Node {
 		}
 	})
 	return out
-}
-
-// fillRows sets every row of t (as a matrix) to row.
-func fillRows(t *tensor.Tensor, row []float32) {
-	c := len(row)
-	for i := 0; i < len(t.Data); i += c {
-		copy(t.Data[i:i+c], row)
-	}
 }
 
 // sumRowsInto adds the column sums of g (as a matrix) into dst.

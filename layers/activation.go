@@ -6,9 +6,8 @@ import (
 	"github.com/modistill/modistill/tensor"
 )
 
-// parallelWork is the number of elements per step below which the LSTM cell
-// runs on one goroutine: below it, starting goroutines costs more than it
-// saves.
+// parallelWork is the work (elements) below which parallelRows runs on one
+// goroutine: below it, starting goroutines costs more than it saves.
 const parallelWork = 4096
 
 // parallelRows calls f on disjoint row ranges [lo, hi) covering [0, rows),

@@ -165,14 +165,10 @@ func (r *lstmRun) forwardRows(lo, hi int, bias []float32, wih, whh *tensor.Packe
 	// than T products of B rows.
 	allSteps := lo == 0 && hi == B && r.xt != nil
 	if allSteps {
-		for b := range B {
-			for t := range T {
-				copy(r.xt.Data[(t*B+b)*I:(t*B+b+1)*I], x[(b*T+t)*I:(b*T+t+1)*I])
-			}
+		for t := range T {
+			r.timeMajor(t, 0, B)
 		}
-		for i := range T * B {
-			copy(r.acts.Data[i*G:(i+1)*G], bias)
-		}
+		r.acts.FillRows(bias)
 		tensor.MatMulPackedSerial(false, 1, r.xt, wih, 1, r.acts)
 	}
 	for t := range T {
@@ -180,18 +176,10 @@ func (r *lstmRun) forwardRows(lo, hi int, bias []float32, wih, whh *tensor.Packe
 		switch {
 		case allSteps: // projected above
 		case r.xt != nil: // x_t of these rows, contiguous in the time-major copy
-			for i := range n {
-				copy(a.Data[i*G:(i+1)*G], bias)
-			}
-			xr := r.xt.Data[(t*B+lo)*I : (t*B+hi)*I]
-			for b := lo; b < hi; b++ {
-				copy(xr[(b-lo)*I:(b-lo+1)*I], x[(b*T+t)*I:(b*T+t+1)*I])
-			}
-			tensor.MatMulPackedSerial(false, 1, tensor.From(xr, n, I), wih, 1, a)
+			a.FillRows(bias)
+			tensor.MatMulPackedSerial(false, 1, tensor.From(r.timeMajor(t, lo, hi), n, I), wih, 1, a)
 		default: // read in place: row b of x_t is x[b, t, :], T·I values apart
-			for i := range n {
-				copy(a.Data[i*G:(i+1)*G], bias)
-			}
+			a.FillRows(bias)
 			tensor.MatMulPackedRows(1, x[(lo*T+t)*I:], n, I, T*I, wih, 1, a)
 		}
 		hPrev := tensor.From(r.hs.Data[(t*B+lo)*H:(t*B+hi)*H], n, H)
@@ -211,6 +199,17 @@ func (r *lstmRun) forwardRows(lo, hi int, bias []float32, wih, whh *tensor.Packe
 			}
 		}
 	}
+}
+
+// timeMajor copies x_t of batch rows [lo, hi) into the time-major copy
+// r.xt and returns those rows of it.
+func (r *lstmRun) timeMajor(t, lo, hi int) []float32 {
+	B, T, I := r.B, r.T, r.I
+	x, xr := r.x.Value.Data, r.xt.Data[(t*B+lo)*I:(t*B+hi)*I]
+	for b := lo; b < hi; b++ {
+		copy(xr[(b-lo)*I:(b-lo+1)*I], x[(b*T+t)*I:(b*T+t+1)*I])
+	}
+	return xr
 }
 
 // backward propagates gradients into the LSTM's inputs and parameters:

@@ -21,7 +21,7 @@ func LSTMStep(tp *autodiff.Tape, a, cPrev *autodiff.Node) (h, c *autodiff.Node) 
 	copy(gates.Data, a.Value.Data)
 	h = tp.NewOutput([]int{B, H}, a, cPrev)
 	c = tp.NewOutput([]int{B, H}, a, cPrev)
-	tanhC := tp.Alloc(B, H)
+	tanhC := tp.AllocUnset(B, H) // written in full by the cell
 	lstmCell(gates.Data, cPrev.Value.Data, c.Value.Data, tanhC.Data, h.Value.Data, B, H)
 	tp.AddBackwardMulti([]*autodiff.Node{h, c}, func() {
 		dh := make([]float32, B*H)

@@ -75,7 +75,6 @@ func (g *gram) row(s int) []float64 {
 // variables (m = n for classification, 2n for regression).
 type signedQ struct {
 	g    *gram
-	y    []int8
 	n    int
 	buf  []float64
 	kd   []float64 // K(x_{s mod n}, x_{s mod n}) for each of the m variables
@@ -84,7 +83,7 @@ type signedQ struct {
 
 func newSignedQ(g *gram, y []int8) *signedQ {
 	n := len(g.x)
-	q := &signedQ{g: g, y: y, n: n, buf: make([]float64, len(y)), kd: make([]float64, len(y)), sign: make([]uint64, len(y))}
+	q := &signedQ{g: g, n: n, buf: make([]float64, len(y)), kd: make([]float64, len(y)), sign: make([]uint64, len(y))}
 	for s := range n {
 		q.kd[s] = g.k.eval(g.x[s], g.x[s])
 	}
@@ -106,7 +105,7 @@ func newSignedQ(g *gram, y []int8) *signedQ {
 func (q *signedQ) row(s int) []float64 {
 	k := q.g.row(s % q.n)
 	flip := q.sign[s]
-	for t0 := 0; t0 < len(q.y); t0 += q.n {
+	for t0 := 0; t0 < len(q.sign); t0 += q.n {
 		dst, sg := q.buf[t0:t0+q.n], q.sign[t0:t0+q.n]
 		for t, v := range k {
 			dst[t] = math.Float64frombits(math.Float64bits(v) ^ sg[t] ^ flip)

@@ -16,21 +16,21 @@ type Params struct {
 	Rows *KernelRows `json:"-"`
 }
 
+// maxCache is the most kernel rows kept by default.
+const maxCache = 4000
+
 // KernelRows caches the kernel rows K(x_s, ·) over one set of samples for
 // one kernel, for several trainings on those samples. The values are those
 // each training would compute itself. Not safe for concurrent use.
-type KernelRows struct {
-	g *gram
-	n int
-}
+type KernelRows struct{ g *gram }
 
 // NewKernelRows returns an empty cache of kernel k's rows over x, keeping
 // up to keep rows (keep < 1: every row, up to 4000).
 func NewKernelRows(k Kernel, x [][]float64, keep int) *KernelRows {
 	if keep < 1 {
-		keep = min(len(x), 4000)
+		keep = min(len(x), maxCache)
 	}
-	return &KernelRows{g: newGram(k, x, keep), n: len(x)}
+	return &KernelRows{g: newGram(k, x, keep)}
 }
 
 // gram returns the kernel rows a training on x with p uses: p.Rows's,
@@ -39,8 +39,8 @@ func (p Params) gram(x [][]float64) (*gram, error) {
 	if p.Rows == nil {
 		return newGram(p.Kernel, x, p.Cache), nil
 	}
-	if p.Rows.g.k != p.Kernel || p.Rows.n != len(x) || (len(x) > 0 && &p.Rows.g.x[0] != &x[0]) {
-		return nil, fmt.Errorf("svm: Params.Rows holds %v over %d samples, not %v over these %d", p.Rows.g.k, p.Rows.n, p.Kernel, len(x))
+	if rx := p.Rows.g.x; p.Rows.g.k != p.Kernel || len(rx) != len(x) || (len(x) > 0 && &rx[0] != &x[0]) {
+		return nil, fmt.Errorf("svm: Params.Rows holds %v over %d samples, not %v over these %d", p.Rows.g.k, len(rx), p.Kernel, len(x))
 	}
 	return p.Rows.g, nil
 }
@@ -75,7 +75,7 @@ func (p Params) defaults(n int) Params {
 		p.MaxIter = max(50*n, 10_000)
 	}
 	if p.Cache <= 0 {
-		p.Cache = min(n, 4000)
+		p.Cache = min(n, maxCache)
 	}
 	return p
 }

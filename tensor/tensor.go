@@ -134,6 +134,18 @@ func (t *Tensor) Fill(v float32) {
 	}
 }
 
+// FillRows sets every row of t (seen as a matrix) to row, a bias the rows
+// start from. It panics if row is not t.Cols() long.
+func (t *Tensor) FillRows(row []float32) {
+	c := t.Cols()
+	if len(row) != c {
+		panic(fmt.Sprintf("tensor.FillRows: a row of %d into %s", len(row), t))
+	}
+	for i := 0; i < len(t.Data); i += c {
+		copy(t.Data[i:i+c], row)
+	}
+}
+
 // CopyFrom copies src's values into t. It panics if the sizes differ.
 func (t *Tensor) CopyFrom(src *Tensor) {
 	if len(src.Data) != len(t.Data) {

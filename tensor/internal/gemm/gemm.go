@@ -207,7 +207,7 @@ func scale(c []float32, m, n, ldc int, beta float32) {
 }
 
 // multiply adds alpha·op(A)·B into C for the depth block l0..l0+kb, B's
-// panels packed in bp; the row blocks are split between goroutines when
+// panels found through bp; the row blocks are split between goroutines when
 // the whole product (m x n x k) is large, on up to threads goroutines.
 func multiply(threads int, transA bool, m, n, k, l0, kb int, alpha float32, a []float32, lda int, bp bPanels, c []float32, ldc int) {
 	blocks := (m + mc - 1) / mc
@@ -228,7 +228,7 @@ func multiply(threads int, transA bool, m, n, k, l0, kb int, alpha float32, a []
 }
 
 // rowBlocks multiplies row blocks [lo, hi) of op(A) (depth slice l0..l0+kb)
-// with the packed B and adds alpha times the result into C.
+// with B's panels (bp) and adds alpha times the result into C.
 func rowBlocks(lo, hi int, transA bool, m, n, l0, kb int, alpha float32, a []float32, lda int, bp bPanels, c []float32, ldc int) {
 	ap := getBuf(mc * kb)
 	defer putBuf(ap)
