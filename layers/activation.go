@@ -2,6 +2,7 @@ package layers
 
 import (
 	"sync"
+	"sync/atomic"
 
 	"github.com/modistill/modistill/tensor"
 )
@@ -10,9 +11,18 @@ import (
 // goroutine: below it, starting goroutines costs more than it saves.
 const parallelWork = 4096
 
+// rowChunk is the most rows parallelRows hands a goroutine at once when a
+// batch has more than enough for all of them: a multiple of the matrix
+// kernel's six-row tile, and a block of gates (72 x 4H) that stays in the
+// L2 cache.
+const rowChunk = 72
+
 // parallelRows calls f on disjoint row ranges [lo, hi) covering [0, rows),
 // on up to tensor.Threads() goroutines when work (elements) is large
-// enough.
+// enough. A batch of more than two chunks (rowChunk) per goroutine is
+// dealt out a chunk at a time, each goroutine taking the next as it
+// finishes one, so that one slowed down by the machine takes fewer; a
+// smaller one is split into equal shares.
 func parallelRows(rows, work int, f func(lo, hi int)) {
 	n := min(tensor.Threads(), rows)
 	if work < parallelWork || n < 2 {
@@ -20,9 +30,25 @@ func parallelRows(rows, work int, f func(lo, hi int)) {
 		return
 	}
 	var wg sync.WaitGroup
-	for w := range n {
-		lo, hi := w*rows/n, (w+1)*rows/n
-		wg.Go(func() { f(lo, hi) })
+	if rows <= 2*n*rowChunk {
+		for w := range n {
+			lo, hi := w*rows/n, (w+1)*rows/n
+			wg.Go(func() { f(lo, hi) })
+		}
+		wg.Wait()
+		return
+	}
+	var next atomic.Int64
+	for range n {
+		wg.Go(func() {
+			for {
+				lo := int(next.Add(rowChunk)) - rowChunk
+				if lo >= rows {
+					return
+				}
+				f(lo, min(lo+rowChunk, rows))
+			}
+		})
 	}
 	wg.Wait()
 }

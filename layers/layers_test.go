@@ -267,46 +267,56 @@ func BenchmarkEmbeddingBag(b *testing.B) {
 // the two that record.
 func TestLSTMRowSplitsAndInferenceAgree(t *testing.T) {
 	rng := nn.NewRNG(8)
-	l := NewLSTM("lstm", 7, 5, rng)
-	nn.Normal(l.BiasIH.Value, 0.5, rng)
-	x := input(rng, 13, 6, 7)
-	lengths := []int{6, 2, 0, 5, 6, 1, 3, 6, 4, 6, 2, 6, 5}
 	defer tensor.SetThreads(tensor.SetThreads(1))
-	run := func(threads int, noGrad bool) (out []float32, grads [][]float32) {
-		tensor.SetThreads(threads)
-		tp := autodiff.NewTape()
-		tp.NoGrad = noGrad
-		y := l.ForwardLengths(tp, x, lengths)
-		out = append(out, y.Value.Data...)
-		if noGrad {
-			return out, nil
+	// 13 rows in equal shares; 301 of 12 units dealt out in chunks on two
+	// goroutines (more than two chunks each) and in shares on three, the
+	// cell's eight-unit blocks and its scalar tail both in use.
+	for _, size := range []struct{ B, H int }{{13, 5}, {301, 12}} {
+		l := NewLSTM("lstm", 7, size.H, rng)
+		nn.Normal(l.BiasIH.Value, 0.5, rng)
+		x := input(rng, size.B, 6, 7)
+		lengths := make([]int, size.B)
+		for b := range lengths {
+			lengths[b] = []int{6, 2, 0, 5, 6, 1, 3, 6, 4, 6, 2, 6, 5}[b%13]
 		}
-		params := append(nodes(l.Params()), x)
-		for _, p := range params {
-			p.ZeroGrad()
+		run := func(threads int, noGrad bool) (out []float32, grads [][]float32) {
+			tensor.SetThreads(threads)
+			tp := autodiff.NewTape()
+			tp.NoGrad = noGrad
+			y := l.ForwardLengths(tp, x, lengths)
+			out = append(out, y.Value.Data...)
+			if noGrad {
+				return out, nil
+			}
+			params := append(nodes(l.Params()), x)
+			for _, p := range params {
+				p.ZeroGrad()
+			}
+			tp.Backward(tp.Sum(y))
+			for _, p := range params {
+				grads = append(grads, append([]float32(nil), p.Grad().Data...))
+			}
+			return out, grads
 		}
-		tp.Backward(tp.Sum(y))
-		for _, p := range params {
-			grads = append(grads, append([]float32(nil), p.Grad().Data...))
-		}
-		return out, grads
-	}
-	same := func(what string, a, b []float32) {
-		t.Helper()
-		for i := range a {
-			if math.Float32bits(a[i]) != math.Float32bits(b[i]) {
-				t.Fatalf("%s: element %d %v, against %v", what, i, b[i], a[i])
+		same := func(what string, a, b []float32) {
+			t.Helper()
+			for i := range a {
+				if math.Float32bits(a[i]) != math.Float32bits(b[i]) {
+					t.Fatalf("B=%d H=%d, %s: element %d %v, against %v", size.B, size.H, what, i, b[i], a[i])
+				}
 			}
 		}
-	}
-	want, wantGrads := run(1, false)
-	got, gotGrads := run(2, false)
-	same("outputs, rows split", want, got)
-	for i := range wantGrads {
-		same(fmt.Sprintf("gradient %d, rows split", i), wantGrads[i], gotGrads[i])
-	}
-	for _, threads := range []int{1, 2} {
-		got, _ := run(threads, true)
-		same(fmt.Sprintf("outputs, inference on %d goroutines", threads), want, got)
+		want, wantGrads := run(1, false)
+		for _, threads := range []int{2, 3} {
+			got, gotGrads := run(threads, false)
+			same(fmt.Sprintf("outputs, rows split %d ways", threads), want, got)
+			for i := range wantGrads {
+				same(fmt.Sprintf("gradient %d, rows split %d ways", i, threads), wantGrads[i], gotGrads[i])
+			}
+		}
+		for _, threads := range []int{1, 2, 3} {
+			got, _ := run(threads, true)
+			same(fmt.Sprintf("outputs, inference on %d goroutines", threads), want, got)
+		}
 	}
 }

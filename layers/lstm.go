@@ -187,7 +187,7 @@ func (r *lstmRun) forwardRows(lo, hi int, bias []float32, wih, whh *tensor.Packe
 		cPrev := r.cs.Data[(t*B+lo)*H : (t*B+hi)*H]
 		c := r.cs.Data[((t+1)*B+lo)*H : ((t+1)*B+hi)*H]
 		h := r.hs.Data[((t+1)*B+lo)*H : ((t+1)*B+hi)*H]
-		lstmCell(a.Data, cPrev, c, r.tanhCs.Data[(t*B+lo)*H:(t*B+hi)*H], h, n, H)
+		mathf.LSTMCell(a.Data, cPrev, c, r.tanhCs.Data[(t*B+lo)*H:(t*B+hi)*H], h, n, H) // gates in place, c, tanh(c), h
 		if r.lengths == nil {
 			continue
 		}
@@ -288,7 +288,8 @@ func (r *lstmRun) backwardRows(lo, hi int, dFinal, dHs, dCs, dacts *tensor.Tenso
 		}
 		gates, da := r.acts.Data[(t*B+lo)*G:(t*B+hi)*G], dacts.Data[(t*B+lo)*G:(t*B+hi)*G]
 		cPrev, tc := r.cs.Data[(t*B+lo)*H:(t*B+hi)*H], r.tanhCs.Data[(t*B+lo)*H:(t*B+hi)*H]
-		lstmCellBackward(gates, cPrev, tc, dh, dc, da, n, H)
+		// the pre-activations' gradients; dc becomes that of c_{t-1}
+		mathf.LSTMCellGrad(gates, cPrev, tc, dh, dc, da, n, H)
 		for b := lo; b < hi && lengths != nil; b++ { // a padded step passed h and c through unchanged
 			if i := b - lo; t >= lengths[b] {
 				clear(da[i*G : (i+1)*G])
@@ -302,46 +303,6 @@ func (r *lstmRun) backwardRows(lo, hi int, dFinal, dHs, dCs, dacts *tensor.Tenso
 			if i := b - lo; t >= lengths[b] {
 				copy(dh[i*H:(i+1)*H], dhKeep[i*H:(i+1)*H])
 			}
-		}
-	}
-}
-
-// lstmCell turns the pre-activations a (B, 4H) into gate values in place
-// (i, f, g, o; vectorised by mathf) and computes c, tanh(c) and h from
-// cPrev.
-func lstmCell(a, cPrev, c, tc, h []float32, B, H int) {
-	G := 4 * H
-	for b := range B {
-		row := a[b*G : (b+1)*G]
-		mathf.SigmoidSlice(row[:2*H])   // i, f
-		mathf.TanhSlice(row[2*H : 3*H]) // g
-		mathf.SigmoidSlice(row[3*H:])   // o
-		cr, tr := c[b*H:(b+1)*H], tc[b*H:(b+1)*H]
-		mathf.ProductSum(cr, row[H:2*H], cPrev[b*H:(b+1)*H], row[:H], row[2*H:3*H]) // c_t = f c_{t-1} + i g
-		copy(tr, cr)
-		mathf.TanhSlice(tr)
-		mathf.Product(h[b*H:(b+1)*H], row[3*H:], tr) // h_t = o tanh(c_t)
-	}
-}
-
-// lstmCellBackward takes the gradient dh of h_t and dc of c_t (carried from
-// step t+1) and writes the gradient of the pre-activations into da; on
-// return dc holds the gradient of c_{t-1}. gates holds i, f, g, o of step t,
-// tanhC tanh(c_t).
-func lstmCellBackward(gates, cPrev, tanhC, dh, dc, da []float32, B, H int) {
-	G := 4 * H
-	for b := range B {
-		gr, dr := gates[b*G:(b+1)*G], da[b*G:(b+1)*G]
-		for j := range H {
-			k := b*H + j
-			i, f, g, o := gr[j], gr[H+j], gr[2*H+j], gr[3*H+j]
-			tc := tanhC[k]
-			dct := dc[k] + dh[k]*o*(1-tc*tc)
-			dr[j] = dct * g * i * (1 - i)          // ∂/∂a_i
-			dr[H+j] = dct * cPrev[k] * f * (1 - f) // ∂/∂a_f
-			dr[2*H+j] = dct * i * (1 - g*g)        // ∂/∂a_g
-			dr[3*H+j] = dh[k] * tc * o * (1 - o)   // ∂/∂a_o
-			dc[k] = dct * f                        // to c_{t-1}
 		}
 	}
 }

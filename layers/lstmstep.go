@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/modistill/modistill/autodiff"
+	"github.com/modistill/modistill/mathf"
 	"github.com/modistill/modistill/tensor"
 )
 
@@ -22,7 +23,7 @@ func LSTMStep(tp *autodiff.Tape, a, cPrev *autodiff.Node) (h, c *autodiff.Node) 
 	h = tp.NewOutput([]int{B, H}, a, cPrev)
 	c = tp.NewOutput([]int{B, H}, a, cPrev)
 	tanhC := tp.AllocUnset(B, H) // written in full by the cell
-	lstmCell(gates.Data, cPrev.Value.Data, c.Value.Data, tanhC.Data, h.Value.Data, B, H)
+	mathf.LSTMCell(gates.Data, cPrev.Value.Data, c.Value.Data, tanhC.Data, h.Value.Data, B, H)
 	tp.AddBackwardMulti([]*autodiff.Node{h, c}, func() {
 		dh := make([]float32, B*H)
 		dc := make([]float32, B*H)
@@ -33,7 +34,7 @@ func LSTMStep(tp *autodiff.Tape, a, cPrev *autodiff.Node) (h, c *autodiff.Node) 
 			copy(dc, g.Data)
 		}
 		da := make([]float32, B*G)
-		lstmCellBackward(gates.Data, cPrev.Value.Data, tanhC.Data, dh, dc, da, B, H) // dc becomes ∂/∂c_{t-1}
+		mathf.LSTMCellGrad(gates.Data, cPrev.Value.Data, tanhC.Data, dh, dc, da, B, H) // dc becomes ∂/∂c_{t-1}
 		if a.RequiresGrad() {
 			tensor.Accumulate(a.AccumGrad().Data, da)
 		}

@@ -4,7 +4,10 @@
 // Cephes expf scheme), within 2 ulp of the float64 result over its domain
 // and about twice as fast as going through math.Exp. SigmoidSlice and
 // TanhSlice apply Sigmoid and Tanh to a slice eight values at a time, in
-// AVX2 assembly where the CPU has it, with the same bits.
+// AVX2 assembly where the CPU has it, with the same bits. LSTMCell and
+// LSTMCellGrad are the LSTM step's elementwise part and its gradient, the
+// four gates' exponentials evaluated together so that their dependency
+// chains overlap, again with the scalar functions' bits.
 package mathf
 
 import "math"

@@ -83,32 +83,113 @@ func TestSliceFunctionsMatchTheScalarBits(t *testing.T) {
 	}
 }
 
-// ProductSum and Product give the scalar loop's bits (two rounded
-// products, then their sum), whatever the length.
-func TestProductsMatchTheScalarLoop(t *testing.T) {
-	rng := rand.New(rand.NewPCG(5, 6))
-	for _, n := range []int{0, 1, 7, 8, 9, 64, 67} {
-		op := make([][]float32, 4)
-		for k := range op {
-			op[k] = make([]float32, n+2) // longer than dst: only dst's length is used
-			for i := range op[k] {
-				op[k][i] = float32(rng.NormFloat64() * 3)
-			}
+// cellInputs returns B·4H pre-activations and B·H previous cells, normal
+// with scale 3, salted with the functions' edge values.
+func cellInputs(rng *rand.Rand, B, H int) (a, cPrev []float32) {
+	edges := []float32{0, float32(math.Copysign(0, -1)), 9, -9, 9.0000005, -9.0000005, 44.2, -44.2, 87.4, -87.4, 88.4, -88.4, 1e30, -1e30,
+		float32(math.Inf(1)), float32(math.Inf(-1))}
+	a, cPrev = make([]float32, 4*B*H), make([]float32, B*H)
+	for i := range a {
+		a[i] = float32(rng.NormFloat64() * 3)
+		if rng.IntN(8) == 0 {
+			a[i] = edges[rng.IntN(len(edges))]
 		}
-		sum, prod := make([]float32, n), make([]float32, n)
-		ProductSum(sum, op[0], op[1], op[2], op[3])
-		Product(prod, op[0], op[1])
-		for i := range n {
-			a, b, c, d := op[0][i], op[1][i], op[2][i], op[3][i]
-			p, q := float32(a*b), float32(c*d) // rounded one at a time (no fusing)
-			if want := p + q; math.Float32bits(sum[i]) != math.Float32bits(want) {
-				t.Fatalf("n=%d: ProductSum[%d] = %g, want %g", n, i, sum[i], want)
+	}
+	for i := range cPrev {
+		cPrev[i] = float32(rng.NormFloat64() * 3)
+	}
+	return a, cPrev
+}
+
+// sameBits reports whether got and want are the same float32s, any NaN
+// matching any NaN.
+func sameBits(got, want float32) bool {
+	return math.Float32bits(got) == math.Float32bits(want) || (got != got && want != want)
+}
+
+// LSTMCell and LSTMCellGrad give the bits of the cell written out with the
+// scalar functions, one unit at a time, for widths with and without a
+// vector body, a remainder of blocks of eight, and a scalar tail.
+func TestLSTMCellMatchesTheScalarCell(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for _, H := range []int{1, 7, 8, 9, 16, 24, 32, 40, 64, 67, 100} {
+		for _, B := range []int{0, 1, 3} {
+			a, cPrev := cellInputs(rng, B, H)
+			gates := append([]float32(nil), a...)
+			c, tc, h := make([]float32, B*H), make([]float32, B*H), make([]float32, B*H)
+			LSTMCell(gates, cPrev, c, tc, h, B, H)
+			dh, dc := make([]float32, B*H), make([]float32, B*H)
+			for k := range dh {
+				dh[k], dc[k] = float32(rng.NormFloat64()), float32(rng.NormFloat64())
 			}
-			if math.Float32bits(prod[i]) != math.Float32bits(p) {
-				t.Fatalf("n=%d: Product[%d] = %g, want %g", n, i, prod[i], p)
+			dcIn := append([]float32(nil), dc...)
+			da := make([]float32, 4*B*H)
+			LSTMCellGrad(gates, cPrev, tc, dh, dc, da, B, H)
+			for b := range B {
+				for j := range H {
+					k, r := b*H+j, 4*b*H
+					i, f, g, o := Sigmoid(a[r+j]), Sigmoid(a[r+H+j]), Tanh(a[r+2*H+j]), Sigmoid(a[r+3*H+j])
+					fc, ig := float32(f*cPrev[k]), float32(i*g) // rounded one at a time (no fusing)
+					wc := fc + ig
+					wtc := Tanh(wc)
+					for _, v := range []struct {
+						name      string
+						got, want float32
+					}{{"i", gates[r+j], i}, {"f", gates[r+H+j], f}, {"g", gates[r+2*H+j], g}, {"o", gates[r+3*H+j], o},
+						{"c", c[k], wc}, {"tanh c", tc[k], wtc}, {"h", h[k], o * wtc}} {
+						if !sameBits(v.got, v.want) {
+							t.Fatalf("H=%d B=%d row %d unit %d: %s = %g, want %g (a_i..a_o %v)", H, B, b, j, v.name, v.got, v.want,
+								[]float32{a[r+j], a[r+H+j], a[r+2*H+j], a[r+3*H+j]})
+						}
+					}
+					dho, tt := dh[k]*o, float32(tc[k]*tc[k])
+					dct := dcIn[k] + float32(dho*(1-tt))
+					di, dcp, dht, gg := dct*g, dct*cPrev[k], dh[k]*tc[k], float32(g*g)
+					di, dcp, dht = di*i, dcp*f, dht*o
+					for _, v := range []struct {
+						name      string
+						got, want float32
+					}{{"da_i", da[r+j], di * (1 - i)}, {"da_f", da[r+H+j], dcp * (1 - f)}, {"da_g", da[r+2*H+j], (dct * i) * (1 - gg)},
+						{"da_o", da[r+3*H+j], dht * (1 - o)}, {"dc", dc[k], dct * f}} {
+						if !sameBits(v.got, v.want) {
+							t.Fatalf("H=%d B=%d row %d unit %d: %s = %g, want %g", H, B, b, j, v.name, v.got, v.want)
+						}
+					}
+				}
 			}
 		}
 	}
+}
+
+func TestLSTMCellPanicsOnShortSlices(t *testing.T) {
+	defer func() {
+		if recover() == nil {
+			t.Error("LSTMCell with a short cell slice did not panic")
+		}
+	}()
+	LSTMCell(make([]float32, 32), make([]float32, 8), make([]float32, 7), make([]float32, 8), make([]float32, 8), 1, 8)
+}
+
+func BenchmarkLSTMCell(b *testing.B) {
+	const B, H = 32, 64
+	rng := rand.New(rand.NewPCG(1, 2))
+	a, cPrev := cellInputs(rng, B, H)
+	gates := make([]float32, len(a))
+	c, tc, h := make([]float32, B*H), make([]float32, B*H), make([]float32, B*H)
+	da, dh, dc := make([]float32, len(a)), make([]float32, B*H), make([]float32, B*H)
+	b.Run("forward", func(b *testing.B) {
+		for b.Loop() {
+			copy(gates, a)
+			LSTMCell(gates, cPrev, c, tc, h, B, H)
+		}
+		b.SetBytes(4 * B * H)
+	})
+	b.Run("backward", func(b *testing.B) {
+		for b.Loop() {
+			LSTMCellGrad(gates, cPrev, tc, dh, dc, da, B, H)
+		}
+		b.SetBytes(4 * B * H)
+	})
 }
 
 func BenchmarkSlice(b *testing.B) {

@@ -25,36 +25,3 @@ func inPlace(x []float32, kernel func(x *float32, n int), scalar func(float32) f
 		x[i] = scalar(x[i])
 	}
 }
-
-// ProductSum sets dst[i] = a[i]·b[i] + c[i]·d[i] for every i of dst, eight
-// at a time with AVX2 where the CPU has it. Each product is rounded and
-// then added, as the Go expression computes it (no fused multiply-add), so
-// the bits are the scalar loop's. It panics if an operand is shorter than
-// dst.
-func ProductSum(dst, a, b, c, d []float32) {
-	a, b, c, d = a[:len(dst)], b[:len(dst)], c[:len(dst)], d[:len(dst)]
-	n := 0
-	if vector {
-		if n = len(dst) &^ 7; n > 0 {
-			productSumAVX2(&dst[0], &a[0], &b[0], &c[0], &d[0], n)
-		}
-	}
-	for i := n; i < len(dst); i++ {
-		dst[i] = float32(a[i]*b[i]) + float32(c[i]*d[i]) // the conversions forbid fusing
-	}
-}
-
-// Product sets dst[i] = a[i]·b[i] for every i of dst, eight at a time with
-// AVX2 where the CPU has it. It panics if an operand is shorter than dst.
-func Product(dst, a, b []float32) {
-	a, b = a[:len(dst)], b[:len(dst)]
-	n := 0
-	if vector {
-		if n = len(dst) &^ 7; n > 0 {
-			productAVX2(&dst[0], &a[0], &b[0], n)
-		}
-	}
-	for i := n; i < len(dst); i++ {
-		dst[i] = a[i] * b[i]
-	}
-}

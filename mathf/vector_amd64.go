@@ -16,16 +16,17 @@ func sigmoidAVX2(x *float32, n int)
 //go:noescape
 func tanhAVX2(x *float32, n int)
 
-// productSumAVX2 sets dst[i] = a[i]·b[i] + c[i]·d[i] for n values, n a
-// multiple of 8.
+// lstmCellAVX2 is LSTMCell on the first n units (a multiple of 8) of each
+// of rows rows: a's rows 4H values apart, cPrev's, c's, tanhC's and h's H.
 //
 //go:noescape
-func productSumAVX2(dst, a, b, c, d *float32, n int)
+func lstmCellAVX2(a, cPrev, c, tanhC, h *float32, H, n, rows int)
 
-// productAVX2 sets dst[i] = a[i]·b[i] for n values, n a multiple of 8.
+// lstmCellGradAVX2 is LSTMCellGrad on the first n units (a multiple of 8)
+// of each of rows rows, laid out as lstmCellAVX2's (da as gates).
 //
 //go:noescape
-func productAVX2(dst, a, b *float32, n int)
+func lstmCellGradAVX2(gates, cPrev, tanhC, dh, dc, da *float32, H, n, rows int)
 
 // expAVX2 sets x[i] = Exp(x[i]) for n values, n a multiple of 8.
 //

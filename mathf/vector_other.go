@@ -8,8 +8,10 @@ const vector = false
 
 func sigmoidAVX2(x *float32, n int) { panic("mathf: no vector kernel on this architecture") }
 func tanhAVX2(x *float32, n int)    { panic("mathf: no vector kernel on this architecture") }
-func productSumAVX2(dst, a, b, c, d *float32, n int) {
+func lstmCellAVX2(a, cPrev, c, tanhC, h *float32, H, n, rows int) {
 	panic("mathf: no vector kernel on this architecture")
 }
-func productAVX2(dst, a, b *float32, n int) { panic("mathf: no vector kernel on this architecture") }
-func expAVX2(x *float32, n int)             { panic("mathf: no vector kernel on this architecture") }
+func lstmCellGradAVX2(gates, cPrev, tanhC, dh, dc, da *float32, H, n, rows int) {
+	panic("mathf: no vector kernel on this architecture")
+}
+func expAVX2(x *float32, n int) { panic("mathf: no vector kernel on this architecture") }
