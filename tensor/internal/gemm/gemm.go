@@ -126,6 +126,10 @@ type bPanels struct {
 	ldb, off int
 }
 
+// chunkFloats bounds the panels of B (128 KiB) each row tile of A runs along
+// before the next tile, so that they stay in the L2 cache between tiles.
+const chunkFloats = 1 << 15
+
 // packedFloats bounds the packed columns of B that Gemm holds at once
 // (256 KiB), so that they stay in the L2 cache.
 const packedFloats = 1 << 16
@@ -246,49 +250,58 @@ func rowBlocks(lo, hi int, transA bool, m, n, l0, kb int, alpha float32, a []flo
 		} else if full := mb / mr * mr; full < mb {
 			packA(*ap, false, a, lda, i0+full, mb-full, l0, kb)
 		}
-		for jp := range np {
-			j0 := jp * nr
-			nb := min(nr, n-j0)
-			inPlaceB := bp.direct && nb == nr
-			var bpanel []float32
-			switch {
-			case inPlaceB:
-			case bp.direct: // the one packed panel, the last
-				bpanel = bp.packed[:nr*kb]
-			default:
-				bpanel = bp.packed[jp*nr*kb : (jp+1)*nr*kb]
-			}
+		// The panels of B are taken a chunk at a time (chunkFloats), and
+		// each row tile runs along the chunk's panels before the next: the
+		// tile's panel of A stays in L1, the chunk in L2, and C is written
+		// six rows at a time, not a stream per row of C (a wide, in-place B
+		// would otherwise stream from memory once per tile, or C's rows all
+		// at once).
+		chunk := max(1, chunkFloats/(kb*nr))
+		for jc := 0; jc < np; jc += chunk {
 			for ip := 0; ip < mb; ip += mr {
 				rb := min(mr, mb-ip)
 				apanel := (*ap)[ip*kb:]
 				if inPlaceA {
 					apanel = *ap // the packed last panel, if this is it
 				}
-				if rb == mr && nb == nr { // a whole tile: straight into C
+				for jp := jc; jp < min(jc+chunk, np); jp++ {
+					j0 := jp * nr
+					nb := min(nr, n-j0)
+					inPlaceB := bp.direct && nb == nr
+					var bpanel []float32
 					switch {
-					case inPlaceA:
-						kernel6x16accA(kb, &a[(i0+ip)*lda+l0], 4*lda, &bpanel[0], &c[(i0+ip)*ldc+j0], ldc, alpha)
 					case inPlaceB:
-						kernel6x16accB(kb, &apanel[0], &bp.b[bp.off+j0], 4*bp.ldb, &c[(i0+ip)*ldc+j0], ldc, alpha)
+					case bp.direct: // the one packed panel, the last
+						bpanel = bp.packed[:nr*kb]
 					default:
-						kernel6x16acc(kb, &apanel[0], &bpanel[0], &c[(i0+ip)*ldc+j0], ldc, alpha)
+						bpanel = bp.packed[jp*nr*kb : (jp+1)*nr*kb]
 					}
-					continue
-				}
-				clear(tile[:]) // an edge tile: computed aside, then the part inside C added
-				switch {
-				case inPlaceA && rb == mr:
-					kernel6x16accA(kb, &a[(i0+ip)*lda+l0], 4*lda, &bpanel[0], &tile[0], nr, 1)
-				case inPlaceB:
-					kernel6x16accB(kb, &apanel[0], &bp.b[bp.off+j0], 4*bp.ldb, &tile[0], nr, 1)
-				default:
-					kernel6x16acc(kb, &apanel[0], &bpanel[0], &tile[0], nr, 1)
-				}
-				for i := range rb {
-					row := c[(i0+ip+i)*ldc+j0 : (i0+ip+i)*ldc+j0+nb]
-					t := tile[i*nr : i*nr+nb]
-					for j := range row {
-						row[j] += alpha * t[j]
+					if rb == mr && nb == nr { // a whole tile: straight into C
+						switch {
+						case inPlaceA:
+							kernel6x16accA(kb, &a[(i0+ip)*lda+l0], 4*lda, &bpanel[0], &c[(i0+ip)*ldc+j0], ldc, alpha)
+						case inPlaceB:
+							kernel6x16accB(kb, &apanel[0], &bp.b[bp.off+j0], 4*bp.ldb, &c[(i0+ip)*ldc+j0], ldc, alpha)
+						default:
+							kernel6x16acc(kb, &apanel[0], &bpanel[0], &c[(i0+ip)*ldc+j0], ldc, alpha)
+						}
+						continue
+					}
+					clear(tile[:]) // an edge tile: computed aside, then the part inside C added
+					switch {
+					case inPlaceA && rb == mr:
+						kernel6x16accA(kb, &a[(i0+ip)*lda+l0], 4*lda, &bpanel[0], &tile[0], nr, 1)
+					case inPlaceB:
+						kernel6x16accB(kb, &apanel[0], &bp.b[bp.off+j0], 4*bp.ldb, &tile[0], nr, 1)
+					default:
+						kernel6x16acc(kb, &apanel[0], &bpanel[0], &tile[0], nr, 1)
+					}
+					for i := range rb {
+						row := c[(i0+ip+i)*ldc+j0 : (i0+ip+i)*ldc+j0+nb]
+						t := tile[i*nr : i*nr+nb]
+						for j := range row {
+							row[j] += alpha * t[j]
+						}
 					}
 				}
 			}
