@@ -46,7 +46,7 @@ func (tp *Tape) ModeProduct(x, p *Node, n int) *Node {
 			for o := range outer {
 				dst := ob[o*inner : (o+1)*inner]
 				for j, pj := range pb {
-					axpy(pj, xb[(o*J+j)*inner:(o*J+j+1)*inner], dst)
+					tensor.AccumulateScaled(dst, pj, xb[(o*J+j)*inner:(o*J+j+1)*inner])
 				}
 			}
 		}
@@ -75,14 +75,14 @@ func (tp *Tape) ModeProduct(x, p *Node, n int) *Node {
 			gb := g.Data[b*outer*inner : (b+1)*outer*inner]
 			for o := range outer {
 				go_ := gb[o*inner : (o+1)*inner]
-				for j := range J {
-					row := (o*J + j) * inner
-					if gx != nil { // gx[b,o,j,:] += g[b,o,:]·p[b,j]
-						axpy(pb[j], go_, gx[b*xStride+row:b*xStride+row+inner])
+				if gx != nil { // gx[b,o,j,:] += g[b,o,:]·p[b,j]
+					for j := range J {
+						row := b*xStride + (o*J+j)*inner
+						tensor.AccumulateScaled(gx[row:row+inner], pb[j], go_)
 					}
-					if gp != nil { // gp[b,j] += <g[b,o,:], x[b,o,j,:]>
-						gp[b*pStride+j] += dot(go_, xb[row:row+inner])
-					}
+				}
+				if gp != nil { // gp[b,j] += <g[b,o,:], x[b,o,j,:]>
+					dotRows(gp[b*pStride:b*pStride+J], xb[o*J*inner:(o+1)*J*inner], go_)
 				}
 			}
 		}
@@ -90,20 +90,33 @@ func (tp *Tape) ModeProduct(x, p *Node, n int) *Node {
 	return out
 }
 
-// axpy computes y += a·x.
-func axpy(a float32, x, y []float32) {
-	y = y[:len(x)]
-	for i, v := range x {
-		y[i] += a * v
+// dotRows adds to each dst[i] the dot product of row i of m (rows of
+// len(v) values, one after another) with v. Each sum runs over the row in
+// order from zero, as a plain loop would, but four rows go at once, so
+// that their four chains of additions overlap.
+func dotRows(dst, m, v []float32) {
+	n := len(v)
+	m = m[:len(dst)*n]
+	i := 0
+	for ; i+4 <= len(dst); i += 4 {
+		r0, r1, r2, r3 := m[i*n:(i+1)*n], m[(i+1)*n:(i+2)*n], m[(i+2)*n:(i+3)*n], m[(i+3)*n:(i+4)*n]
+		var s0, s1, s2, s3 float32
+		for j, vj := range v {
+			s0 += float32(r0[j] * vj) // the conversions forbid fusing
+			s1 += float32(r1[j] * vj)
+			s2 += float32(r2[j] * vj)
+			s3 += float32(r3[j] * vj)
+		}
+		dst[i] += s0
+		dst[i+1] += s1
+		dst[i+2] += s2
+		dst[i+3] += s3
 	}
-}
-
-// dot returns Σ x[i]·y[i].
-func dot(x, y []float32) float32 {
-	y = y[:len(x)]
-	var s float32
-	for i, v := range x {
-		s += v * y[i]
+	for ; i < len(dst); i++ {
+		var s float32
+		for j, vj := range v {
+			s += float32(m[i*n+j] * vj)
+		}
+		dst[i] += s
 	}
-	return s
 }

@@ -19,10 +19,7 @@ func (tp *Tape) Outer(a, b *Node) *Node {
 		ar, br := a.Value.Data[r*m:(r+1)*m], b.Value.Data[r*n:(r+1)*n]
 		or := out.Value.Data[r*m*n : (r+1)*m*n]
 		for i, ai := range ar {
-			row := or[i*n : (i+1)*n]
-			for j, bj := range br {
-				row[j] = ai * bj
-			}
+			tensor.ScaleTo(or[i*n:(i+1)*n], ai, br)
 		}
 	}
 	tp.AddBackward(out, func() {
@@ -36,13 +33,13 @@ func (tp *Tape) Outer(a, b *Node) *Node {
 		}
 		for r := range B {
 			ar, br := a.Value.Data[r*m:(r+1)*m], b.Value.Data[r*n:(r+1)*n]
-			for i := range m {
-				gr := g[r*m*n+i*n : r*m*n+(i+1)*n]
-				if ga != nil { // ∂/∂a[r,i] = Σ_j g·b[r,j]
-					ga[r*m+i] += dot(gr, br)
-				}
-				if gb != nil { // ∂/∂b[r,j] += g·a[r,i]
-					axpy(ar[i], gr, gb[r*n:(r+1)*n])
+			gr := g[r*m*n : (r+1)*m*n]
+			if ga != nil { // ∂/∂a[r,i] = Σ_j g[r,i,j]·b[r,j]
+				dotRows(ga[r*m:(r+1)*m], gr, br)
+			}
+			if gb != nil { // ∂/∂b[r,j] += Σ_i g[r,i,j]·a[r,i], in order of i
+				for i, ai := range ar {
+					tensor.AccumulateScaled(gb[r*n:(r+1)*n], ai, gr[i*n:(i+1)*n])
 				}
 			}
 		}

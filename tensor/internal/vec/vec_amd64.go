@@ -1,0 +1,21 @@
+package vec
+
+import "golang.org/x/sys/cpu"
+
+// vector says whether the AVX2 loops run on this CPU.
+var vector = cpu.X86.HasAVX2
+
+// addAVX2 sets dst[i] += src[i] for n values, n a multiple of 8.
+//
+//go:noescape
+func addAVX2(dst, src *float32, n int)
+
+// addScaledAVX2 sets dst[i] += a·src[i] for n values, n a multiple of 8.
+//
+//go:noescape
+func addScaledAVX2(dst *float32, a float32, src *float32, n int)
+
+// scaleAVX2 sets dst[i] = a·src[i] for n values, n a multiple of 8.
+//
+//go:noescape
+func scaleAVX2(dst *float32, a float32, src *float32, n int)
