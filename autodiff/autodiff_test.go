@@ -81,7 +81,7 @@ func TestGradients(t *testing.T) {
 		return tp.Tanh(x)
 	}, core, p3, p2)
 	check(t, "Dropout", func(tp *Tape) *Node {
-		return tp.Dropout(a, 0.3, rand.New(rand.NewPCG(3, 4)))
+		return tp.Dropout(a, 0.3, uint32s(rand.New(rand.NewPCG(3, 4))))
 	}, a)
 	check(t, "Detach", func(tp *Tape) *Node { return tp.Mul(a, tp.Detach(b)) }, a)
 	// Reversal is deliberately not the true gradient; reversed twice it is.
@@ -113,11 +113,21 @@ func TestGradReverseScalesByMinusLambda(t *testing.T) {
 	}
 }
 
+// uint32s draws for Dropout from rng one value at a time, as
+// nn.Training's mode does.
+func uint32s(rng *rand.Rand) func([]uint32) {
+	return func(dst []uint32) {
+		for i := range dst {
+			dst[i] = rng.Uint32()
+		}
+	}
+}
+
 func TestDropoutStatistics(t *testing.T) {
 	tp := NewTape()
 	x := tp.Const(tensor.New(10000))
 	x.Value.Fill(1)
-	y := tp.Dropout(x, 0.25, rand.New(rand.NewPCG(1, 1)))
+	y := tp.Dropout(x, 0.25, uint32s(rand.New(rand.NewPCG(1, 1))))
 	zeros, sum := 0, float32(0)
 	for _, v := range y.Value.Data {
 		if v == 0 {
@@ -138,19 +148,32 @@ func TestDropoutStatistics(t *testing.T) {
 func TestDropoutKeepsWhereFloat32ReachesTheRate(t *testing.T) {
 	for _, rate := range []float32{1e-7, 0.1, 0.2, 0.25, 1.0 / 3, 0.5, 0.999999} {
 		tp := NewTape()
-		x := tp.Const(tensor.New(5000))
+		x := NewParam(tensor.New(5000)) // more than one block of draws
 		for i := range x.Value.Data {
 			x.Value.Data[i] = float32(i%7) - 3
 		}
-		y := tp.Dropout(x, rate, rand.New(rand.NewPCG(7, 8)))
+		y := tp.Dropout(x, rate, uint32s(rand.New(rand.NewPCG(7, 8))))
 		ref := rand.New(rand.NewPCG(7, 8))
+		kept := make([]bool, len(x.Value.Data))
 		for i, v := range x.Value.Data {
 			want := float32(0)
-			if ref.Float32() >= rate {
+			if kept[i] = ref.Float32() >= rate; kept[i] {
 				want = v * (1 / (1 - rate))
 			}
 			if got := y.Value.Data[i]; math.Float32bits(got) != math.Float32bits(want) {
 				t.Fatalf("rate %v: element %d = %v, want %v", rate, i, got, want)
+			}
+		}
+		// The gradient passes where the element was kept, scaled, and is
+		// +0 where it was dropped.
+		tp.Backward(tp.Sum(y))
+		for i, g := range x.Grad().Data {
+			want := float32(0)
+			if kept[i] {
+				want = 1 / (1 - rate)
+			}
+			if math.Float32bits(g) != math.Float32bits(want) {
+				t.Fatalf("rate %v: gradient %d = %v, want %v", rate, i, g, want)
 			}
 		}
 	}

@@ -1,14 +1,14 @@
 package autodiff
 
-import (
-	"math"
-	"math/rand/v2"
-)
+import "math"
 
 // Dropout zeroes each element of x with probability rate and scales the
-// survivors by 1/(1-rate) (inverted dropout), drawing from rng. Callers apply
-// it only in training; a rate of 0 returns x itself.
-func (tp *Tape) Dropout(x *Node, rate float32, rng *rand.Rand) *Node {
+// survivors by 1/(1-rate) (inverted dropout). draw fills a slice with the
+// random values rand.Rand.Uint32 would give, in order (nn.Mode.Uint32s);
+// element i is kept when the low 24 bits of its value, over 2²⁴, are at
+// least rate, as it is when rand.Rand.Float32 is. Callers apply it only in
+// training; a rate of 0 returns x itself.
+func (tp *Tape) Dropout(x *Node, rate float32, draw func(dst []uint32)) *Node {
 	if rate <= 0 {
 		return x
 	}
@@ -16,7 +16,10 @@ func (tp *Tape) Dropout(x *Node, rate float32, rng *rand.Rand) *Node {
 		panic("autodiff.Dropout: rate must be below 1")
 	}
 	out := tp.NewOutput(x.Shape(), x)
-	mask := tp.AllocUnset(x.Shape()...).Data // every element written below
+	src := x.Value.Data
+	dst := out.Value.Data[:len(src)]
+	// The mask, a bit per element (kept: 1), for the backward pass.
+	mask := make([]uint32, (len(src)+31)/32)
 	keep := 1 / (1 - rate)
 	keepBits := math.Float32bits(keep)
 	// rng.Float32() is u/2²⁴ for the low 24 bits u of rng.Uint32(), so
@@ -24,22 +27,36 @@ func (tp *Tape) Dropout(x *Node, rate float32, rng *rand.Rand) *Node {
 	// same elements kept, compared without a branch (a kept element's bits
 	// are and-ed with all ones, a dropped one's with zero).
 	threshold := int32(math.Ceil(float64(rate) * (1 << 24)))
-	dst := out.Value.Data[:len(x.Value.Data)]
-	mask = mask[:len(x.Value.Data)]
-	for i, v := range x.Value.Data {
-		u := int32(rng.Uint32() & (1<<24 - 1))
-		kept := ^uint32((u - threshold) >> 31) // all ones when u >= threshold
-		mask[i] = math.Float32frombits(keepBits & kept)
-		dst[i] = math.Float32frombits(math.Float32bits(v*keep) & kept)
+	var draws [dropoutBlock]uint32 // a multiple of 32: blocks start on a word of the mask
+	for b0 := 0; b0 < len(src); b0 += dropoutBlock {
+		block := draws[:min(dropoutBlock, len(src)-b0)]
+		draw(block)
+		for w0 := 0; w0 < len(block); w0 += 32 {
+			var word uint32
+			for k, d := range block[w0:min(w0+32, len(block))] {
+				i := b0 + w0 + k
+				kept := ^uint32((int32(d&(1<<24-1)) - threshold) >> 31) // all ones when kept
+				word |= kept & 1 << k
+				dst[i] = math.Float32frombits(math.Float32bits(src[i]*keep) & kept)
+			}
+			mask[(b0+w0)/32] = word
+		}
 	}
 	tp.AddBackward(out, func() {
-		gx := x.AccumGrad().Data
-		for i, g := range out.grad.Data {
-			gx[i] += g * mask[i]
+		gx, g := x.AccumGrad().Data[:len(src)], out.grad.Data[:len(src)]
+		for w, word := range mask {
+			for k := range min(32, len(src)-32*w) {
+				kept := -(word >> k & 1) // all ones when kept
+				gx[32*w+k] += g[32*w+k] * math.Float32frombits(keepBits&kept)
+			}
 		}
 	})
 	return out
 }
+
+// dropoutBlock is how many random values Dropout draws at a time (on the
+// stack).
+const dropoutBlock = 1024
 
 // Detach returns a node with x's value through which no gradient flows
 // (stop-gradient): distillation targets are detached teacher outputs.

@@ -56,7 +56,7 @@ func (d Dropout) Forward(tp *autodiff.Tape, mode nn.Mode, x *autodiff.Node) *aut
 	if !mode.Train || d.Rate == 0 {
 		return x
 	}
-	return tp.Dropout(x, d.Rate, mode.RNG)
+	return tp.Dropout(x, d.Rate, mode.Uint32s)
 }
 
 // MLP is a stack of Linear layers, each followed by ReLU, with dropout

@@ -109,8 +109,8 @@ func Fit(ctx context.Context, m Model, ds *data.Dataset, c Config, onEpoch func(
 			return nil, err
 		}
 	}
-	rng := nn.NewRNG(c.Seed)
-	mode := nn.Training(rng)
+	mode := nn.Seeded(c.Seed) // dropout's draws in bulk, from rng's stream
+	rng := mode.RNG
 	tp := autodiff.NewTape()
 	n := ds.Train.N()
 	// units are what is shuffled: single samples, or whole videos.

@@ -54,7 +54,7 @@ func Bundle(dir, name string, ds *data.Dataset, seed uint64) (systems.Model, err
 	}
 	switch m := m.(type) {
 	case train.Model:
-		m.Step(autodiff.NewTape(), nn.Training(nn.NewRNG(seed+1)), ds.Train.All())
+		m.Step(autodiff.NewTape(), nn.Seeded(seed+1), ds.Train.All())
 	case systems.Fitter:
 		if err := m.Fit(context.Background(), ds); err != nil {
 			return nil, fmt.Errorf("%s: %w", name, err)
