@@ -1,6 +1,10 @@
 package autodiff
 
-import "math"
+import (
+	"math"
+
+	"github.com/modistill/modistill/tensor"
+)
 
 // Dropout zeroes each element of x with probability rate and scales the
 // survivors by 1/(1-rate) (inverted dropout). draw fills a slice with the
@@ -17,39 +21,21 @@ func (tp *Tape) Dropout(x *Node, rate float32, draw func(dst []uint32)) *Node {
 	}
 	out := tp.NewOutput(x.Shape(), x)
 	src := x.Value.Data
-	dst := out.Value.Data[:len(src)]
-	// The mask, a bit per element (kept: 1), for the backward pass.
-	mask := make([]uint32, (len(src)+31)/32)
+	kept := make([]uint32, (len(src)+31)/32) // the mask, a bit per element, for the backward pass
 	keep := 1 / (1 - rate)
-	keepBits := math.Float32bits(keep)
 	// rng.Float32() is u/2²⁴ for the low 24 bits u of rng.Uint32(), so
 	// Float32() >= rate exactly when u >= ⌈rate·2²⁴⌉: the same draws and the
-	// same elements kept, compared without a branch (a kept element's bits
-	// are and-ed with all ones, a dropped one's with zero).
-	threshold := int32(math.Ceil(float64(rate) * (1 << 24)))
+	// same elements kept as a loop over Float32 would give.
+	threshold := uint32(math.Ceil(float64(rate) * (1 << 24)))
 	var draws [dropoutBlock]uint32 // a multiple of 32: blocks start on a word of the mask
 	for b0 := 0; b0 < len(src); b0 += dropoutBlock {
-		block := draws[:min(dropoutBlock, len(src)-b0)]
+		b1 := min(b0+dropoutBlock, len(src))
+		block := draws[:b1-b0]
 		draw(block)
-		for w0 := 0; w0 < len(block); w0 += 32 {
-			var word uint32
-			for k, d := range block[w0:min(w0+32, len(block))] {
-				i := b0 + w0 + k
-				kept := ^uint32((int32(d&(1<<24-1)) - threshold) >> 31) // all ones when kept
-				word |= kept & 1 << k
-				dst[i] = math.Float32frombits(math.Float32bits(src[i]*keep) & kept)
-			}
-			mask[(b0+w0)/32] = word
-		}
+		tensor.Drop(out.Value.Data[b0:b1], src[b0:b1], block, threshold, keep, kept[b0/32:])
 	}
 	tp.AddBackward(out, func() {
-		gx, g := x.AccumGrad().Data[:len(src)], out.grad.Data[:len(src)]
-		for w, word := range mask {
-			for k := range min(32, len(src)-32*w) {
-				kept := -(word >> k & 1) // all ones when kept
-				gx[32*w+k] += g[32*w+k] * math.Float32frombits(keepBits&kept)
-			}
-		}
+		tensor.AccumulateKept(x.AccumGrad().Data, out.grad.Data[:len(src)], kept, keep)
 	})
 	return out
 }

@@ -410,3 +410,18 @@ func AccumulateScaled(dst []float32, a float32, src []float32) { vec.AddScaled(d
 // ScaleTo sets dst[i] = a·src[i]. dst must be at least as long as src.
 // Eight values at a time with AVX2 where the CPU has it; the same bits.
 func ScaleTo(dst []float32, a float32, src []float32) { vec.Scale(dst, a, src) }
+
+// Drop is inverted dropout's forward loop: dst[i] = src[i]·keep where the
+// low 24 bits of draws[i] are at least threshold, +0 elsewhere, and bit
+// i%32 of kept[i/32] set exactly for the kept elements. dst and draws must
+// be at least as long as src, kept (len(src)+31)/32 words. Thirty-two
+// values at a time with AVX2 where the CPU has it; the same bits.
+func Drop(dst, src []float32, draws []uint32, threshold uint32, keep float32, kept []uint32) {
+	vec.Drop(dst, src, draws, threshold, keep, kept)
+}
+
+// AccumulateKept is Drop's backward loop: dst[i] += g[i]·keep where bit
+// i%32 of kept[i/32] is set, g[i]·(+0) where it is not. dst must be at
+// least as long as g. Thirty-two values at a time with AVX2 where the CPU
+// has it; the same bits.
+func AccumulateKept(dst, g []float32, kept []uint32, keep float32) { vec.AddKept(dst, g, kept, keep) }

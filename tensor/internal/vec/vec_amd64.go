@@ -19,3 +19,13 @@ func addScaledAVX2(dst *float32, a float32, src *float32, n int)
 //
 //go:noescape
 func scaleAVX2(dst *float32, a float32, src *float32, n int)
+
+// dropAVX2 is Drop on n values, n a multiple of 32.
+//
+//go:noescape
+func dropAVX2(dst, src *float32, draws *uint32, threshold int32, keep float32, kept *uint32, n int)
+
+// addKeptAVX2 is AddKept on n values, n a multiple of 32.
+//
+//go:noescape
+func addKeptAVX2(dst, grad *float32, kept *uint32, keep float32, n int)

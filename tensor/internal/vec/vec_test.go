@@ -62,3 +62,59 @@ func BenchmarkLoops(b *testing.B) {
 		b.SetBytes(4 * int64(len(src)))
 	})
 }
+
+// Drop and AddKept give the scalar loops' bits and mask at every length
+// (passes of 32 and the tail), rates from tiny to nearly 1, and leave what
+// lies past the length alone.
+func TestDropoutLoopsMatchTheScalarLoops(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, n := range []int{0, 1, 31, 32, 33, 64, 100, 1000} {
+		for _, rate := range []float64{1e-7, 0.2, 0.5, 0.999999} {
+			threshold := uint32(math.Ceil(rate * (1 << 24)))
+			keep := float32(1 / (1 - rate))
+			src, draws := make([]float32, n), make([]uint32, n)
+			for i := range src {
+				src[i], draws[i] = float32(rng.NormFloat64()), rng.Uint32()
+			}
+			if n > 5 {
+				src[5] = float32(math.Copysign(0, -1))
+			}
+			dst := make([]float32, n+1)
+			dst[n] = 7
+			kept := make([]uint32, (n+31)/32+1)
+			for i := range kept {
+				kept[i] = 0xdeadbeef // every bit rewritten
+			}
+			Drop(dst, src, draws, threshold, keep, kept)
+			g, acc := make([]float32, n), make([]float32, n+1)
+			for i := range g {
+				g[i], acc[i] = float32(rng.NormFloat64()), float32(rng.NormFloat64())
+			}
+			acc[n] = 7
+			accIn := append([]float32(nil), acc...)
+			AddKept(acc, g, kept, keep)
+			for i := range n {
+				on := draws[i]&(1<<24-1) >= threshold
+				want, m := float32(0), float32(0)
+				if on {
+					want, m = src[i]*keep, keep
+				}
+				if math.Float32bits(dst[i]) != math.Float32bits(want) || (kept[i/32]>>(i%32)&1 == 1) != on {
+					t.Fatalf("n=%d rate %g: element %d = %g kept %v, want %g kept %v", n, rate, i, dst[i], !on, want, on)
+				}
+				p := float32(g[i] * m)
+				if w := accIn[i] + p; math.Float32bits(acc[i]) != math.Float32bits(w) {
+					t.Fatalf("n=%d rate %g: gradient %d = %g, want %g", n, rate, i, acc[i], w)
+				}
+			}
+			if dst[n] != 7 || acc[n] != 7 || kept[(n+31)/32] != 0xdeadbeef {
+				t.Fatalf("n=%d: wrote past the length", n)
+			}
+			for w := range (n + 31) / 32 {
+				if n%32 != 0 && w == n/32 && kept[w]>>(n%32) != 0 {
+					t.Fatalf("n=%d: bits past the length set in the last word %#x", n, kept[w])
+				}
+			}
+		}
+	}
+}
