@@ -21,8 +21,9 @@ const rowChunk = 72
 // on up to tensor.Threads() goroutines when work (elements) is large
 // enough. A batch of more than two chunks (rowChunk) per goroutine is
 // dealt out a chunk at a time, each goroutine taking the next as it
-// finishes one, so that one slowed down by the machine takes fewer; a
-// smaller one is split into equal shares.
+// finishes one, so that one slowed down by the machine takes fewer, and
+// the last ones in smaller pieces; a smaller batch is split into equal
+// shares.
 func parallelRows(rows, work int, f func(lo, hi int)) {
 	n := min(tensor.Threads(), rows)
 	if work < parallelWork || n < 2 {
@@ -42,11 +43,20 @@ func parallelRows(rows, work int, f func(lo, hi int)) {
 	for range n {
 		wg.Go(func() {
 			for {
-				lo := int(next.Add(rowChunk)) - rowChunk
-				if lo >= rows {
+				lo := next.Load()
+				if lo >= int64(rows) {
 					return
 				}
-				f(lo, min(lo+rowChunk, rows))
+				// Whole chunks while plenty remain, then shares of what
+				// remains (a multiple of six rows, at least twelve), so
+				// that the goroutines finish close together.
+				size := int64(rowChunk)
+				if rest := int64(rows) - lo; rest < int64(2*n*rowChunk) {
+					size = max(12, (rest/int64(2*n)+5)/6*6)
+				}
+				if next.CompareAndSwap(lo, lo+size) {
+					f(int(lo), int(min(lo+size, int64(rows))))
+				}
 			}
 		})
 	}

@@ -130,9 +130,13 @@ func (l *LSTM) run(tp *autodiff.Tape, x *autodiff.Node, lengths []int) *lstmRun 
 		return r
 	}
 	// acts holds the pre-activations, then (in place) the gate values
-	// i, f, g, o of every step: (T, B, 4H).
-	r.acts = tp.AllocUnset(T, B, G)
-	r.tanhCs = tp.AllocUnset(T, B, H)
+	// i, f, g, o of every step: (T, B, 4H), and tanhCs tanh(c_t), for the
+	// backward pass. Inference keeps neither: each goroutine reuses one
+	// step's worth for all its steps, which stays in its cache.
+	if !tp.NoGrad {
+		r.acts = tp.AllocUnset(T, B, G)
+		r.tanhCs = tp.AllocUnset(T, B, H)
+	}
 	bias := make([]float32, G)
 	for j := range G {
 		bias[j] = r.bih.Value.Data[j] + r.bhh.Value.Data[j]
@@ -171,8 +175,18 @@ func (r *lstmRun) forwardRows(lo, hi int, bias []float32, wih, whh *tensor.Packe
 		r.acts.FillRows(bias)
 		tensor.MatMulPackedSerial(false, 1, r.xt, wih, 1, r.acts)
 	}
+	var stepActs, stepTanhC []float32 // inference: one step's gates and tanh(c), reused
+	if r.acts == nil {
+		stepActs, stepTanhC = make([]float32, n*G), make([]float32, n*H)
+	}
 	for t := range T {
-		a := tensor.From(r.acts.Data[(t*B+lo)*G:(t*B+hi)*G], n, G)
+		var a *tensor.Tensor
+		tanhC := stepTanhC
+		if r.acts != nil {
+			a, tanhC = tensor.From(r.acts.Data[(t*B+lo)*G:(t*B+hi)*G], n, G), r.tanhCs.Data[(t*B+lo)*H:(t*B+hi)*H]
+		} else {
+			a = tensor.From(stepActs, n, G)
+		}
 		switch {
 		case allSteps: // projected above
 		case r.xt != nil: // x_t of these rows, contiguous in the time-major copy
@@ -187,7 +201,7 @@ func (r *lstmRun) forwardRows(lo, hi int, bias []float32, wih, whh *tensor.Packe
 		cPrev := r.cs.Data[(t*B+lo)*H : (t*B+hi)*H]
 		c := r.cs.Data[((t+1)*B+lo)*H : ((t+1)*B+hi)*H]
 		h := r.hs.Data[((t+1)*B+lo)*H : ((t+1)*B+hi)*H]
-		mathf.LSTMCell(a.Data, cPrev, c, r.tanhCs.Data[(t*B+lo)*H:(t*B+hi)*H], h, n, H) // gates in place, c, tanh(c), h
+		mathf.LSTMCell(a.Data, cPrev, c, tanhC, h, n, H) // gates in place, c, tanh(c), h
 		if r.lengths == nil {
 			continue
 		}
