@@ -40,8 +40,8 @@ func (tp *Tape) Dropout(x *Node, rate float32, draw func(dst []uint32)) *Node {
 	return out
 }
 
-// dropoutBlock is how many random values Dropout draws at a time (on the
-// stack).
+// dropoutBlock is how many random values Dropout draws at a time, into one
+// buffer per call.
 const dropoutBlock = 1024
 
 // Detach returns a node with x's value through which no gradient flows

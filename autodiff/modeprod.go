@@ -82,41 +82,10 @@ func (tp *Tape) ModeProduct(x, p *Node, n int) *Node {
 					}
 				}
 				if gp != nil { // gp[b,j] += <g[b,o,:], x[b,o,j,:]>
-					dotRows(gp[b*pStride:b*pStride+J], xb[o*J*inner:(o+1)*J*inner], go_)
+					tensor.AccumulateDots(gp[b*pStride:b*pStride+J], xb[o*J*inner:(o+1)*J*inner], go_)
 				}
 			}
 		}
 	})
 	return out
-}
-
-// dotRows adds to each dst[i] the dot product of row i of m (rows of
-// len(v) values, one after another) with v. Each sum runs over the row in
-// order from zero, as a plain loop would, but four rows go at once, so
-// that their four chains of additions overlap.
-func dotRows(dst, m, v []float32) {
-	n := len(v)
-	m = m[:len(dst)*n]
-	i := 0
-	for ; i+4 <= len(dst); i += 4 {
-		r0, r1, r2, r3 := m[i*n:(i+1)*n], m[(i+1)*n:(i+2)*n], m[(i+2)*n:(i+3)*n], m[(i+3)*n:(i+4)*n]
-		var s0, s1, s2, s3 float32
-		for j, vj := range v {
-			s0 += float32(r0[j] * vj) // the conversions forbid fusing
-			s1 += float32(r1[j] * vj)
-			s2 += float32(r2[j] * vj)
-			s3 += float32(r3[j] * vj)
-		}
-		dst[i] += s0
-		dst[i+1] += s1
-		dst[i+2] += s2
-		dst[i+3] += s3
-	}
-	for ; i < len(dst); i++ {
-		var s float32
-		for j, vj := range v {
-			s += float32(m[i*n+j] * vj)
-		}
-		dst[i] += s
-	}
 }

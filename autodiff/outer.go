@@ -35,7 +35,7 @@ func (tp *Tape) Outer(a, b *Node) *Node {
 			ar, br := a.Value.Data[r*m:(r+1)*m], b.Value.Data[r*n:(r+1)*n]
 			gr := g[r*m*n : (r+1)*m*n]
 			if ga != nil { // ∂/∂a[r,i] = Σ_j g[r,i,j]·b[r,j]
-				dotRows(ga[r*m:(r+1)*m], gr, br)
+				tensor.AccumulateDots(ga[r*m:(r+1)*m], gr, br)
 			}
 			if gb != nil { // ∂/∂b[r,j] += Σ_i g[r,i,j]·a[r,i], in order of i
 				for i, ai := range ar {

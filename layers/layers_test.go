@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"sync/atomic"
 	"testing"
 
 	"github.com/modistill/modistill/autodiff"
@@ -317,6 +318,29 @@ func TestLSTMRowSplitsAndInferenceAgree(t *testing.T) {
 		for _, threads := range []int{1, 2, 3} {
 			got, _ := run(threads, true)
 			same(fmt.Sprintf("outputs, inference on %d goroutines", threads), want, got)
+		}
+	}
+}
+
+// parallelRows hands out every row exactly once, in equal shares and dealt
+// out in chunks, for every goroutine count and batch size around the
+// thresholds between them.
+func TestParallelRowsCoversEachRowOnce(t *testing.T) {
+	defer tensor.SetThreads(tensor.SetThreads(1))
+	for _, threads := range []int{1, 2, 3} {
+		tensor.SetThreads(threads)
+		for _, rows := range []int{1, 5, 13, 2*threads*rowChunk - 1, 2 * threads * rowChunk, 2*threads*rowChunk + 1, 301, 686, 1000} {
+			seen := make([]atomic.Int32, rows)
+			parallelRows(rows, parallelWork, func(lo, hi int) {
+				for i := lo; i < hi; i++ {
+					seen[i].Add(1)
+				}
+			})
+			for i := range seen {
+				if n := seen[i].Load(); n != 1 {
+					t.Fatalf("%d goroutines, %d rows: row %d handed out %d times", threads, rows, i, n)
+				}
+			}
 		}
 	}
 }

@@ -131,8 +131,9 @@ func (l *LSTM) run(tp *autodiff.Tape, x *autodiff.Node, lengths []int) *lstmRun 
 	}
 	// acts holds the pre-activations, then (in place) the gate values
 	// i, f, g, o of every step: (T, B, 4H), and tanhCs tanh(c_t), for the
-	// backward pass. Inference keeps neither: each goroutine reuses one
-	// step's worth for all its steps, which stays in its cache.
+	// backward pass. Inference keeps neither: each block of rows that
+	// forwardRows runs reuses one step's worth for all its steps, which
+	// stays in the cache.
 	if !tp.NoGrad {
 		r.acts = tp.AllocUnset(T, B, G)
 		r.tanhCs = tp.AllocUnset(T, B, H)

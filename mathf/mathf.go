@@ -31,20 +31,23 @@ func Exp(x float32) float32 {
 	case x < minX:
 		return 0
 	}
-	v := x*log2e + 0.5
+	// Each product is converted before it is added, which forbids the
+	// compiler to fuse the two (as it may where the CPU has FMA, GOAMD64=v3):
+	// the vector code rounds each product too.
+	v := float32(x*log2e) + 0.5
 	i := int32(v) // floor(v): truncation, corrected below for negative v
 	if float32(i) > v {
 		i--
 	}
 	n := float32(i)
-	r := x - n*ln2Hi - n*ln2Lo
+	r := x - float32(n*ln2Hi) - float32(n*ln2Lo)
 	p := float32(1.9875691500e-4)
-	p = p*r + 1.3981999507e-3
-	p = p*r + 8.3334519073e-3
-	p = p*r + 4.1665795894e-2
-	p = p*r + 1.6666665459e-1
-	p = p*r + 5.0000001201e-1
-	e := p*r*r + r + 1
+	p = float32(p*r) + 1.3981999507e-3
+	p = float32(p*r) + 8.3334519073e-3
+	p = float32(p*r) + 4.1665795894e-2
+	p = float32(p*r) + 1.6666665459e-1
+	p = float32(p*r) + 5.0000001201e-1
+	e := float32(float32(p*r)*r) + r + 1
 	return e * math.Float32frombits(uint32(i+127)<<23)
 }
 

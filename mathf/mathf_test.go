@@ -63,7 +63,7 @@ func TestSliceFunctionsMatchTheScalarBits(t *testing.T) {
 	for x := float32(-100); x < 100; x += 0.00731 {
 		xs = append(xs, x)
 	}
-	xs = append(xs, 0, float32(math.Copysign(0, -1)), 9, -9, 9.0000005, -9.0000005, 88.37626, 88.3763, -87.33654, -87.3366, -103,
+	xs = append(xs, 0, float32(math.Copysign(0, -1)), -1e-9, 1e-9, -3e-8, 9, -9, 9.0000005, -9.0000005, 88.37626, 88.3763, -87.33654, -87.3366, -103,
 		float32(math.Inf(1)), float32(math.Inf(-1)), float32(math.NaN()), math.SmallestNonzeroFloat32, math.MaxFloat32, -math.MaxFloat32)
 	for _, f := range []struct {
 		name   string
@@ -86,7 +86,7 @@ func TestSliceFunctionsMatchTheScalarBits(t *testing.T) {
 // cellInputs returns B·4H pre-activations and B·H previous cells, normal
 // with scale 3, salted with the functions' edge values.
 func cellInputs(rng *rand.Rand, B, H int) (a, cPrev []float32) {
-	edges := []float32{0, float32(math.Copysign(0, -1)), 9, -9, 9.0000005, -9.0000005, 44.2, -44.2, 87.4, -87.4, 88.4, -88.4, 1e30, -1e30,
+	edges := []float32{0, float32(math.Copysign(0, -1)), -1e-9, 1e-9, -3e-8, 9, -9, 9.0000005, -9.0000005, 44.2, -44.2, 87.4, -87.4, 88.4, -88.4, 1e30, -1e30,
 		float32(math.Inf(1)), float32(math.Inf(-1))}
 	a, cPrev = make([]float32, 4*B*H), make([]float32, B*H)
 	for i := range a {

@@ -222,19 +222,20 @@ GLOBL consts<>(SB), RODATA|NOPTR, $80
 	VADDPS X, X, X
 
 // TANH_POST turns E = exp(2|x|) (from EXP4) into Tanh(x) in R, x reloaded
-// from M, as Tanh computes it: t = 1 - 2/(E+1), with the sign of x, and
-// ±1 beyond ±9 (which also covers every x whose exponential saturates, so
+// from M, as Tanh computes it: with q = 2/(E+1), 1 - q where x >= 0 and
+// q - 1 elsewhere (not -(1 - q), which is -0 where Tanh gives +0), and ±1
+// beyond ±9 (which also covers every x whose exponential saturates, so
 // exp's range checks are not needed). E, N and Y12 are clobbered; Y13
-// must hold 0, Y14 1, Y15 the sign bit.
+// must hold 0, Y14 1.
 #define TANH_POST(M, E, N, R) \
 	VADDPS Y14, E, R \
 	VBROADCASTSS consts<>+60(SB), Y12 \
 	VDIVPS R, Y12, E \
-	VSUBPS E, Y14, E \
-	VXORPS Y15, E, R \
+	VSUBPS E, Y14, R \
+	VSUBPS Y14, E, E \
 	VMOVUPS M, N \
 	VCMPPS $0x1d, Y13, N, Y12 \
-	VBLENDVPS Y12, E, R, R \
+	VBLENDVPS Y12, R, E, R \
 	VBROADCASTSS consts<>+64(SB), Y12 \
 	VCMPPS $0x1e, Y12, N, Y12 \
 	VBLENDVPS Y12, Y14, R, R \
@@ -274,8 +275,8 @@ sdone:
 	RET
 
 // func tanhAVX2(x *float32, n int)
-// x[i] = Tanh(x[i]) for n values, n a multiple of 8: t = 1 - 2/(exp(2|x|)+1)
-// where x >= 0 and -t elsewhere (the same bits as 2/(exp(-2x)+1) - 1), 1
+// x[i] = Tanh(x[i]) for n values, n a multiple of 8: with q = 2/(exp(2|x|)+1),
+// 1 - q where x >= 0 and q - 1 elsewhere (Tanh's 2/(exp(-2x)+1) - 1), 1
 // beyond 9 and -1 below -9, as Tanh computes them.
 TEXT ·tanhAVX2(SB), NOSPLIT, $0-16
 	MOVQ x+0(FP), SI
@@ -293,9 +294,8 @@ tloop:
 	VADDPS Y2, Y1, Y3
 	VBROADCASTSS consts<>+60(SB), Y4
 	VDIVPS Y3, Y4, Y4
+	VSUBPS Y2, Y4, Y5
 	VSUBPS Y4, Y2, Y4
-	VBROADCASTSS consts<>+56(SB), Y5
-	VXORPS Y5, Y4, Y5
 	VXORPS Y3, Y3, Y3
 	VCMPPS $0x1d, Y3, Y0, Y3
 	VBLENDVPS Y3, Y4, Y5, Y5

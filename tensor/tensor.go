@@ -407,6 +407,12 @@ func Accumulate(dst, src []float32) { vec.Add(dst, src) }
 // same bits.
 func AccumulateScaled(dst []float32, a float32, src []float32) { vec.AddScaled(dst, a, src) }
 
+// AccumulateDots adds to each dst[i] the dot product of row i of m (rows of
+// len(v) values, one after another) with v: each sum in order from zero,
+// as a plain loop, four rows at a time so that their chains of additions
+// overlap; the same bits.
+func AccumulateDots(dst, m, v []float32) { vec.AddDots(dst, m, v) }
+
 // ScaleTo sets dst[i] = a·src[i]. dst must be at least as long as src.
 // Eight values at a time with AVX2 where the CPU has it; the same bits.
 func ScaleTo(dst []float32, a float32, src []float32) { vec.Scale(dst, a, src) }

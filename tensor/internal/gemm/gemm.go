@@ -300,7 +300,7 @@ func rowBlocks(lo, hi int, transA bool, m, n, l0, kb int, alpha float32, a []flo
 						row := c[(i0+ip+i)*ldc+j0 : (i0+ip+i)*ldc+j0+nb]
 						t := tile[i*nr : i*nr+nb]
 						for j := range row {
-							row[j] += alpha * t[j]
+							row[j] += float32(alpha * t[j]) // rounded, then added, as the kernel does
 						}
 					}
 				}

@@ -1,6 +1,7 @@
 // Package vec has tensor's elementwise float32 loops (a sum into a slice,
-// a scaled sum, a scaled copy, dropout's two loops), eight values at a time in AVX2 assembly
-// where the CPU has it and a scalar loop elsewhere. Each product is
+// a scaled sum, a scaled copy, dropout's two loops), eight or 32 values at
+// a time in AVX2 assembly where the CPU has it and a scalar loop
+// elsewhere; and rows' dot products with a vector, four rows at a time. Each product is
 // rounded before it is added (no fused multiply-add), so the bits are the
 // scalar loop's whichever runs.
 package vec
@@ -91,7 +92,39 @@ func AddKept(dst, g []float32, kept []uint32, keep float32) {
 	}
 	keepBits := math.Float32bits(keep)
 	for i := n; i < len(g); i++ {
-		on := -(kept[i/32] >> (i % 32) & 1) // all ones when kept
-		dst[i] += g[i] * math.Float32frombits(keepBits&on)
+		on := -(kept[i/32] >> (i % 32) & 1)                         // all ones when kept
+		dst[i] += float32(g[i] * math.Float32frombits(keepBits&on)) // the conversion forbids fusing
+	}
+}
+
+// AddDots adds to each dst[i] the dot product of row i of m (rows of len(v)
+// values, one after another) with v. Each sum runs over the row in order
+// from zero, each product rounded before it is added, as a plain loop
+// would; four rows go at once, so that their four chains of additions
+// overlap. m must hold at least len(dst) rows.
+func AddDots(dst, m, v []float32) {
+	n := len(v)
+	m = m[:len(dst)*n]
+	i := 0
+	for ; i+4 <= len(dst); i += 4 {
+		r0, r1, r2, r3 := m[i*n:(i+1)*n], m[(i+1)*n:(i+2)*n], m[(i+2)*n:(i+3)*n], m[(i+3)*n:(i+4)*n]
+		var s0, s1, s2, s3 float32
+		for j, vj := range v {
+			s0 += float32(r0[j] * vj) // the conversions forbid fusing
+			s1 += float32(r1[j] * vj)
+			s2 += float32(r2[j] * vj)
+			s3 += float32(r3[j] * vj)
+		}
+		dst[i] += s0
+		dst[i+1] += s1
+		dst[i+2] += s2
+		dst[i+3] += s3
+	}
+	for ; i < len(dst); i++ {
+		var s float32
+		for j, vj := range v {
+			s += float32(m[i*n+j] * vj)
+		}
+		dst[i] += s
 	}
 }

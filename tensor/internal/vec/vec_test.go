@@ -100,7 +100,7 @@ func TestDropoutLoopsMatchTheScalarLoops(t *testing.T) {
 					want, m = src[i]*keep, keep
 				}
 				if math.Float32bits(dst[i]) != math.Float32bits(want) || (kept[i/32]>>(i%32)&1 == 1) != on {
-					t.Fatalf("n=%d rate %g: element %d = %g kept %v, want %g kept %v", n, rate, i, dst[i], !on, want, on)
+					t.Fatalf("n=%d rate %g: element %d = %g kept %v, want %g kept %v", n, rate, i, dst[i], kept[i/32]>>(i%32)&1 == 1, want, on)
 				}
 				p := float32(g[i] * m)
 				if w := accIn[i] + p; math.Float32bits(acc[i]) != math.Float32bits(w) {
@@ -113,6 +113,38 @@ func TestDropoutLoopsMatchTheScalarLoops(t *testing.T) {
 			for w := range (n + 31) / 32 {
 				if n%32 != 0 && w == n/32 && kept[w]>>(n%32) != 0 {
 					t.Fatalf("n=%d: bits past the length set in the last word %#x", n, kept[w])
+				}
+			}
+		}
+	}
+}
+
+// AddDots gives, for every row count (the four-row body and the tail) and
+// width, the bits of a plain loop summing each row in order from zero.
+func TestAddDotsMatchesThePlainLoop(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for _, rows := range []int{0, 1, 3, 4, 5, 9} {
+		for _, n := range []int{0, 1, 7, 65} {
+			m, v := make([]float32, rows*n), make([]float32, n)
+			for i := range m {
+				m[i] = float32(rng.NormFloat64() * 10)
+			}
+			for i := range v {
+				v[i] = float32(rng.NormFloat64() * 10)
+			}
+			dst := make([]float32, rows)
+			for i := range dst {
+				dst[i] = float32(rng.NormFloat64())
+			}
+			got := append([]float32(nil), dst...)
+			AddDots(got, m, v)
+			for i := range rows {
+				var s float32
+				for j := range n {
+					s += float32(m[i*n+j] * v[j])
+				}
+				if want := dst[i] + s; math.Float32bits(got[i]) != math.Float32bits(want) {
+					t.Fatalf("rows=%d n=%d: dst[%d] = %g, want %g", rows, n, i, got[i], want)
 				}
 			}
 		}
