@@ -96,6 +96,7 @@ type lstmRun struct {
 	x, wih, whh, bih, bhh *autodiff.Node
 	xt, acts, hs, cs      *tensor.Tensor // time-major input, gate values, states (T+1, B, H)
 	tanhCs                *tensor.Tensor // tanh(c_t) of each step (T, B, H), for the backward pass
+	actSteps              int            // the steps acts and tanhCs hold: T, or 1 in inference
 }
 
 // run computes the LSTM's states over x.
@@ -131,13 +132,15 @@ func (l *LSTM) run(tp *autodiff.Tape, x *autodiff.Node, lengths []int) *lstmRun 
 	}
 	// acts holds the pre-activations, then (in place) the gate values
 	// i, f, g, o of every step: (T, B, 4H), and tanhCs tanh(c_t), for the
-	// backward pass. Inference keeps neither: each block of rows that
-	// forwardRows runs reuses one step's worth for all its steps, which
-	// stays in the cache.
-	if !tp.NoGrad {
-		r.acts = tp.AllocUnset(T, B, G)
-		r.tanhCs = tp.AllocUnset(T, B, H)
+	// backward pass. Inference keeps one step's worth (actSteps 1), which
+	// each block of rows that forwardRows runs reuses for all its steps
+	// and which stays in the cache.
+	r.actSteps = T
+	if tp.NoGrad {
+		r.actSteps = 1
 	}
+	r.acts = tp.AllocUnset(r.actSteps, B, G)
+	r.tanhCs = tp.AllocUnset(r.actSteps, B, H)
 	bias := make([]float32, G)
 	for j := range G {
 		bias[j] = r.bih.Value.Data[j] + r.bhh.Value.Data[j]
@@ -176,18 +179,10 @@ func (r *lstmRun) forwardRows(lo, hi int, bias []float32, wih, whh *tensor.Packe
 		r.acts.FillRows(bias)
 		tensor.MatMulPackedSerial(false, 1, r.xt, wih, 1, r.acts)
 	}
-	var stepActs, stepTanhC []float32 // inference: one step's gates and tanh(c), reused
-	if r.acts == nil {
-		stepActs, stepTanhC = make([]float32, n*G), make([]float32, n*H)
-	}
 	for t := range T {
-		var a *tensor.Tensor
-		tanhC := stepTanhC
-		if r.acts != nil {
-			a, tanhC = tensor.From(r.acts.Data[(t*B+lo)*G:(t*B+hi)*G], n, G), r.tanhCs.Data[(t*B+lo)*H:(t*B+hi)*H]
-		} else {
-			a = tensor.From(stepActs, n, G)
-		}
+		ts := t % r.actSteps // the step's place in acts and tanhCs
+		a := tensor.From(r.acts.Data[(ts*B+lo)*G:(ts*B+hi)*G], n, G)
+		tanhC := r.tanhCs.Data[(ts*B+lo)*H : (ts*B+hi)*H]
 		switch {
 		case allSteps: // projected above
 		case r.xt != nil: // x_t of these rows, contiguous in the time-major copy

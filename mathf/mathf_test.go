@@ -70,7 +70,7 @@ func TestSliceFunctionsMatchTheScalarBits(t *testing.T) {
 		slice  func([]float32)
 		scalar func(float32) float32
 	}{{"Exp", ExpSlice, Exp}, {"Sigmoid", SigmoidSlice, Sigmoid}, {"Tanh", TanhSlice, Tanh}} {
-		for _, n := range []int{len(xs), 7, 8, 13} {
+		for _, n := range []int{len(xs), 7, 8, 13, 40, 104} {
 			got := append([]float32(nil), xs[len(xs)-n:]...)
 			f.slice(got)
 			for i, x := range xs[len(xs)-n:] {

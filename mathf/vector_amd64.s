@@ -23,63 +23,14 @@ DATA consts<>+72(SB)/4, $0xbf800000 // -1
 DATA consts<>+76(SB)/4, $0x7f800000 // +Inf
 GLOBL consts<>(SB), RODATA|NOPTR, $80
 
-// EXP sets E to Exp(X) in eight lanes, step by step as the scalar Exp does
-// (no fused multiply-add, so the bits agree): n = floor(x·log2e + 1/2),
-// r = x - n·ln2Hi - n·ln2Lo, p(r) by Horner, e = p·r·r + r + 1, times 2^n;
-// x > maxX gives +Inf and x < minX gives 0. T1, T2, T3 are clobbered.
-#define EXP(X, E, T1, T2, T3) \
-	VBROADCASTSS consts<>+0(SB), T1 \
-	VMULPS T1, X, T1 \
-	VBROADCASTSS consts<>+4(SB), T2 \
-	VADDPS T2, T1, T1 \
-	VROUNDPS $1, T1, T1 \
-	VBROADCASTSS consts<>+8(SB), T2 \
-	VMULPS T2, T1, T2 \
-	VSUBPS T2, X, T3 \
-	VBROADCASTSS consts<>+12(SB), T2 \
-	VMULPS T2, T1, T2 \
-	VSUBPS T2, T3, T3 \
-	VBROADCASTSS consts<>+16(SB), E \
-	VMULPS T3, E, E \
-	VBROADCASTSS consts<>+20(SB), T2 \
-	VADDPS T2, E, E \
-	VMULPS T3, E, E \
-	VBROADCASTSS consts<>+24(SB), T2 \
-	VADDPS T2, E, E \
-	VMULPS T3, E, E \
-	VBROADCASTSS consts<>+28(SB), T2 \
-	VADDPS T2, E, E \
-	VMULPS T3, E, E \
-	VBROADCASTSS consts<>+32(SB), T2 \
-	VADDPS T2, E, E \
-	VMULPS T3, E, E \
-	VBROADCASTSS consts<>+36(SB), T2 \
-	VADDPS T2, E, E \
-	VMULPS T3, E, E \
-	VMULPS T3, E, E \
-	VADDPS T3, E, E \
-	VBROADCASTSS consts<>+40(SB), T2 \
-	VADDPS T2, E, E \
-	VCVTTPS2DQ T1, T1 \
-	VPBROADCASTD consts<>+52(SB), T2 \
-	VPADDD T2, T1, T1 \
-	VPSLLD $23, T1, T1 \
-	VMULPS T1, E, E \
-	VBROADCASTSS consts<>+44(SB), T2 \
-	VCMPPS $0x1e, T2, X, T3 \
-	VBROADCASTSS consts<>+76(SB), T2 \
-	VBLENDVPS T3, T2, E, E \
-	VBROADCASTSS consts<>+48(SB), T2 \
-	VCMPPS $0x11, T2, X, T3 \
-	VXORPS T2, T2, T2 \
-	VBLENDVPS T3, T2, E, E
-
-// EXP4 is EXP on four vectors at once, X0..X3, which it replaces by their
-// exponentials: the same operations in the same order for each lane (so
-// the same bits), interleaved across the four so that their dependency
-// chains overlap. N0..N3 and R0..R3 (n and r) and Y12 are clobbered; Y14
-// must hold 1. The range checks are left to the caller, which knows which
-// can happen.
+// EXP4 sets X0..X3, eight lanes each, to Exp of themselves, step by step
+// as the scalar Exp does (no fused multiply-add, so the bits agree):
+// n = floor(x·log2e + 1/2), r = x - n·ln2Hi - n·ln2Lo, p(r) by Horner,
+// e = p·r·r + r + 1, times 2^n. The four vectors' steps are interleaved so
+// that their dependency chains overlap. N0..N3 and R0..R3 (n and r) and
+// Y12 are clobbered; Y14 must hold 1. The range checks (x > maxX gives
+// +Inf, x < minX gives 0) are left to the caller, which knows which can
+// happen (EXP_POST makes both).
 #define EXP4(X0, X1, X2, X3, N0, N1, N2, N3, R0, R1, R2, R3) \
 	VBROADCASTSS consts<>+0(SB), Y12 \
 	VMULPS Y12, X0, N0 \
@@ -193,6 +144,10 @@ GLOBL consts<>(SB), RODATA|NOPTR, $80
 	VMULPS N2, X2, X2 \
 	VMULPS N3, X3, X3
 
+// EXP_PRE loads eight values x from M into X, the argument of Exp.
+#define EXP_PRE(M, X) \
+	VMOVUPS M, X
+
 // SIG_PRE loads eight values x from M into X and makes them -|x|, the
 // argument of Sigmoid's exponential. Y15 must hold the sign bit.
 #define SIG_PRE(M, X) \
@@ -244,95 +199,178 @@ GLOBL consts<>(SB), RODATA|NOPTR, $80
 	VBROADCASTSS consts<>+72(SB), E \
 	VBLENDVPS Y12, E, R, R
 
+// EXP_POST makes Exp's range checks on E = exp(x) (from EXP4), x reloaded
+// from M: +Inf where x > maxX, 0 where x < minX. N, R and Y12 are
+// clobbered.
+#define EXP_POST(M, E, N, R) \
+	VMOVUPS M, N \
+	VBROADCASTSS consts<>+44(SB), Y12 \
+	VCMPPS $0x1e, Y12, N, R \
+	VBROADCASTSS consts<>+76(SB), Y12 \
+	VBLENDVPS R, Y12, E, E \
+	VBROADCASTSS consts<>+48(SB), Y12 \
+	VCMPPS $0x11, Y12, N, R \
+	VANDNPS E, R, E
+
 // func sigmoidAVX2(x *float32, n int)
-// x[i] = Sigmoid(x[i]) for n values, n a multiple of 8: with E = exp(-|x|),
-// 1/(1+E) where x >= 0 and E/(1+E) elsewhere, as Sigmoid computes them (one
-// division, of the numerator chosen per lane).
+// x[i] = Sigmoid(x[i]) for n values, n a multiple of 8: SIG_PRE, EXP4 and
+// SIG_POST, four blocks of eight at a time.
 TEXT ·sigmoidAVX2(SB), NOSPLIT, $0-16
 	MOVQ x+0(FP), SI
 	MOVQ n+8(FP), CX
-	SHRQ $3, CX
-	JZ   sdone
+	VXORPS Y13, Y13, Y13
+	VBROADCASTSS consts<>+40(SB), Y14
+	VBROADCASTSS consts<>+56(SB), Y15
+	MOVQ CX, BX
+	SHRQ $5, BX
+	JZ   sig1
 
-sloop:
-	VMOVUPS (SI), Y0
-	VBROADCASTSS consts<>+56(SB), Y5
-	VORPS Y5, Y0, Y6
-	EXP(Y6, Y1, Y2, Y3, Y4)
-	VBROADCASTSS consts<>+40(SB), Y2
-	VADDPS Y1, Y2, Y3
-	VXORPS Y4, Y4, Y4
-	VCMPPS $0x1d, Y4, Y0, Y4
-	VBLENDVPS Y4, Y2, Y1, Y5
-	VDIVPS Y3, Y5, Y5
-	VMOVUPS Y5, (SI)
+sig4:
+	SIG_PRE((SI), Y0)
+	SIG_PRE(32(SI), Y1)
+	SIG_PRE(64(SI), Y2)
+	SIG_PRE(96(SI), Y3)
+	EXP4(Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7, Y8, Y9, Y10, Y11)
+	SIG_POST((SI), Y0, Y4, Y8)
+	VMOVUPS Y0, (SI)
+	SIG_POST(32(SI), Y1, Y5, Y9)
+	VMOVUPS Y1, 32(SI)
+	SIG_POST(64(SI), Y2, Y6, Y10)
+	VMOVUPS Y2, 64(SI)
+	SIG_POST(96(SI), Y3, Y7, Y11)
+	VMOVUPS Y3, 96(SI)
+	ADDQ $128, SI
+	DECQ BX
+	JNZ  sig4
+
+sig1:
+	// The last one to three blocks of eight: EXP4 with the block in all
+	// four places, only the first kept.
+	SHRQ $3, CX
+	ANDQ $3, CX
+	JZ   sigdone
+
+sig1loop:
+	SIG_PRE((SI), Y0)
+	VMOVAPS Y0, Y1
+	VMOVAPS Y0, Y2
+	VMOVAPS Y0, Y3
+	EXP4(Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7, Y8, Y9, Y10, Y11)
+	SIG_POST((SI), Y0, Y4, Y8)
+	VMOVUPS Y0, (SI)
 	ADDQ $32, SI
 	DECQ CX
-	JNZ  sloop
+	JNZ  sig1loop
 
-sdone:
+sigdone:
 	VZEROUPPER
 	RET
 
 // func tanhAVX2(x *float32, n int)
-// x[i] = Tanh(x[i]) for n values, n a multiple of 8: with q = 2/(exp(2|x|)+1),
-// 1 - q where x >= 0 and q - 1 elsewhere (Tanh's 2/(exp(-2x)+1) - 1), 1
-// beyond 9 and -1 below -9, as Tanh computes them.
+// x[i] = Tanh(x[i]) for n values, n a multiple of 8: TANH_PRE, EXP4 and
+// TANH_POST, four blocks of eight at a time.
 TEXT ·tanhAVX2(SB), NOSPLIT, $0-16
 	MOVQ x+0(FP), SI
 	MOVQ n+8(FP), CX
-	SHRQ $3, CX
-	JZ   tdone
+	VXORPS Y13, Y13, Y13
+	VBROADCASTSS consts<>+40(SB), Y14
+	VBROADCASTSS consts<>+56(SB), Y15
+	MOVQ CX, BX
+	SHRQ $5, BX
+	JZ   tanh1
 
-tloop:
-	VMOVUPS (SI), Y0
-	VBROADCASTSS consts<>+56(SB), Y5
-	VANDNPS Y0, Y5, Y6
-	VADDPS Y6, Y6, Y6
-	EXP(Y6, Y1, Y2, Y3, Y4)
-	VBROADCASTSS consts<>+40(SB), Y2
-	VADDPS Y2, Y1, Y3
-	VBROADCASTSS consts<>+60(SB), Y4
-	VDIVPS Y3, Y4, Y4
-	VSUBPS Y2, Y4, Y5
-	VSUBPS Y4, Y2, Y4
-	VXORPS Y3, Y3, Y3
-	VCMPPS $0x1d, Y3, Y0, Y3
-	VBLENDVPS Y3, Y4, Y5, Y5
-	VBROADCASTSS consts<>+64(SB), Y2
-	VCMPPS $0x1e, Y2, Y0, Y3
-	VBROADCASTSS consts<>+40(SB), Y2
-	VBLENDVPS Y3, Y2, Y5, Y5
-	VBROADCASTSS consts<>+68(SB), Y2
-	VCMPPS $0x11, Y2, Y0, Y3
-	VBROADCASTSS consts<>+72(SB), Y2
-	VBLENDVPS Y3, Y2, Y5, Y5
-	VMOVUPS Y5, (SI)
+tanh4:
+	TANH_PRE((SI), Y0)
+	TANH_PRE(32(SI), Y1)
+	TANH_PRE(64(SI), Y2)
+	TANH_PRE(96(SI), Y3)
+	EXP4(Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7, Y8, Y9, Y10, Y11)
+	TANH_POST((SI), Y0, Y4, Y8)
+	VMOVUPS Y8, (SI)
+	TANH_POST(32(SI), Y1, Y5, Y9)
+	VMOVUPS Y9, 32(SI)
+	TANH_POST(64(SI), Y2, Y6, Y10)
+	VMOVUPS Y10, 64(SI)
+	TANH_POST(96(SI), Y3, Y7, Y11)
+	VMOVUPS Y11, 96(SI)
+	ADDQ $128, SI
+	DECQ BX
+	JNZ  tanh4
+
+tanh1:
+	// The last one to three blocks of eight: EXP4 with the block in all
+	// four places, only the first kept.
+	SHRQ $3, CX
+	ANDQ $3, CX
+	JZ   tanhdone
+
+tanh1loop:
+	TANH_PRE((SI), Y0)
+	VMOVAPS Y0, Y1
+	VMOVAPS Y0, Y2
+	VMOVAPS Y0, Y3
+	EXP4(Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7, Y8, Y9, Y10, Y11)
+	TANH_POST((SI), Y0, Y4, Y8)
+	VMOVUPS Y8, (SI)
 	ADDQ $32, SI
 	DECQ CX
-	JNZ  tloop
+	JNZ  tanh1loop
 
-tdone:
+tanhdone:
 	VZEROUPPER
 	RET
 
 // func expAVX2(x *float32, n int)
-// x[i] = Exp(x[i]) for n values, n a multiple of 8 (the EXP macro above).
+// x[i] = Exp(x[i]) for n values, n a multiple of 8: EXP4 and EXP_POST,
+// four blocks of eight at a time.
 TEXT ·expAVX2(SB), NOSPLIT, $0-16
 	MOVQ x+0(FP), SI
 	MOVQ n+8(FP), CX
-	SHRQ $3, CX
-	JZ   edone
+	VXORPS Y13, Y13, Y13
+	VBROADCASTSS consts<>+40(SB), Y14
+	VBROADCASTSS consts<>+56(SB), Y15
+	MOVQ CX, BX
+	SHRQ $5, BX
+	JZ   exp1
 
-eloop:
-	VMOVUPS (SI), Y0
-	EXP(Y0, Y1, Y2, Y3, Y4)
-	VMOVUPS Y1, (SI)
+exp4:
+	EXP_PRE((SI), Y0)
+	EXP_PRE(32(SI), Y1)
+	EXP_PRE(64(SI), Y2)
+	EXP_PRE(96(SI), Y3)
+	EXP4(Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7, Y8, Y9, Y10, Y11)
+	EXP_POST((SI), Y0, Y4, Y8)
+	VMOVUPS Y0, (SI)
+	EXP_POST(32(SI), Y1, Y5, Y9)
+	VMOVUPS Y1, 32(SI)
+	EXP_POST(64(SI), Y2, Y6, Y10)
+	VMOVUPS Y2, 64(SI)
+	EXP_POST(96(SI), Y3, Y7, Y11)
+	VMOVUPS Y3, 96(SI)
+	ADDQ $128, SI
+	DECQ BX
+	JNZ  exp4
+
+exp1:
+	// The last one to three blocks of eight: EXP4 with the block in all
+	// four places, only the first kept.
+	SHRQ $3, CX
+	ANDQ $3, CX
+	JZ   expdone
+
+exp1loop:
+	EXP_PRE((SI), Y0)
+	VMOVAPS Y0, Y1
+	VMOVAPS Y0, Y2
+	VMOVAPS Y0, Y3
+	EXP4(Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7, Y8, Y9, Y10, Y11)
+	EXP_POST((SI), Y0, Y4, Y8)
+	VMOVUPS Y0, (SI)
 	ADDQ $32, SI
 	DECQ CX
-	JNZ  eloop
+	JNZ  exp1loop
 
-edone:
+expdone:
 	VZEROUPPER
 	RET
 

@@ -27,10 +27,7 @@ type KernelRows struct{ g *gram }
 // NewKernelRows returns an empty cache of kernel k's rows over x, keeping
 // up to keep rows (keep < 1: every row, up to 4000).
 func NewKernelRows(k Kernel, x [][]float64, keep int) *KernelRows {
-	if keep < 1 {
-		keep = min(len(x), maxCache)
-	}
-	return &KernelRows{g: newGram(k, x, keep)}
+	return &KernelRows{g: newGram(k, x, Params{Cache: keep}.defaults(len(x)).Cache)}
 }
 
 // gram returns the kernel rows a training on x with p uses: p.Rows's,

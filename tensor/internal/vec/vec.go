@@ -9,19 +9,8 @@ package vec
 import "math"
 
 // Add sets dst[i] += src[i] for every i of src. dst must be at least as
-// long as src.
-func Add(dst, src []float32) {
-	dst = dst[:len(src)]
-	n := 0
-	if vector {
-		if n = len(src) &^ 7; n > 0 {
-			addAVX2(&dst[0], &src[0], n)
-		}
-	}
-	for i := n; i < len(src); i++ {
-		dst[i] += src[i]
-	}
-}
+// long as src. It is AddScaled with a = 1, whose products are exact.
+func Add(dst, src []float32) { AddScaled(dst, 1, src) }
 
 // AddScaled sets dst[i] += a·src[i] for every i of src (the BLAS axpy).
 // dst must be at least as long as src.

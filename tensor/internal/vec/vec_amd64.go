@@ -5,11 +5,6 @@ import "golang.org/x/sys/cpu"
 // vector says whether the AVX2 loops run on this CPU.
 var vector = cpu.X86.HasAVX2
 
-// addAVX2 sets dst[i] += src[i] for n values, n a multiple of 8.
-//
-//go:noescape
-func addAVX2(dst, src *float32, n int)
-
 // addScaledAVX2 sets dst[i] += a·src[i] for n values, n a multiple of 8.
 //
 //go:noescape
