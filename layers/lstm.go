@@ -257,7 +257,7 @@ func (r *lstmRun) backward(tp *autodiff.Tape, dFinal, dHs, dCs *tensor.Tensor) {
 		}
 	}
 	if r.x.RequiresGrad() { // dx_t = da_t · W_ih, back to batch-major
-		dxt := tp.Alloc(T, B, I)
+		dxt := tp.AllocUnset(T, B, I) // the product below writes it whole (beta 0)
 		tensor.MatMul(false, false, 1, dacts, r.wih.Value, 0, dxt)
 		gx := r.x.AccumGrad().Data
 		for b := range B {
