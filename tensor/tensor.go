@@ -308,16 +308,24 @@ func matMulPacked(serial, transA bool, alpha float32, a *Tensor, b *Packed, beta
 	gemm.GemmPacked(transA, ar, alpha, am.Data, am.Stride, b.p, beta, cm.Data, cm.Stride)
 }
 
-// useKernel selects the AVX2/FMA kernel of package gemm where the CPU has
-// it; otherwise MatMul calls gonum's BLAS. Setting the environment variable
-// MODISTILL_GEMM=gonum forces gonum (to compare the two, or to rule the
-// kernel out).
+// useKernel selects the kernels of package gemm where the CPU has AVX2 and
+// FMA (and their AVX-512 forms where it has AVX-512); otherwise MatMul calls
+// gonum's BLAS. The environment variable MODISTILL_GEMM=gonum forces gonum
+// and MODISTILL_GEMM=avx2 the AVX2 kernels alone (to compare them, or to
+// rule a kernel out); the two kernels give the same bits.
 var useKernel = gemm.Available && os.Getenv("MODISTILL_GEMM") != "gonum"
 
-// Backend names the matrix-product implementation in use: "avx2" or "gonum".
+func init() {
+	if os.Getenv("MODISTILL_GEMM") == "avx2" {
+		gemm.UseAVX512(false)
+	}
+}
+
+// Backend names the matrix-product implementation in use: "avx512",
+// "avx2" or "gonum".
 func Backend() string {
 	if useKernel {
-		return "avx2"
+		return gemm.Kernel()
 	}
 	return "gonum"
 }

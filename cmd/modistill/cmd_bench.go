@@ -36,7 +36,7 @@ type benchResult struct {
 	PeakRSSMiB       float64        `json:"peak_rss_mib"`
 	Go               string         `json:"go"`
 	GOMAXPROCS       int            `json:"gomaxprocs"`
-	Gemm             string         `json:"gemm"`         // matrix-product backend: avx2 or gonum
+	Gemm             string         `json:"gemm"`         // matrix-product backend: avx512, avx2 or gonum
 	CPU              string         `json:"cpu"`          // the processor's model name
 	Features         string         `json:"cpu_features"` // its vector features a kernel could use
 	Shapes           map[string]any `json:"shapes"`

@@ -27,6 +27,31 @@ const (
 // Available reports whether Gemm can run on this machine.
 var Available = available()
 
+// wide is whether the AVX-512 kernels run where a 6x32 tile fits (see
+// UseAVX512).
+var wide atomic.Bool
+
+func init() { wide.Store(has512()) }
+
+// Kernel names the micro-kernels in use: "avx512" (the 6x32 AVX-512
+// kernels, with the AVX2 ones at the edges), "avx2", or "" when Available is
+// false.
+func Kernel() string {
+	switch {
+	case wide.Load():
+		return "avx512"
+	case Available:
+		return "avx2"
+	}
+	return ""
+}
+
+// UseAVX512 sets whether the products use the AVX-512 kernels (only where
+// the CPU has them: on others it stays false) and returns the previous
+// setting. The results are the same bits either way; it is for comparing
+// the two and for tests.
+func UseAVX512(on bool) bool { return wide.Swap(on && has512()) }
+
 // Features lists the CPU's vector features a matrix kernel could use
 // ("avx2", "fma", "avx512f", "amx-tile", ...), for benchmarks to print.
 func Features() []string { return features() }
@@ -242,6 +267,7 @@ func rowBlocks(lo, hi int, transA bool, m, n, l0, kb int, alpha float32, a []flo
 	// last panel of fewer than mr rows is packed (at ap[0:]), since the
 	// kernel must not read past A's last row.
 	inPlaceA := !transA && !bp.direct
+	wide := wide.Load()
 	for blk := lo; blk < hi; blk++ {
 		i0 := blk * mc
 		mb := min(mc, m-i0)
@@ -264,8 +290,22 @@ func rowBlocks(lo, hi int, transA bool, m, n, l0, kb int, alpha float32, a []flo
 				if inPlaceA {
 					apanel = *ap // the packed last panel, if this is it
 				}
-				for jp := jc; jp < min(jc+chunk, np); jp++ {
+				jend := min(jc+chunk, np)
+				for jp := jc; jp < jend; jp++ {
 					j0 := jp * nr
+					if wide && rb == mr && jp+1 < jend && j0+2*nr <= n { // two whole panels: a 6x32 tile
+						ci := &c[(i0+ip)*ldc+j0]
+						switch {
+						case inPlaceA:
+							kernel6x32accA(kb, &a[(i0+ip)*lda+l0], 4*lda, &bp.packed[jp*nr*kb], 4*nr*kb, ci, ldc, alpha)
+						case bp.direct:
+							kernel6x32accB(kb, &apanel[0], &bp.b[bp.off+j0], 4*bp.ldb, ci, ldc, alpha)
+						default:
+							kernel6x32acc(kb, &apanel[0], &bp.packed[jp*nr*kb], 4*nr*kb, ci, ldc, alpha)
+						}
+						jp++
+						continue
+					}
 					nb := min(nr, n-j0)
 					inPlaceB := bp.direct && nb == nr
 					var bpanel []float32

@@ -4,6 +4,10 @@ import "golang.org/x/sys/cpu"
 
 func available() bool { return cpu.X86.HasAVX2 && cpu.X86.HasFMA }
 
+// has512 reports whether the CPU (and the operating system, which must save
+// the 512-bit registers) supports the AVX-512 kernels.
+func has512() bool { return available() && cpu.X86.HasAVX512F }
+
 // features lists the vector features of the CPU that a matrix kernel could
 // use, as flags.
 func features() []string {
@@ -38,3 +42,21 @@ func kernel6x16accB(k int, a, b *float32, ldb int, c *float32, ldc int, alpha fl
 //
 //go:noescape
 func kernel6x16accA(k int, a *float32, lda int, b, c *float32, ldc int, alpha float32)
+
+// kernel6x32acc is kernel6x16acc for two panels of B side by side, the
+// second at b + next bytes: a 6x32 tile in AVX-512 registers.
+//
+//go:noescape
+func kernel6x32acc(k int, a, b *float32, next int, c *float32, ldc int, alpha float32)
+
+// kernel6x32accB is kernel6x16accB for 32 columns of an in-place B (depth
+// step l's 32 values at b + l·ldb bytes), in AVX-512 registers.
+//
+//go:noescape
+func kernel6x32accB(k int, a, b *float32, ldb int, c *float32, ldc int, alpha float32)
+
+// kernel6x32accA is kernel6x16accA for two packed panels of B side by
+// side, the second at b + next bytes, in AVX-512 registers.
+//
+//go:noescape
+func kernel6x32accA(k int, a *float32, lda int, b *float32, next int, c *float32, ldc int, alpha float32)

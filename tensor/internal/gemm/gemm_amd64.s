@@ -258,3 +258,242 @@ aaccdone:
 	ADD_TILE
 	VZEROUPPER
 	RET
+
+// The AVX-512 kernels below compute a 6x32 tile, two panels of B side by
+// side, in the 512-bit registers Z0..Z11 (row i in Z(2i), Z(2i+1)); B's 32
+// values of a depth step are in Z12, Z13 and the broadcast values of A in
+// Z14, Z15. Each element of C gets the same multiply-adds in the same order
+// as from two calls of the 6x16 kernels, so the bits do not depend on which
+// ran. Only Z0..Z15 are used, whose upper halves VZEROUPPER clears.
+
+// ZERO_TILE32 clears the accumulators Z0..Z11 of a 6x32 tile.
+#define ZERO_TILE32 \
+	VPXORD Z0, Z0, Z0 \
+	VPXORD Z1, Z1, Z1 \
+	VPXORD Z2, Z2, Z2 \
+	VPXORD Z3, Z3, Z3 \
+	VPXORD Z4, Z4, Z4 \
+	VPXORD Z5, Z5, Z5 \
+	VPXORD Z6, Z6, Z6 \
+	VPXORD Z7, Z7, Z7 \
+	VPXORD Z8, Z8, Z8 \
+	VPXORD Z9, Z9, Z9 \
+	VPXORD Z10, Z10, Z10 \
+	VPXORD Z11, Z11, Z11
+
+// ADD_ROW32 adds alpha (in Z14) times the row held in ZA, ZB into the 32
+// floats of C at DX: a multiply, then an add.
+#define ADD_ROW32(ZA, ZB) \
+	VMULPS Z14, ZA, ZA \
+	VADDPS (DX), ZA, ZA \
+	VMOVUPS ZA, (DX) \
+	VMULPS Z14, ZB, ZB \
+	VADDPS 64(DX), ZB, ZB \
+	VMOVUPS ZB, 64(DX)
+
+// ADD_TILE32 adds alpha (in Z14) times the tile Z0..Z11 into the 6x32 block
+// of C at DX, row stride R8 bytes.
+#define ADD_TILE32 \
+	ADD_ROW32(Z0, Z1) \
+	ADDQ R8, DX \
+	ADD_ROW32(Z2, Z3) \
+	ADDQ R8, DX \
+	ADD_ROW32(Z4, Z5) \
+	ADDQ R8, DX \
+	ADD_ROW32(Z6, Z7) \
+	ADDQ R8, DX \
+	ADD_ROW32(Z8, Z9) \
+	ADDQ R8, DX \
+	ADD_ROW32(Z10, Z11)
+
+// FMA12 is one depth step of a 6x32 tile: with B's 32 values in Z12 and
+// Z13, it broadcasts the six values of A (operands A0..A5) and adds their
+// products into the accumulators.
+#define FMA12(A0, A1, A2, A3, A4, A5) \
+	VBROADCASTSS A0, Z14 \
+	VBROADCASTSS A1, Z15 \
+	VFMADD231PS Z12, Z14, Z0 \
+	VFMADD231PS Z13, Z14, Z1 \
+	VFMADD231PS Z12, Z15, Z2 \
+	VFMADD231PS Z13, Z15, Z3 \
+	VBROADCASTSS A2, Z14 \
+	VBROADCASTSS A3, Z15 \
+	VFMADD231PS Z12, Z14, Z4 \
+	VFMADD231PS Z13, Z14, Z5 \
+	VFMADD231PS Z12, Z15, Z6 \
+	VFMADD231PS Z13, Z15, Z7 \
+	VBROADCASTSS A4, Z14 \
+	VBROADCASTSS A5, Z15 \
+	VFMADD231PS Z12, Z14, Z8 \
+	VFMADD231PS Z13, Z14, Z9 \
+	VFMADD231PS Z12, Z15, Z10 \
+	VFMADD231PS Z13, Z15, Z11
+
+// func kernel6x32acc(k int, a, b *float32, next int, c *float32, ldc int, alpha float32)
+// Two packed panels of B, the second at b + next bytes; A packed.
+TEXT ·kernel6x32acc(SB), NOSPLIT, $0-52
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), DI
+	MOVQ next+24(FP), R9
+	MOVQ c+32(FP), DX
+	ZERO_TILE32
+	MOVQ CX, BX
+	SHRQ $2, BX
+	ANDQ $3, CX
+	TESTQ BX, BX
+	JE zacctail
+
+zacc4:
+	VMOVUPS (DI), Z12
+	VMOVUPS (DI)(R9*1), Z13
+	FMA12((SI), 4(SI), 8(SI), 12(SI), 16(SI), 20(SI))
+	VMOVUPS 64(DI), Z12
+	VMOVUPS 64(DI)(R9*1), Z13
+	FMA12(24(SI), 28(SI), 32(SI), 36(SI), 40(SI), 44(SI))
+	VMOVUPS 128(DI), Z12
+	VMOVUPS 128(DI)(R9*1), Z13
+	FMA12(48(SI), 52(SI), 56(SI), 60(SI), 64(SI), 68(SI))
+	VMOVUPS 192(DI), Z12
+	VMOVUPS 192(DI)(R9*1), Z13
+	FMA12(72(SI), 76(SI), 80(SI), 84(SI), 88(SI), 92(SI))
+	ADDQ $96, SI
+	ADDQ $256, DI
+	DECQ BX
+	JNE zacc4
+
+zacctail:
+	TESTQ CX, CX
+	JE zaccdone
+
+zacc1:
+	VMOVUPS (DI), Z12
+	VMOVUPS (DI)(R9*1), Z13
+	FMA12((SI), 4(SI), 8(SI), 12(SI), 16(SI), 20(SI))
+	ADDQ $24, SI
+	ADDQ $64, DI
+	DECQ CX
+	JNE zacc1
+
+zaccdone:
+	MOVQ ldc+40(FP), R8
+	SHLQ $2, R8
+	VBROADCASTSS alpha+48(FP), Z14
+	ADD_TILE32
+	VZEROUPPER
+	RET
+
+// func kernel6x32accB(k int, a, b *float32, ldb int, c *float32, ldc int, alpha float32)
+// B in place: depth step l's 32 values at b + l·ldb bytes; A packed.
+TEXT ·kernel6x32accB(SB), NOSPLIT, $0-52
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), DI
+	MOVQ ldb+24(FP), R9
+	MOVQ c+32(FP), DX
+	ZERO_TILE32
+	MOVQ CX, BX
+	SHRQ $2, BX
+	ANDQ $3, CX
+	TESTQ BX, BX
+	JE zbacctail
+
+zbacc4:
+	VMOVUPS (DI), Z12
+	VMOVUPS 64(DI), Z13
+	ADDQ R9, DI
+	FMA12((SI), 4(SI), 8(SI), 12(SI), 16(SI), 20(SI))
+	VMOVUPS (DI), Z12
+	VMOVUPS 64(DI), Z13
+	ADDQ R9, DI
+	FMA12(24(SI), 28(SI), 32(SI), 36(SI), 40(SI), 44(SI))
+	VMOVUPS (DI), Z12
+	VMOVUPS 64(DI), Z13
+	ADDQ R9, DI
+	FMA12(48(SI), 52(SI), 56(SI), 60(SI), 64(SI), 68(SI))
+	VMOVUPS (DI), Z12
+	VMOVUPS 64(DI), Z13
+	ADDQ R9, DI
+	FMA12(72(SI), 76(SI), 80(SI), 84(SI), 88(SI), 92(SI))
+	ADDQ $96, SI
+	DECQ BX
+	JNE zbacc4
+
+zbacctail:
+	TESTQ CX, CX
+	JE zbaccdone
+
+zbacc1:
+	VMOVUPS (DI), Z12
+	VMOVUPS 64(DI), Z13
+	ADDQ R9, DI
+	FMA12((SI), 4(SI), 8(SI), 12(SI), 16(SI), 20(SI))
+	ADDQ $24, SI
+	DECQ CX
+	JNE zbacc1
+
+zbaccdone:
+	MOVQ ldc+40(FP), R8
+	SHLQ $2, R8
+	VBROADCASTSS alpha+48(FP), Z14
+	ADD_TILE32
+	VZEROUPPER
+	RET
+
+// func kernel6x32accA(k int, a *float32, lda int, b *float32, next int, c *float32, ldc int, alpha float32)
+// A in place (row i at a + i·lda bytes, depth steps consecutive); two
+// packed panels of B, the second at b + next bytes.
+TEXT ·kernel6x32accA(SB), NOSPLIT, $0-60
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ lda+16(FP), R10
+	MOVQ b+24(FP), DI
+	MOVQ next+32(FP), R9
+	MOVQ c+40(FP), DX
+	LEAQ (R10)(R10*2), R11
+	LEAQ (R10)(R10*4), R12
+	ZERO_TILE32
+	MOVQ CX, BX
+	SHRQ $2, BX
+	ANDQ $3, CX
+	TESTQ BX, BX
+	JE zaacctail
+
+zaacc4:
+	VMOVUPS (DI), Z12
+	VMOVUPS (DI)(R9*1), Z13
+	FMA12((SI), (SI)(R10*1), (SI)(R10*2), (SI)(R11*1), (SI)(R10*4), (SI)(R12*1))
+	VMOVUPS 64(DI), Z12
+	VMOVUPS 64(DI)(R9*1), Z13
+	FMA12(4(SI), 4(SI)(R10*1), 4(SI)(R10*2), 4(SI)(R11*1), 4(SI)(R10*4), 4(SI)(R12*1))
+	VMOVUPS 128(DI), Z12
+	VMOVUPS 128(DI)(R9*1), Z13
+	FMA12(8(SI), 8(SI)(R10*1), 8(SI)(R10*2), 8(SI)(R11*1), 8(SI)(R10*4), 8(SI)(R12*1))
+	VMOVUPS 192(DI), Z12
+	VMOVUPS 192(DI)(R9*1), Z13
+	FMA12(12(SI), 12(SI)(R10*1), 12(SI)(R10*2), 12(SI)(R11*1), 12(SI)(R10*4), 12(SI)(R12*1))
+	ADDQ $16, SI
+	ADDQ $256, DI
+	DECQ BX
+	JNE zaacc4
+
+zaacctail:
+	TESTQ CX, CX
+	JE zaaccdone
+
+zaacc1:
+	VMOVUPS (DI), Z12
+	VMOVUPS (DI)(R9*1), Z13
+	FMA12((SI), (SI)(R10*1), (SI)(R10*2), (SI)(R11*1), (SI)(R10*4), (SI)(R12*1))
+	ADDQ $4, SI
+	ADDQ $64, DI
+	DECQ CX
+	JNE zaacc1
+
+zaaccdone:
+	MOVQ ldc+48(FP), R8
+	SHLQ $2, R8
+	VBROADCASTSS alpha+56(FP), Z14
+	ADD_TILE32
+	VZEROUPPER
+	RET

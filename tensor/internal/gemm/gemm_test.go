@@ -35,7 +35,8 @@ func TestGemmMatchesNaive(t *testing.T) {
 		t.Skip("no AVX2/FMA on this machine")
 	}
 	rng := rand.New(rand.NewPCG(1, 2))
-	sizes := [][3]int{{1, 1, 1}, {6, 16, 1}, {7, 17, 3}, {5, 3, 300}, {32, 256, 64}, {73, 33, 257}, {200, 130, 530}, {640, 300, 40}}
+	sizes := [][3]int{{1, 1, 1}, {6, 16, 1}, {7, 17, 3}, {5, 3, 300}, {32, 256, 64}, {73, 33, 257}, {200, 130, 530}, {640, 300, 40},
+		{12, 48, 150}, {66, 1000, 150}, {70, 95, 7}}
 	for _, s := range sizes {
 		m, n, k := s[0], s[1], s[2]
 		for _, ta := range []bool{false, true} {
@@ -67,6 +68,7 @@ func TestGemmMatchesNaive(t *testing.T) {
 				for i := range c {
 					c[i] = float32(rng.NormFloat64())
 				}
+				c0 := append([]float32(nil), c...)
 				want := append([]float32(nil), c...)
 				packed := append([]float32(nil), c...)
 				naive(ta, tb, m, n, k, 0.7, a, lda, b, ldb, 0.3, want, ldc)
@@ -74,7 +76,21 @@ func TestGemmMatchesNaive(t *testing.T) {
 				pb := PackB(tb, b, ldb, k, n)
 				GemmPacked(ta, m, 0.7, a, lda, pb, 0.3, packed, ldc)
 				pb.Release()
+				// The other kernel width, where the CPU has both, gives the
+				// same bits.
+				other := append([]float32(nil), c0...)
+				otherPacked := append([]float32(nil), c0...)
+				prev := UseAVX512(!wide.Load())
+				Gemm(ta, tb, m, n, k, 0.7, a, lda, b, ldb, 0.3, other, ldc)
+				pb = PackB(tb, b, ldb, k, n)
+				GemmPacked(ta, m, 0.7, a, lda, pb, 0.3, otherPacked, ldc)
+				pb.Release()
+				UseAVX512(prev)
 				for i := range c {
+					if math.Float32bits(other[i]) != math.Float32bits(c[i]) || math.Float32bits(otherPacked[i]) != math.Float32bits(c[i]) {
+						t.Fatalf("m=%d n=%d k=%d transA=%v transB=%v: with the %s kernels c[%d] = %v (packed B %v); with the others %v",
+							m, n, k, ta, tb, Kernel(), i, c[i], packed[i], other[i])
+					}
 					if d := math.Abs(float64(c[i] - want[i])); d > 1e-4*math.Sqrt(float64(k)) {
 						t.Fatalf("m=%d n=%d k=%d transA=%v transB=%v: c[%d] = %v, want %v", m, n, k, ta, tb, i, c[i], want[i])
 					}
@@ -138,4 +154,19 @@ func BenchmarkKernel(b *testing.B) {
 		kernel6x16acc(kc, &a[0], &bp[0], &c[0], nr, 1)
 	}
 	b.ReportMetric(2*float64(mr*nr*kc)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+}
+
+// BenchmarkKernel512 is BenchmarkKernel for the AVX-512 6x32 kernel (twice
+// the columns per call).
+func BenchmarkKernel512(b *testing.B) {
+	if !has512() {
+		b.Skip("no AVX-512")
+	}
+	a := make([]float32, mr*kc)
+	bp := make([]float32, 2*nr*kc)
+	c := make([]float32, mr*2*nr)
+	for b.Loop() {
+		kernel6x32acc(kc, &a[0], &bp[0], 4*nr*kc, &c[0], 2*nr, 1)
+	}
+	b.ReportMetric(2*float64(mr*2*nr*kc)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 }
