@@ -293,15 +293,18 @@ func rowBlocks(lo, hi int, transA bool, m, n, l0, kb int, alpha float32, a []flo
 				jend := min(jc+chunk, np)
 				for jp := jc; jp < jend; jp++ {
 					j0 := jp * nr
-					if wide && rb == mr && jp+1 < jend && j0+2*nr <= n { // two whole panels: a 6x32 tile
+					if wide && jp+1 < jend && j0+2*nr <= n {
+						// Two whole panels of B: a 6x32 tile, of which the
+						// rb rows inside C are added (a partial panel of A
+						// is packed, so it is never read in place).
 						ci := &c[(i0+ip)*ldc+j0]
 						switch {
-						case inPlaceA:
+						case inPlaceA && rb == mr:
 							kernel6x32accA(kb, &a[(i0+ip)*lda+l0], 4*lda, &bp.packed[jp*nr*kb], 4*nr*kb, ci, ldc, alpha)
 						case bp.direct:
-							kernel6x32accB(kb, &apanel[0], &bp.b[bp.off+j0], 4*bp.ldb, ci, ldc, alpha)
+							kernel6x32accB(kb, &apanel[0], &bp.b[bp.off+j0], 4*bp.ldb, ci, ldc, rb, alpha)
 						default:
-							kernel6x32acc(kb, &apanel[0], &bp.packed[jp*nr*kb], 4*nr*kb, ci, ldc, alpha)
+							kernel6x32acc(kb, &apanel[0], &bp.packed[jp*nr*kb], 4*nr*kb, ci, ldc, rb, alpha)
 						}
 						jp++
 						continue

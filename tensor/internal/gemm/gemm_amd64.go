@@ -44,16 +44,19 @@ func kernel6x16accB(k int, a, b *float32, ldb int, c *float32, ldc int, alpha fl
 func kernel6x16accA(k int, a *float32, lda int, b, c *float32, ldc int, alpha float32)
 
 // kernel6x32acc is kernel6x16acc for two panels of B side by side, the
-// second at b + next bytes: a 6x32 tile in AVX-512 registers.
+// second at b + next bytes: a 6x32 tile in AVX-512 registers, of which the
+// first rows rows (1 to 6) are added into C (the others are a partial
+// panel's zero padding).
 //
 //go:noescape
-func kernel6x32acc(k int, a, b *float32, next int, c *float32, ldc int, alpha float32)
+func kernel6x32acc(k int, a, b *float32, next int, c *float32, ldc, rows int, alpha float32)
 
 // kernel6x32accB is kernel6x16accB for 32 columns of an in-place B (depth
-// step l's 32 values at b + l·ldb bytes), in AVX-512 registers.
+// step l's 32 values at b + l·ldb bytes), in AVX-512 registers; only the
+// tile's first rows rows (1 to 6) are added into C.
 //
 //go:noescape
-func kernel6x32accB(k int, a, b *float32, ldb int, c *float32, ldc int, alpha float32)
+func kernel6x32accB(k int, a, b *float32, ldb int, c *float32, ldc, rows int, alpha float32)
 
 // kernel6x32accA is kernel6x16accA for two packed panels of B side by
 // side, the second at b + next bytes, in AVX-512 registers.

@@ -306,6 +306,32 @@ aaccdone:
 	ADDQ R8, DX \
 	ADD_ROW32(Z10, Z11)
 
+// ADD_ROWS32 is ADD_TILE32 for the first AX rows of the tile only (1 to 6),
+// for the last, partial panel of A (its rows padded with zeros when
+// packed): it jumps to DONE after row AX.
+#define ADD_ROWS32(DONE) \
+	ADD_ROW32(Z0, Z1) \
+	DECQ AX \
+	JE DONE \
+	ADDQ R8, DX \
+	ADD_ROW32(Z2, Z3) \
+	DECQ AX \
+	JE DONE \
+	ADDQ R8, DX \
+	ADD_ROW32(Z4, Z5) \
+	DECQ AX \
+	JE DONE \
+	ADDQ R8, DX \
+	ADD_ROW32(Z6, Z7) \
+	DECQ AX \
+	JE DONE \
+	ADDQ R8, DX \
+	ADD_ROW32(Z8, Z9) \
+	DECQ AX \
+	JE DONE \
+	ADDQ R8, DX \
+	ADD_ROW32(Z10, Z11)
+
 // FMA12 is one depth step of a 6x32 tile: with B's 32 values in Z12 and
 // Z13, it broadcasts the six values of A (operands A0..A5) and adds their
 // products into the accumulators.
@@ -329,9 +355,10 @@ aaccdone:
 	VFMADD231PS Z12, Z15, Z10 \
 	VFMADD231PS Z13, Z15, Z11
 
-// func kernel6x32acc(k int, a, b *float32, next int, c *float32, ldc int, alpha float32)
-// Two packed panels of B, the second at b + next bytes; A packed.
-TEXT ·kernel6x32acc(SB), NOSPLIT, $0-52
+// func kernel6x32acc(k int, a, b *float32, next int, c *float32, ldc, rows int, alpha float32)
+// Two packed panels of B, the second at b + next bytes; A packed. Only the
+// tile's first rows rows (1 to 6) are added into C.
+TEXT ·kernel6x32acc(SB), NOSPLIT, $0-60
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ b+16(FP), DI
@@ -378,14 +405,18 @@ zacc1:
 zaccdone:
 	MOVQ ldc+40(FP), R8
 	SHLQ $2, R8
-	VBROADCASTSS alpha+48(FP), Z14
-	ADD_TILE32
+	MOVQ rows+48(FP), AX
+	VBROADCASTSS alpha+56(FP), Z14
+	ADD_ROWS32(zaccend)
+
+zaccend:
 	VZEROUPPER
 	RET
 
-// func kernel6x32accB(k int, a, b *float32, ldb int, c *float32, ldc int, alpha float32)
-// B in place: depth step l's 32 values at b + l·ldb bytes; A packed.
-TEXT ·kernel6x32accB(SB), NOSPLIT, $0-52
+// func kernel6x32accB(k int, a, b *float32, ldb int, c *float32, ldc, rows int, alpha float32)
+// B in place: depth step l's 32 values at b + l·ldb bytes; A packed. Only
+// the tile's first rows rows (1 to 6) are added into C.
+TEXT ·kernel6x32accB(SB), NOSPLIT, $0-60
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ b+16(FP), DI
@@ -435,8 +466,11 @@ zbacc1:
 zbaccdone:
 	MOVQ ldc+40(FP), R8
 	SHLQ $2, R8
-	VBROADCASTSS alpha+48(FP), Z14
-	ADD_TILE32
+	MOVQ rows+48(FP), AX
+	VBROADCASTSS alpha+56(FP), Z14
+	ADD_ROWS32(zbaccend)
+
+zbaccend:
 	VZEROUPPER
 	RET
 

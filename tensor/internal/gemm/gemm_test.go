@@ -36,7 +36,7 @@ func TestGemmMatchesNaive(t *testing.T) {
 	}
 	rng := rand.New(rand.NewPCG(1, 2))
 	sizes := [][3]int{{1, 1, 1}, {6, 16, 1}, {7, 17, 3}, {5, 3, 300}, {32, 256, 64}, {73, 33, 257}, {200, 130, 530}, {640, 300, 40},
-		{12, 48, 150}, {66, 1000, 150}, {70, 95, 7}}
+		{12, 48, 150}, {66, 1000, 150}, {70, 95, 7}, {16, 256, 44}, {4, 40, 9}}
 	for _, s := range sizes {
 		m, n, k := s[0], s[1], s[2]
 		for _, ta := range []bool{false, true} {
@@ -166,7 +166,7 @@ func BenchmarkKernel512(b *testing.B) {
 	bp := make([]float32, 2*nr*kc)
 	c := make([]float32, mr*2*nr)
 	for b.Loop() {
-		kernel6x32acc(kc, &a[0], &bp[0], 4*nr*kc, &c[0], 2*nr, 1)
+		kernel6x32acc(kc, &a[0], &bp[0], 4*nr*kc, &c[0], 2*nr, mr, 1)
 	}
 	b.ReportMetric(2*float64(mr*2*nr*kc)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 }
