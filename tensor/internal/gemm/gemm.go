@@ -3,6 +3,9 @@
 // micro-kernel written in Go assembly, in three forms that differ only in
 // where they read their operands: both packed, a row-major A in place, or
 // a row-major B in place (when A has too few rows to repay packing B).
+// Where the CPU has AVX-512, 6x32 forms of the three (two panels of B side
+// by side in 512-bit registers) take every tile they fit, with the same
+// multiply-adds in the same order.
 // All three do the same multiply-adds in the same order, so a product's
 // bits do not depend on which one ran. gonum's pure-Go float32 kernels use
 // 4-wide SSE; this one uses 8-wide fused multiply-adds. Where the CPU lacks
