@@ -313,12 +313,15 @@ func matMulPacked(serial, transA bool, alpha float32, a *Tensor, b *Packed, beta
 // gonum's BLAS. The environment variable MODISTILL_GEMM=gonum forces gonum
 // and MODISTILL_GEMM=avx2 the AVX2 kernels alone (to compare them, or to
 // rule a kernel out); the two kernels give the same bits.
-var useKernel = gemm.Available && os.Getenv("MODISTILL_GEMM") != "gonum"
+var useKernel = selectKernel(os.Getenv("MODISTILL_GEMM"))
 
-func init() {
-	if os.Getenv("MODISTILL_GEMM") == "avx2" {
+// selectKernel applies MODISTILL_GEMM's value (see useKernel) and reports
+// whether package gemm's kernels are to be used.
+func selectKernel(env string) bool {
+	if env == "avx2" {
 		gemm.UseAVX512(false)
 	}
+	return gemm.Available && env != "gonum"
 }
 
 // Backend names the matrix-product implementation in use: "avx512",

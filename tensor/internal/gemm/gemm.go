@@ -3,12 +3,11 @@
 // micro-kernel written in Go assembly, in three forms that differ only in
 // where they read their operands: both packed, a row-major A in place, or
 // a row-major B in place (when A has too few rows to repay packing B).
-// Where the CPU has AVX-512, 6x32 forms of the three (two panels of B side
-// by side in 512-bit registers) take every tile they fit, with the same
-// multiply-adds in the same order.
-// All three do the same multiply-adds in the same order, so a product's
-// bits do not depend on which one ran. gonum's pure-Go float32 kernels use
-// 4-wide SSE; this one uses 8-wide fused multiply-adds. Where the CPU lacks
+// Where the CPU has AVX-512, 6x32 forms (two panels of B side by side in
+// 512-bit registers) take every tile they fit. All of them do the same
+// multiply-adds in the same order, so a product's bits do not depend on
+// which one ran. gonum's pure-Go float32 kernels use 4-wide SSE; these use
+// 8-wide (16-wide) fused multiply-adds. Where the CPU lacks
 // AVX2 or FMA, or on other architectures, Available is false and callers use
 // gonum's BLAS instead.
 package gemm
@@ -30,18 +29,18 @@ const (
 // Available reports whether Gemm can run on this machine.
 var Available = available()
 
-// wide is whether the AVX-512 kernels run where a 6x32 tile fits (see
+// avx512 is whether the AVX-512 kernels run where a 6x32 tile fits (see
 // UseAVX512).
-var wide atomic.Bool
+var avx512 atomic.Bool
 
-func init() { wide.Store(has512()) }
+func init() { avx512.Store(has512()) }
 
 // Kernel names the micro-kernels in use: "avx512" (the 6x32 AVX-512
 // kernels, with the AVX2 ones at the edges), "avx2", or "" when Available is
 // false.
 func Kernel() string {
 	switch {
-	case wide.Load():
+	case avx512.Load():
 		return "avx512"
 	case Available:
 		return "avx2"
@@ -53,7 +52,7 @@ func Kernel() string {
 // the CPU has them: on others it stays false) and returns the previous
 // setting. The results are the same bits either way; it is for comparing
 // the two and for tests.
-func UseAVX512(on bool) bool { return wide.Swap(on && has512()) }
+func UseAVX512(on bool) bool { return avx512.Swap(on && has512()) }
 
 // Features lists the CPU's vector features a matrix kernel could use
 // ("avx2", "fma", "avx512f", "amx-tile", ...), for benchmarks to print.
@@ -270,7 +269,7 @@ func rowBlocks(lo, hi int, transA bool, m, n, l0, kb int, alpha float32, a []flo
 	// last panel of fewer than mr rows is packed (at ap[0:]), since the
 	// kernel must not read past A's last row.
 	inPlaceA := !transA && !bp.direct
-	wide := wide.Load()
+	wide := avx512.Load()
 	for blk := lo; blk < hi; blk++ {
 		i0 := blk * mc
 		mb := min(mc, m-i0)
@@ -305,9 +304,9 @@ func rowBlocks(lo, hi int, transA bool, m, n, l0, kb int, alpha float32, a []flo
 						case inPlaceA && rb == mr:
 							kernel6x32accA(kb, &a[(i0+ip)*lda+l0], 4*lda, &bp.packed[jp*nr*kb], 4*nr*kb, ci, ldc, alpha)
 						case bp.direct:
-							kernel6x32accB(kb, &apanel[0], &bp.b[bp.off+j0], 4*bp.ldb, ci, ldc, rb, alpha)
+							kernel6x32acc(kb, &apanel[0], &bp.b[bp.off+j0], 4*bp.ldb, 4*nr, ci, ldc, rb, alpha)
 						default:
-							kernel6x32acc(kb, &apanel[0], &bp.packed[jp*nr*kb], 4*nr*kb, ci, ldc, rb, alpha)
+							kernel6x32acc(kb, &apanel[0], &bp.packed[jp*nr*kb], 4*nr, 4*nr*kb, ci, ldc, rb, alpha)
 						}
 						jp++
 						continue

@@ -43,20 +43,15 @@ func kernel6x16accB(k int, a, b *float32, ldb int, c *float32, ldc int, alpha fl
 //go:noescape
 func kernel6x16accA(k int, a *float32, lda int, b, c *float32, ldc int, alpha float32)
 
-// kernel6x32acc is kernel6x16acc for two panels of B side by side, the
-// second at b + next bytes: a 6x32 tile in AVX-512 registers, of which the
-// first rows rows (1 to 6) are added into C (the others are a partial
-// panel's zero padding).
+// kernel6x32acc is kernel6x16acc and kernel6x16accB for 32 columns of B:
+// a 6x32 tile in AVX-512 registers, A packed, depth step l's 32 values of B
+// at b + l·ldb bytes (16) and next bytes beyond (16) — two packed panels
+// side by side (ldb 64, next a panel's size) or a row-major B in place
+// (ldb its row stride, next 64). Of the tile, the first rows rows (1 to 6)
+// are added into C (the others are a partial panel's zero padding).
 //
 //go:noescape
-func kernel6x32acc(k int, a, b *float32, next int, c *float32, ldc, rows int, alpha float32)
-
-// kernel6x32accB is kernel6x16accB for 32 columns of an in-place B (depth
-// step l's 32 values at b + l·ldb bytes), in AVX-512 registers; only the
-// tile's first rows rows (1 to 6) are added into C.
-//
-//go:noescape
-func kernel6x32accB(k int, a, b *float32, ldb int, c *float32, ldc, rows int, alpha float32)
+func kernel6x32acc(k int, a, b *float32, ldb, next int, c *float32, ldc, rows int, alpha float32)
 
 // kernel6x32accA is kernel6x16accA for two packed panels of B side by
 // side, the second at b + next bytes, in AVX-512 registers.

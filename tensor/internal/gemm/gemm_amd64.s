@@ -291,24 +291,10 @@ aaccdone:
 	VADDPS 64(DX), ZB, ZB \
 	VMOVUPS ZB, 64(DX)
 
-// ADD_TILE32 adds alpha (in Z14) times the tile Z0..Z11 into the 6x32 block
-// of C at DX, row stride R8 bytes.
-#define ADD_TILE32 \
-	ADD_ROW32(Z0, Z1) \
-	ADDQ R8, DX \
-	ADD_ROW32(Z2, Z3) \
-	ADDQ R8, DX \
-	ADD_ROW32(Z4, Z5) \
-	ADDQ R8, DX \
-	ADD_ROW32(Z6, Z7) \
-	ADDQ R8, DX \
-	ADD_ROW32(Z8, Z9) \
-	ADDQ R8, DX \
-	ADD_ROW32(Z10, Z11)
-
-// ADD_ROWS32 is ADD_TILE32 for the first AX rows of the tile only (1 to 6),
-// for the last, partial panel of A (its rows padded with zeros when
-// packed): it jumps to DONE after row AX.
+// ADD_ROWS32 adds alpha (in Z14) times the first AX rows (1 to 6) of the
+// tile Z0..Z11 into the 6x32 block of C at DX, row stride R8 bytes, and
+// jumps to DONE: all six rows for a whole panel of A, fewer for the last,
+// partial panel (whose packed rows are padded with zeros).
 #define ADD_ROWS32(DONE) \
 	ADD_ROW32(Z0, Z1) \
 	DECQ AX \
@@ -355,15 +341,18 @@ aaccdone:
 	VFMADD231PS Z12, Z15, Z10 \
 	VFMADD231PS Z13, Z15, Z11
 
-// func kernel6x32acc(k int, a, b *float32, next int, c *float32, ldc, rows int, alpha float32)
-// Two packed panels of B, the second at b + next bytes; A packed. Only the
-// tile's first rows rows (1 to 6) are added into C.
-TEXT ·kernel6x32acc(SB), NOSPLIT, $0-60
+// func kernel6x32acc(k int, a, b *float32, ldb, next int, c *float32, ldc, rows int, alpha float32)
+// A packed; depth step l's 32 values of B are 16 at b + l·ldb bytes and 16
+// at next bytes beyond: two packed panels (ldb 64, next the panel size) or
+// 32 columns of a row-major B in place (ldb its row stride, next 64). Only
+// the tile's first rows rows (1 to 6) are added into C.
+TEXT ·kernel6x32acc(SB), NOSPLIT, $0-68
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ b+16(FP), DI
-	MOVQ next+24(FP), R9
-	MOVQ c+32(FP), DX
+	MOVQ ldb+24(FP), R10
+	MOVQ next+32(FP), R9
+	MOVQ c+40(FP), DX
 	ZERO_TILE32
 	MOVQ CX, BX
 	SHRQ $2, BX
@@ -374,18 +363,21 @@ TEXT ·kernel6x32acc(SB), NOSPLIT, $0-60
 zacc4:
 	VMOVUPS (DI), Z12
 	VMOVUPS (DI)(R9*1), Z13
+	ADDQ R10, DI
 	FMA12((SI), 4(SI), 8(SI), 12(SI), 16(SI), 20(SI))
-	VMOVUPS 64(DI), Z12
-	VMOVUPS 64(DI)(R9*1), Z13
+	VMOVUPS (DI), Z12
+	VMOVUPS (DI)(R9*1), Z13
+	ADDQ R10, DI
 	FMA12(24(SI), 28(SI), 32(SI), 36(SI), 40(SI), 44(SI))
-	VMOVUPS 128(DI), Z12
-	VMOVUPS 128(DI)(R9*1), Z13
+	VMOVUPS (DI), Z12
+	VMOVUPS (DI)(R9*1), Z13
+	ADDQ R10, DI
 	FMA12(48(SI), 52(SI), 56(SI), 60(SI), 64(SI), 68(SI))
-	VMOVUPS 192(DI), Z12
-	VMOVUPS 192(DI)(R9*1), Z13
+	VMOVUPS (DI), Z12
+	VMOVUPS (DI)(R9*1), Z13
+	ADDQ R10, DI
 	FMA12(72(SI), 76(SI), 80(SI), 84(SI), 88(SI), 92(SI))
 	ADDQ $96, SI
-	ADDQ $256, DI
 	DECQ BX
 	JNE zacc4
 
@@ -396,81 +388,20 @@ zacctail:
 zacc1:
 	VMOVUPS (DI), Z12
 	VMOVUPS (DI)(R9*1), Z13
+	ADDQ R10, DI
 	FMA12((SI), 4(SI), 8(SI), 12(SI), 16(SI), 20(SI))
 	ADDQ $24, SI
-	ADDQ $64, DI
 	DECQ CX
 	JNE zacc1
 
 zaccdone:
-	MOVQ ldc+40(FP), R8
+	MOVQ ldc+48(FP), R8
 	SHLQ $2, R8
-	MOVQ rows+48(FP), AX
-	VBROADCASTSS alpha+56(FP), Z14
+	MOVQ rows+56(FP), AX
+	VBROADCASTSS alpha+64(FP), Z14
 	ADD_ROWS32(zaccend)
 
 zaccend:
-	VZEROUPPER
-	RET
-
-// func kernel6x32accB(k int, a, b *float32, ldb int, c *float32, ldc, rows int, alpha float32)
-// B in place: depth step l's 32 values at b + l·ldb bytes; A packed. Only
-// the tile's first rows rows (1 to 6) are added into C.
-TEXT ·kernel6x32accB(SB), NOSPLIT, $0-60
-	MOVQ k+0(FP), CX
-	MOVQ a+8(FP), SI
-	MOVQ b+16(FP), DI
-	MOVQ ldb+24(FP), R9
-	MOVQ c+32(FP), DX
-	ZERO_TILE32
-	MOVQ CX, BX
-	SHRQ $2, BX
-	ANDQ $3, CX
-	TESTQ BX, BX
-	JE zbacctail
-
-zbacc4:
-	VMOVUPS (DI), Z12
-	VMOVUPS 64(DI), Z13
-	ADDQ R9, DI
-	FMA12((SI), 4(SI), 8(SI), 12(SI), 16(SI), 20(SI))
-	VMOVUPS (DI), Z12
-	VMOVUPS 64(DI), Z13
-	ADDQ R9, DI
-	FMA12(24(SI), 28(SI), 32(SI), 36(SI), 40(SI), 44(SI))
-	VMOVUPS (DI), Z12
-	VMOVUPS 64(DI), Z13
-	ADDQ R9, DI
-	FMA12(48(SI), 52(SI), 56(SI), 60(SI), 64(SI), 68(SI))
-	VMOVUPS (DI), Z12
-	VMOVUPS 64(DI), Z13
-	ADDQ R9, DI
-	FMA12(72(SI), 76(SI), 80(SI), 84(SI), 88(SI), 92(SI))
-	ADDQ $96, SI
-	DECQ BX
-	JNE zbacc4
-
-zbacctail:
-	TESTQ CX, CX
-	JE zbaccdone
-
-zbacc1:
-	VMOVUPS (DI), Z12
-	VMOVUPS 64(DI), Z13
-	ADDQ R9, DI
-	FMA12((SI), 4(SI), 8(SI), 12(SI), 16(SI), 20(SI))
-	ADDQ $24, SI
-	DECQ CX
-	JNE zbacc1
-
-zbaccdone:
-	MOVQ ldc+40(FP), R8
-	SHLQ $2, R8
-	MOVQ rows+48(FP), AX
-	VBROADCASTSS alpha+56(FP), Z14
-	ADD_ROWS32(zbaccend)
-
-zbaccend:
 	VZEROUPPER
 	RET
 
@@ -527,7 +458,10 @@ zaacc1:
 zaaccdone:
 	MOVQ ldc+48(FP), R8
 	SHLQ $2, R8
+	MOVQ $6, AX
 	VBROADCASTSS alpha+56(FP), Z14
-	ADD_TILE32
+	ADD_ROWS32(zaaccend)
+
+zaaccend:
 	VZEROUPPER
 	RET

@@ -20,11 +20,7 @@ func kernel6x16accA(k int, a *float32, lda int, b, c *float32, ldc int, alpha fl
 	panic("gemm: no kernel on this architecture")
 }
 
-func kernel6x32acc(k int, a, b *float32, next int, c *float32, ldc, rows int, alpha float32) {
-	panic("gemm: no kernel on this architecture")
-}
-
-func kernel6x32accB(k int, a, b *float32, ldb int, c *float32, ldc, rows int, alpha float32) {
+func kernel6x32acc(k int, a, b *float32, ldb, next int, c *float32, ldc, rows int, alpha float32) {
 	panic("gemm: no kernel on this architecture")
 }
 
